@@ -1,0 +1,5 @@
+"""healers: analyzers' findings, prioritized and healed."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,139 @@
+"""The only place heal starts subprocesses: the analyzers (at once), git, the codemod worker."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class AnalyzerError(RuntimeError):
+    """An analyzer is missing, crashed or printed something heal cannot read: never a clean run."""
+
+    def __init__(self, tool: str, reason: str, stderr: str = "") -> None:
+        detail = stderr.strip().splitlines()[-12:]
+        super().__init__(f"{tool}: {reason}" + ("".join(f"\n    {d}" for d in detail)))
+        self.tool = tool
+
+
+@dataclass(frozen=True)
+class Completed:
+    tool: str
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_tool(
+    tool: str, args: Sequence[str], *, cwd: Path, ok: Sequence[int], timeout: float = 600
+) -> Completed:
+    """Run `python -m TOOL ARGS` with heal's own interpreter; other exit codes are errors."""
+    cmd = [sys.executable, "-m", tool, *args]
+    try:
+        proc = subprocess.run(
+            cmd,
+            check=False,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"},
+        )
+    except subprocess.TimeoutExpired:
+        raise AnalyzerError(tool, f"did not finish within {timeout:.0f} s") from None
+    if "No module named" in proc.stderr and proc.returncode != 0:
+        raise AnalyzerError(tool, f"is not installed for {sys.executable}", proc.stderr)
+    if proc.returncode not in ok:
+        raise AnalyzerError(tool, f"exited with code {proc.returncode}", proc.stderr)
+    return Completed(tool, proc.returncode, proc.stdout, proc.stderr)
+
+
+def concurrently(jobs: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """Run the analyzers' jobs at once (subprocesses, so threads suffice); the first error wins."""
+    with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
+        futures = {name: pool.submit(job) for name, job in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def git_files(root: Path, target: Path) -> list[str] | None:
+    """Files git tracks or would track under `target` (relative to root), or None outside git."""
+    try:
+        proc = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", target],
+            cwd=root,
+            check=False,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return sorted({n for n in names if n})
+
+
+def run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]:
+    """Feed JSON jobs to the codemod worker (`python -m healers.worker`), one result line each.
+
+    Each job gets `timeout` seconds. Returns the result lines received and, when the worker hung or
+    died before answering them all, why: the job after the last answered one is the culprit.
+    """
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "healers.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+    stdin, stdout = proc.stdin, proc.stdout
+
+    def feed() -> None:
+        try:
+            stdin.write("[" + ",".join(jobs) + "]")
+            stdin.close()
+        except OSError:  # the worker died early; the reader reports it
+            pass
+
+    def read() -> None:
+        for line in stdout:
+            lines.put(line)
+        lines.put(None)
+
+    for target in (feed, read):
+        threading.Thread(target=target, daemon=True).start()
+    results: list[str] = []
+    failure = ""
+    while len(results) < len(jobs):
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            proc.kill()
+            failure = f"timed out after {timeout:g} s"
+            break
+        if line is None:
+            proc.wait()
+            failure = f"worker died (exit code {proc.returncode}): {proc.stderr.read()[-300:]}"
+            break
+        results.append(line)
+    proc.kill()
+    proc.wait()
+    proc.stdout.close()
+    proc.stderr.close()
+    return results, failure

@@ -1,0 +1,163 @@
+"""Frozen records passed between the stages of a run: Finding, Rule, Edit, Fix, Outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Category = Literal["type", "import", "style", "security", "performance", "logic"]
+Priority = Literal["P0", "P1", "P2", "P3"]
+Safety = Literal["safe", "unsafe"]
+Approval = Literal["never", "high-severity", "always"]
+Status = Literal[
+    "fixed",
+    "fixable",
+    "unsafe-fix",
+    "needs-approval",
+    "accepted-risk",
+    "baseline",
+    "unfixable",
+]
+
+CATEGORIES: tuple[Category, ...] = ("type", "import", "style", "security", "performance", "logic")
+PRIORITIES: tuple[Priority, ...] = ("P0", "P1", "P2", "P3")
+STATUSES: tuple[Status, ...] = (
+    "fixed",
+    "fixable",
+    "unsafe-fix",
+    "needs-approval",
+    "accepted-risk",
+    "baseline",
+    "unfixable",
+)
+# The priority each category gets unless its rule says otherwise (DESIGN.md, stage 4).
+CATEGORY_PRIORITY: dict[Category, Priority] = {
+    "security": "P0",
+    "type": "P1",
+    "logic": "P1",
+    "import": "P2",
+    "performance": "P2",
+    "style": "P3",
+}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the 1-based (line, column) range [start, end) with `content`; columns count chars."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """An analyzer's own edit for one finding (ruff's `fix`), with its applicability."""
+
+    applicability: Literal["safe", "unsafe", "display-only"]
+    message: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem reported by an analyzer, in the analyzer's own terms; `code` is tool-prefixed."""
+
+    code: str
+    path: str  # repo-relative, POSIX
+    line: int
+    column: int  # 1-based
+    message: str
+    name: str = ""  # the analyzer's name for the code (ruff `name`, bandit `test_name`)
+    end_line: int = 0
+    end_column: int = 0
+    severity: str = ""  # bandit: high | medium | low; others: error | warning | note
+    confidence: str = ""
+    hint: str = ""
+    fix: Fix | None = None
+
+    @property
+    def tool(self) -> str:
+        return self.code.partition(":")[0]
+
+
+@dataclass(frozen=True)
+class Example:
+    before: str
+    after: str
+    path: str = "example.py"
+    # other modules of the example project, path -> source (an import cycle needs two files)
+    context: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One catalogue entry: rules/<category>/<id>.toml, or a row of a prefix table."""
+
+    id: str
+    category: Category
+    summary: str
+    codes: tuple[str, ...]
+    priority: Priority
+    fix: str  # a codemod name, "analyzer" (the analyzer's own edit) or "none"
+    safety: Safety = "safe"
+    approval: Approval = "never"
+    why: str = ""
+    fix_safety: str = ""
+    examples: tuple[Example, ...] = ()
+    unchanged: tuple[Example, ...] = ()
+    source: str = ""  # the catalogue file this rule came from
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finding joined with its rule: what heal will do about it and why."""
+
+    finding: Finding
+    rule: Rule
+    fingerprint: str
+    status: Status
+    reason: str = ""  # how it is (or would be) fixed, or why it is not
+
+    @property
+    def priority(self) -> Priority:
+        return self.rule.priority
+
+    @property
+    def category(self) -> Category:
+        return self.rule.category
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file's text as read from disk, with what is needed to write it back byte-exactly."""
+
+    text: str
+    encoding: str  # the codec used to decode, e.g. "utf-8", "utf-8-sig", "latin-1"
+    newline: str  # the dominant line ending: "\n", "\r\n" or "\r"
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """A per-file fix result: the new text and the outcomes it addressed."""
+
+    path: str
+    before: str
+    after: str
+    fingerprints: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Transformed:
+    """What a codemod did to one file: the new text, the findings it fixed, those it left and why.
+
+    `fixed` and `unfixed` hold indexes into the findings the codemod was given. A codemod
+    that is not sure a rewrite keeps the meaning leaves the code alone and lists the finding
+    in `unfixed`.
+    """
+
+    text: str
+    fixed: tuple[int, ...] = ()
+    unfixed: tuple[tuple[int, str], ...] = ()
