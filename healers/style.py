@@ -14,11 +14,13 @@ from healers.paths import relative
 DEFAULT_SELECT = ("E", "W", "F", "I", "UP", "B", "SIM", "C4", "PERF", "RUF", "PLE", "PLW")
 
 
-def command(paths: Sequence[str], *, config: str | None) -> list[str]:
-    """ruff's arguments: the project's own config file when it has one, else heal's selection."""
+def command(paths: Sequence[str], *, config: str | None, target: str | None = None) -> list[str]:
+    """ruff's arguments: the project's own config file when it has one, else heal's selection
+    (with the project's oldest Python as target: --isolated would otherwise assume a new one)."""
     args = ["check", "--output-format", "json", "--no-cache", "--exit-zero", "--force-exclude"]
     if config is None:
         args += ["--isolated", "--select", ",".join(DEFAULT_SELECT)]
+        args += ["--target-version", target] if target else []
     else:
         args += ["--config", config]
     return [*args, "--", *paths]
@@ -47,9 +49,9 @@ def parse(output: str, root: str) -> list[Finding]:
     """ruff `--output-format json` -> findings with repo-relative paths."""
     findings = []
     for item in json.loads(output or "[]"):
-        # ruff reports an unparsable file as code null ("invalid-syntax"); heal's own
-        # pre-screen reports those as heal:syntax-error, so they are not duplicated here.
-        if not item.get("code"):
+        # ruff reports an unparsable file as "invalid-syntax" (code null in older releases);
+        # heal's own pre-screen reports those as heal:syntax-error, so they are not duplicated.
+        if item.get("code") in (None, "", "invalid-syntax"):
             continue
         end = item.get("end_location") or item["location"]
         findings.append(

@@ -26,7 +26,8 @@ def parse(output: str, root: str) -> list[Finding]:
         item = json.loads(line)
         severity = item.get("severity", "error")
         if severity == "note":
-            if findings and findings[-1].line == item["line"]:
+            path = relative(item["file"], root)
+            if findings and (findings[-1].path, findings[-1].line) == (path, item["line"]):
                 last = findings[-1]
                 hint = "\n".join(filter(None, (last.hint, item["message"])))
                 findings[-1] = Finding(**{**last.__dict__, "hint": hint})
