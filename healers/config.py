@@ -1,0 +1,98 @@
+"""`[tool.healers]` in the target's pyproject.toml (or a file given with --config) -> Config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from healers import toml
+from healers.finding import CATEGORIES, PRIORITIES, Priority
+
+
+class ConfigError(ValueError):
+    """A broken configuration: the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    fail_on: Priority = "P3"
+    max_passes: int = 5
+    unsafe_fixes: bool = False
+    timeout: float = 30.0  # seconds per file for a codemod worker
+    source: str = ""  # the file the settings came from, for messages
+
+
+def _strings(value: object, key: str, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: `{key}` must be a list of strings")
+    return tuple(value)
+
+
+def check_selector(selector: str, where: str) -> str:
+    """A selector is a category, a tool-prefixed code or prefix (`ruff:F4`), or a rule id."""
+    tool, sep, _ = selector.partition(":")
+    if selector in CATEGORIES or (sep and tool in ("ruff", "mypy", "bandit", "heal")):
+        return selector
+    if selector and all(part.isalnum() for part in selector.split("-")) and selector.islower():
+        return selector
+    raise ConfigError(
+        f"{where}: unknown selector {selector!r} (use a category such as 'style', "
+        "a code such as 'ruff:F401', or a rule id such as 'unused-import')"
+    )
+
+
+def parse(table: dict[str, Any], where: str) -> Config:
+    """Validate a `[tool.healers]` table; unknown keys and wrong types are errors naming the key."""
+    values: dict[str, Any] = {"source": where}
+    for key, value in table.items():
+        at = f"{where}: [tool.healers] {key}"
+        if key in ("select", "ignore"):
+            values[key] = tuple(check_selector(s, at) for s in _strings(value, key, where))
+        elif key == "exclude":
+            values[key] = _strings(value, key, where)
+        elif key == "fail-on":
+            if value not in PRIORITIES:
+                raise ConfigError(f"{at}: must be one of {', '.join(PRIORITIES)}, not {value!r}")
+            values["fail_on"] = value
+        elif key == "max-passes":
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
+                raise ConfigError(f"{at}: must be an integer from 1 to 100, not {value!r}")
+            values["max_passes"] = value
+        elif key == "unsafe-fixes":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{at}: must be true or false, not {value!r}")
+            values["unsafe_fixes"] = value
+        elif key == "timeout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ConfigError(f"{at}: must be a positive number of seconds, not {value!r}")
+            values["timeout"] = float(value)
+        else:
+            known = "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout"
+            raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {known})")
+    return Config(**values)
+
+
+def load(path: Path, *, explicit: bool) -> Config:
+    """Read the config from a pyproject.toml (its [tool.healers]) or a file given with --config."""
+    if not path.is_file():
+        if explicit:
+            raise ConfigError(f"{path}: no such configuration file")
+        return Config()
+    try:
+        data = toml.loads(path.read_text(encoding="utf-8"))
+    except (toml.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    tool = data.get("tool", {})
+    table = tool.get("healers") if isinstance(tool, dict) else None
+    if table is None:
+        # a --config file may hold the settings at its top level (a heal.toml)
+        table = {k: v for k, v in data.items() if k != "tool"} if explicit else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.healers] must be a table")
+    return parse(table, str(path))

@@ -1,0 +1,56 @@
+"""Stable finding fingerprints: they survive line shifts, CRLF<->LF and re-indentation."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from healers.finding import Finding
+
+_SPACE = re.compile(r"\s+")
+
+
+def scopes(tree: ast.AST) -> list[tuple[int, int, str]]:
+    """(first line, last line, qualified name) of every function and class, outermost first."""
+    found: list[tuple[int, int, str]] = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = f"{prefix}{child.name}"
+                found.append((child.lineno, child.end_lineno or child.lineno, name))
+                visit(child, name + ".")
+            else:
+                visit(child, prefix)
+
+    visit(tree, "")
+    return found
+
+
+def scope_at(table: Sequence[tuple[int, int, str]], line: int) -> str:
+    innermost = ""
+    for first, last, name in table:
+        if first <= line <= last:
+            innermost = name  # later entries are nested deeper
+    return innermost
+
+
+def fingerprints(findings: Sequence[Finding], text: str, tree: ast.AST | None) -> list[str]:
+    """One fingerprint per finding of one file: code, path, enclosing scope, the flagged line with
+    all whitespace removed, and the occurrence index among findings that share all of those."""
+    lines = text.splitlines()
+    table = scopes(tree) if tree is not None else []
+    seen: Counter[tuple[str, ...]] = Counter()
+    order = sorted(range(len(findings)), key=lambda i: (findings[i].line, findings[i].column))
+    result = [""] * len(findings)
+    for i in order:
+        f = findings[i]
+        source = lines[f.line - 1] if 0 < f.line <= len(lines) else ""
+        key = (f.code, f.path, scope_at(table, f.line), _SPACE.sub("", source))
+        seen[key] += 1
+        digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8", "replace"))
+        result[i] = digest.hexdigest()[:16]
+    return result

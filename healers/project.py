@@ -1,0 +1,155 @@
+"""Stage 1, select: the repository, the project root inside it, and the Python files to look at."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from healers import analyzers, toml
+from healers.config import Config
+from healers.paths import relative
+
+PY_SUFFIXES = (".py", ".pyi")
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".heal", ".venv", "venv", "env", "__pycache__", "build", "dist", "node_modules"}
+    | {".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages"}
+)
+
+
+class SelectError(ValueError):
+    """A path heal must not touch (outside the repository) or cannot find."""
+
+
+@dataclass(frozen=True)
+class Project:
+    repo: Path  # the repository containing the working directory (or the directory itself)
+    root: Path  # the project: where its configuration lives; finding paths are relative to it
+    files: tuple[str, ...]  # the selected Python files, relative to root, POSIX
+    hook: bool  # True when the files were named on the command line (pre-commit)
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".heal"
+
+
+def find_repo(start: Path) -> Path:
+    """The nearest enclosing directory with `.git` (a directory, or a file in a worktree)."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def find_root(target: Path, repo: Path) -> Path:
+    """The nearest directory at or above `target`, inside `repo`, that has a pyproject.toml."""
+    folder = target if target.is_dir() else target.parent
+    while folder != repo and repo in folder.parents:
+        if (folder / "pyproject.toml").is_file() or (folder / "setup.cfg").is_file():
+            return folder
+        folder = folder.parent
+    return repo
+
+
+def _inside(path: Path, repo: Path) -> bool:
+    return path == repo or repo in path.parents
+
+
+def _walk(folder: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        found += [Path(dirpath, f) for f in sorted(filenames)]
+    return found
+
+
+def _excluded(rel: str, patterns: Sequence[str]) -> bool:
+    for pattern in patterns:
+        if pattern.endswith("/") and (rel + "/").startswith(pattern):
+            return True
+        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern.rstrip("/") + "/*"):
+            return True
+    return False
+
+
+def select(
+    paths: Sequence[str], *, scan: str | None, cwd: Path, config_for: Callable[[Path], Config]
+) -> tuple[Project, Config]:
+    """Resolve the command line into a Project; a path outside the repository is an error."""
+    repo = find_repo(cwd.resolve())
+    targets = [Path(scan)] if scan is not None else [Path(p) for p in paths]
+    resolved = []
+    for target in targets:
+        full = (cwd / target).absolute()
+        # a symlink is judged by where it lives (and later written through only inside the repo)
+        real = Path(os.path.normpath(full))
+        if not _inside(real, repo):
+            raise SelectError(f"{target}: outside the repository {repo}")
+        if not real.exists():
+            raise SelectError(f"{target}: no such file or directory")
+        resolved.append(real)
+    common = Path(os.path.commonpath([str(p) for p in resolved])) if resolved else repo
+    root = find_root(common, repo)
+    config = config_for(root)
+    if scan is not None:
+        listed = analyzers.git_files(root, resolved[0])
+        if listed is None:
+            candidates = [relative(str(p), str(root)) for p in _walk(resolved[0])]
+        else:
+            candidates = listed
+        files = [
+            f for f in candidates if f.endswith(PY_SUFFIXES) and (root / f).is_file()
+        ]  # git lists deleted-but-tracked files too
+    else:
+        files = [relative(str(p), str(root)) for p in resolved if p.is_file()]
+        files = [f for f in files if f.endswith(PY_SUFFIXES)]
+    files = [f for f in files if not _excluded(f, config.exclude)]
+    return Project(repo, root, tuple(sorted(set(files))), hook=scan is None), config
+
+
+def target_version(root: Path) -> str | None:
+    """ruff's `--target-version` (e.g. "py39") from the oldest Python `requires-python` admits."""
+    try:
+        data = toml.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, toml.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    spec = data.get("project", {}).get("requires-python", "")
+    minors = [int(m) for m in re.findall(r"(?:>=|~=|==)\s*3\.(\d+)", str(spec))]
+    return f"py3{min(minors)}" if minors else None
+
+
+def tool_config(root: Path) -> dict[str, str | None]:
+    """The target project's own config file for each analyzer, or None for heal's default."""
+    pyproject = root / "pyproject.toml"
+    tables: dict[str, object] = {}
+    if pyproject.is_file():
+        try:
+            tables = toml.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
+        except (toml.TOMLDecodeError, UnicodeDecodeError):
+            tables = {}
+
+    def first(*candidates: tuple[str, bool]) -> str | None:
+        for name, present in candidates:
+            if present and (root / name).is_file():
+                return name
+        return None
+
+    setup_cfg = root / "setup.cfg"
+    cfg_text = (
+        setup_cfg.read_text(encoding="utf-8", errors="replace") if setup_cfg.is_file() else ""
+    )
+    return {
+        "ruff": first(
+            ("ruff.toml", True), (".ruff.toml", True), ("pyproject.toml", "ruff" in tables)
+        ),
+        "mypy": first(
+            ("mypy.ini", True),
+            (".mypy.ini", True),
+            ("pyproject.toml", "mypy" in tables),
+            ("setup.cfg", "[mypy]" in cfg_text),
+        ),
+        "bandit": first(("pyproject.toml", "bandit" in tables)),
+    }
