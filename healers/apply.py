@@ -1,0 +1,153 @@
+"""Stages 5 and 7, apply and write: per-file transactions that never raise past a file."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from healers import analyzers, edits, files, worker
+from healers.finding import Outcome, Source
+
+WORKER_BATCH = 50  # files per codemod worker process
+# a codemod job's result: (new text, indexes fixed, index -> reason unfixed), or why it failed
+CodemodResult = tuple[str, tuple[int, ...], dict[int, str]] | str
+
+
+@dataclass(frozen=True)
+class FileState:
+    """One selected file as read at the start of a pass."""
+
+    path: str
+    data: bytes
+    source: Source | None  # None: the file could not be decoded
+    parses: bool
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file in one pass: `after` is None when it was left unchanged."""
+
+    path: str
+    after: str | None = None
+    applied: tuple[str, ...] = ()  # fingerprints of the outcomes whose fix is in `after`
+    unfixed: dict[str, str] = field(default_factory=dict)  # fingerprint -> reason
+    problem: str = ""  # why the file was skipped or its fixes dropped
+
+
+def _analyzer_spans(
+    outcome: Outcome, text: str, starts: list[int], newline: str
+) -> list[edits.Span]:
+    fix = outcome.finding.fix
+    assert fix is not None  # status "fixable" with fix="analyzer" guarantees an edit
+    return [
+        edits.Span(s.start, s.end, files.match_newlines(s.content, newline))
+        for s in (edits.to_span(e, starts, text) for e in fix.edits)
+    ]
+
+
+def run_codemods(
+    jobs: Sequence[tuple[str, str, Sequence[Outcome]]], *, timeout: float
+) -> list[CodemodResult]:
+    """Run codemod jobs (codemod name, text, outcomes) in worker processes, batched; a job that
+    hangs or crashes its worker becomes an error string and the jobs after it are retried."""
+    payloads = [
+        json.dumps(worker.encode_job(name, text, [o.finding for o in outs]))
+        for name, text, outs in jobs
+    ]
+    results: list[CodemodResult] = []
+    while len(results) < len(payloads):
+        batch = payloads[len(results) : len(results) + WORKER_BATCH]
+        lines, failure = analyzers.run_worker(batch, timeout=timeout)
+        for line in lines:
+            raw = json.loads(line)
+            if "error" in raw:
+                results.append(raw["error"])
+            else:
+                unfixed = {int(i): str(reason) for i, reason in raw["unfixed"]}
+                results.append((raw["text"], tuple(raw["fixed"]), unfixed))
+        if failure:
+            results.append(f"codemod skipped: libcst {failure}")
+    return results
+
+
+def plan(
+    state: FileState,
+    outcomes: Sequence[Outcome],
+    codemod_results: Sequence[tuple[Sequence[Outcome], CodemodResult]],
+) -> FileResult:
+    """Merge the file's fixes in priority order (overlapping ones wait for the next pass), then
+    check that the result still parses and compiles; otherwise keep the file as it was."""
+    assert state.source is not None
+    text, newline = state.source.text, state.source.newline
+    starts = edits.line_starts(text)
+    groups: list[tuple[tuple[str, ...], str, list[edits.Span]]] = []  # (fingerprints, key, spans)
+    unfixed: dict[str, str] = {}
+    for outcome in outcomes:
+        if outcome.status == "fixable" and outcome.rule.fix == "analyzer":
+            key = f"{outcome.priority}{outcome.finding.line:09d}"
+            spans = _analyzer_spans(outcome, text, starts, newline)
+            groups.append(((outcome.fingerprint,), key, spans))
+    for outs, result in codemod_results:
+        if isinstance(result, str):
+            unfixed.update({o.fingerprint: result for o in outs})
+            continue
+        new_text, fixed, reasons = result
+        unfixed.update({outs[i].fingerprint: reason for i, reason in reasons.items()})
+        if fixed and new_text != text:
+            first = min((outs[i] for i in fixed), key=lambda o: (o.priority, o.finding.line))
+            key = f"{first.priority}{first.finding.line:09d}"
+            spans = [
+                edits.Span(s.start, s.end, files.match_newlines(s.content, newline))
+                for s in edits.spans_between(text, new_text)
+            ]
+            groups.append((tuple(outs[i].fingerprint for i in fixed), key, spans))
+    groups.sort(key=lambda g: g[1])
+    spans, chosen = edits.merge([g[2] for g in groups])
+    if not chosen:
+        return FileResult(state.path, unfixed=unfixed)
+    after = edits.apply(text, spans)
+    applied = tuple(fp for i in chosen for fp in groups[i][0])
+    problem = _check(after, state)
+    if problem:
+        reason = f"fix left the file broken ({problem}); file kept as it was"
+        dropped = dict.fromkeys(applied, reason)
+        return FileResult(state.path, unfixed={**unfixed, **dropped}, problem=problem)
+    return FileResult(state.path, after=after, applied=applied, unfixed=unfixed)
+
+
+def _check(after: str, state: FileState) -> str:
+    """Why `after` must not be written, or "" when it parses, compiles and encodes."""
+    assert state.source is not None
+    try:
+        compile(after, state.path, "exec", dont_inherit=True)
+        files.encode(state.source, after)
+    except SyntaxError as exc:
+        return f"SyntaxError: {exc.msg} at line {exc.lineno}"
+    except (ValueError, RecursionError, MemoryError, files.SourceError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return ""
+
+
+def write(root: Path, repo: Path, state: FileState, after: str) -> str:
+    """Write one file atomically unless it changed on disk since it was read; "" or a problem."""
+    assert state.source is not None
+    path = root / state.path
+    try:
+        if path.read_bytes() != state.data:
+            return "changed on disk during the run; left alone"
+        files.write_atomic(path, files.encode(state.source, after), root=repo)
+    except (OSError, files.SourceError, files.WriteError) as exc:
+        return f"not written: {exc}"
+    return ""
+
+
+def codemod_jobs(outcomes: Sequence[Outcome]) -> list[tuple[str, str, list[Outcome]]]:
+    """(path, codemod, outcomes) for each file's fixable outcomes whose rule names a codemod."""
+    grouped: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        if outcome.status == "fixable" and outcome.rule.fix not in ("analyzer", "none"):
+            grouped[(outcome.finding.path, outcome.rule.fix)].append(outcome)
+    return [(path, name, outs) for (path, name), outs in sorted(grouped.items())]

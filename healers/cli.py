@@ -1,0 +1,178 @@
+"""`heal`: the command line; main(argv) -> int is the only place that prints."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from healers import __version__, analyzers, catalogue, config, engine, project, report
+from healers.finding import PRIORITIES
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
+
+
+def _selectors(values: Sequence[str] | None) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values or ():
+        out += [s.strip() for s in value.split(",") if s.strip()]
+    return tuple(config.check_selector(s, "command line") for s in out)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="heal",
+        description="Run ruff, mypy and bandit, prioritize what they find "
+        "(P0 security .. P3 style) and heal what can be fixed safely.",
+        epilog="exit codes: 0 nothing left at or above --fail-on; "
+        "1 findings left (or files changed with --exit-non-zero-on-fix); "
+        "2 usage, configuration, tool or internal error; "
+        "3 a high-severity security finding waits for a human decision.",
+    )
+    p.add_argument("files", nargs="*", help="check only these files (pre-commit hook mode)")
+    p.add_argument(
+        "--scan",
+        nargs="?",
+        const=".",
+        metavar="PATH",
+        help="every Python file git tracks under PATH (default .)",
+    )
+    p.add_argument("--fix", action="store_true", help="apply the safe fixes")
+    p.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        default=None,
+        help="also apply fixes that may change behaviour",
+    )
+    p.add_argument(
+        "--diff", action="store_true", help="print the changes --fix would make; write nothing"
+    )
+    p.add_argument("--output-format", choices=("text", "json", "github"), default="text")
+    p.add_argument(
+        "--select",
+        action="append",
+        metavar="SEL",
+        help="only these categories, rule ids or codes (comma-separated)",
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        metavar="SEL",
+        help="leave out these categories, rule ids or codes",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=PRIORITIES,
+        help="lowest priority that makes the run fail (default P3: any)",
+    )
+    p.add_argument(
+        "--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed"
+    )
+    p.add_argument(
+        "--statistics", action="store_true", help="counts per code instead of each finding"
+    )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read [tool.healers] from FILE instead of the project's pyproject.toml",
+    )
+    p.add_argument(
+        "--max-passes", type=int, metavar="N", help="fix passes before giving up (default 5)"
+    )
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--version", action="version", version=f"heal {__version__}")
+    return p
+
+
+def use_color(choice: str) -> bool:
+    """--color beats the environment; NO_COLOR beats FORCE_COLOR; otherwise a terminal decides."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR") or os.environ.get("CLICOLOR_FORCE"):
+        return True
+    return sys.stdout.isatty()
+
+
+def exit_code(rep: engine.Report, *, fail_on: str, changed_fails: bool, diff: bool) -> int:
+    if any(o.status == "needs-approval" for o in rep.outcomes):
+        return EXIT_BLOCKED
+    if diff:
+        return EXIT_FINDINGS if rep.changes else EXIT_OK
+    left = [o for o in rep.outcomes if o.status in report.LEFT and o.priority <= fail_on]
+    if left or (changed_fails and rep.changes):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.scan is None and not args.files:
+        parser().print_usage(sys.stderr)
+        print(
+            "heal: error: name files to check, or use --scan [PATH] for the whole project",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    if args.scan is not None and args.files:
+        print("heal: error: give either files or --scan, not both", file=sys.stderr)
+        return EXIT_ERROR
+    cwd = Path.cwd()
+    explicit = Path(args.config).absolute() if args.config else None
+    try:
+        catalogue.load()
+        proj, conf = project.select(
+            args.files,
+            scan=args.scan,
+            cwd=cwd,
+            config_for=lambda root: config.load(
+                explicit or root / "pyproject.toml", explicit=explicit is not None
+            ),
+        )
+        opts = engine.Options(
+            fix=args.fix and not args.diff,
+            unsafe_fixes=conf.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes,
+            select=_selectors(args.select) or conf.select,
+            ignore=_selectors(args.ignore) + conf.ignore,
+            max_passes=args.max_passes or conf.max_passes,
+            timeout=conf.timeout,
+        )
+        if opts.max_passes < 1:
+            raise config.ConfigError("--max-passes must be at least 1")
+        rep = engine.preview(proj, conf, opts) if args.diff else engine.run(proj, conf, opts)
+    except (project.SelectError, config.ConfigError, catalogue.CatalogueError) as exc:
+        print(f"heal: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except analyzers.AnalyzerError as exc:
+        print(f"heal: error: analyzer failed: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # e.g. the lock timed out, or .heal/ cannot be created
+        print(f"heal: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.diff:
+        sys.stdout.write(report.diff(rep))
+    elif args.statistics:
+        sys.stdout.write(report.statistics(rep))
+    elif args.output_format == "json":
+        sys.stdout.write(report.to_json(rep))
+    elif args.output_format == "github":
+        sys.stdout.write(report.to_github(rep))
+    else:
+        sys.stdout.write(
+            report.to_text(rep, color=report.Style(use_color(args.color)), fixing=opts.fix)
+        )
+    for note in rep.notes if args.output_format != "text" else ():
+        print(f"heal: note: {note}", file=sys.stderr)
+    return exit_code(
+        rep,
+        fail_on=args.fail_on or conf.fail_on,
+        changed_fails=args.exit_non_zero_on_fix,
+        diff=args.diff,
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

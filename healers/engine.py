@@ -1,0 +1,300 @@
+"""One run, stage by stage: analyze -> classify -> prioritize -> apply -> write -> loop."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from healers import analyzers, apply, catalogue, files, imports, project, security, style, typecheck
+from healers.config import Config
+from healers.finding import Finding, Outcome
+from healers.fingerprint import fingerprints
+from healers.prioritize import matches, prioritize, status_for
+
+STATE_GITIGNORE = "# written by heal: run state that is not meant to be committed\n" + "\n".join(
+    ("audit.jsonl", "stats.sqlite", "cache/", "lock", "")
+)
+TOOL_CONFIG_FILES = (
+    "pyproject.toml",
+    "setup.cfg",
+    "mypy.ini",
+    ".mypy.ini",
+    "ruff.toml",
+    ".ruff.toml",
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    fix: bool = False
+    unsafe_fixes: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    max_passes: int = 5
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Report:
+    outcomes: list[Outcome]  # prioritized; fixed ones included with status "fixed"
+    changes: dict[str, tuple[str, str]]  # path -> (text before the run, text after)
+    notes: list[str]  # what went wrong without stopping the run
+    passes: int
+
+
+def ensure_state_dir(root: Path) -> Path:
+    state = root / ".heal"
+    state.mkdir(exist_ok=True)
+    ignore = state / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(STATE_GITIGNORE, encoding="utf-8")
+    return state
+
+
+def _heal_finding(code: str, path: str, line: int, column: int, message: str) -> Finding:
+    return Finding(
+        code=f"heal:{code}",
+        path=path,
+        line=line,
+        column=column,
+        message=message,
+        name=code,
+        severity="error",
+    )
+
+
+def read(root: Path, paths: Sequence[str]) -> tuple[dict[str, apply.FileState], list[Finding]]:
+    """Read and pre-screen each file with `ast`: undecodable or unparsable files become findings
+    and are kept away from the analyzers and codemods."""
+    states: dict[str, apply.FileState] = {}
+    found: list[Finding] = []
+    for path in paths:
+        try:
+            data = (root / path).read_bytes()
+            source = files.read_source(data)
+        except (OSError, files.SourceError) as exc:
+            found.append(_heal_finding("unreadable-file", path, 1, 1, f"cannot read: {exc}"))
+            states[path] = apply.FileState(path, b"", None, parses=False)
+            continue
+        try:
+            ast.parse(source.text, filename=path)
+            parses = True
+        except SyntaxError as exc:
+            line, col = exc.lineno or 1, exc.offset or 1
+            found.append(_heal_finding("syntax-error", path, line, col, f"SyntaxError: {exc.msg}"))
+            parses = False
+        except (ValueError, RecursionError, MemoryError) as exc:
+            message = f"cannot be parsed: {type(exc).__name__}: {exc}"
+            found.append(_heal_finding("syntax-error", path, 1, 1, message))
+            parses = False
+        states[path] = apply.FileState(path, data, source, parses)
+    return states, found
+
+
+def analyze(proj: project.Project, paths: Sequence[str], cache_dir: Path) -> list[Finding]:
+    """ruff, mypy and bandit at once on the files that parse, plus heal's own analyzers."""
+    if not paths:
+        return []
+    root, conf = str(proj.root), project.tool_config(proj.root)
+    target = project.target_version(proj.root)
+
+    def ruff() -> list[Finding]:
+        args = style.command(paths, config=conf["ruff"], target=target)
+        out = analyzers.run_tool("ruff", args, cwd=proj.root, ok=(0,))
+        return style.parse(out.stdout, root)
+
+    def mypy() -> list[Finding]:
+        args = typecheck.command(paths, config=conf["mypy"], cache_dir=str(cache_dir))
+        out = analyzers.run_tool("mypy", args, cwd=proj.root, ok=(0, 1))
+        if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):
+            raise analyzers.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
+        return typecheck.parse(out.stdout, root)
+
+    def bandit() -> list[Finding]:
+        out = analyzers.run_tool(
+            "bandit", security.command(paths, config=conf["bandit"]), cwd=proj.root, ok=(0, 1)
+        )
+        found, errors = security.parse(out.stdout, root)
+        return found + [_heal_finding("syntax-error", p, 1, 1, f"bandit: {r}") for p, r in errors]
+
+    results = analyzers.concurrently({"ruff": ruff, "mypy": mypy, "bandit": bandit})
+    wanted = set(paths)
+    return [f for found in results.values() for f in found if f.path in wanted]
+
+
+def cycles(proj: project.Project, states: dict[str, apply.FileState]) -> list[Finding]:
+    """Import cycles need the whole project even when only a few files are selected."""
+    sources = {p: s.source.text for p, s in states.items() if s.source is not None and s.parses}
+    if proj.hook:
+        for path in analyzers.git_files(proj.root, proj.root) or ():
+            if path.endswith(".py") and path not in sources:
+                try:
+                    sources[path] = (proj.root / path).read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    continue
+    return [f for f in imports.find_cycles(sources) if f.path in states]
+
+
+def classify(
+    findings: Sequence[Finding], states: dict[str, apply.FileState], opts: Options
+) -> list[Outcome]:
+    """Join each finding with its rule, fingerprint it, decide its status; --select/--ignore."""
+    cat = catalogue.load()
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_path[finding.path].append(finding)
+    outcomes = []
+    for path, found in by_path.items():
+        source = states[path].source if path in states else None
+        text = source.text if source is not None else ""
+        tree = ast.parse(text) if path in states and states[path].parses else None
+        for finding, print_ in zip(found, fingerprints(found, text, tree), strict=True):
+            rule = cat.rule_for(finding)
+            status, reason = status_for(rule, finding, unsafe_fixes=opts.unsafe_fixes)
+            outcome = Outcome(finding, rule, print_, status, reason)
+            if opts.select and not matches(outcome, opts.select):
+                continue
+            if opts.ignore and matches(outcome, opts.ignore):
+                continue
+            outcomes.append(outcome)
+    return prioritize(outcomes)
+
+
+def _fix_pass(
+    proj: project.Project,
+    states: dict[str, apply.FileState],
+    outcomes: list[Outcome],
+    opts: Options,
+    *,
+    write: bool,
+) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """Plan every file's fixes (codemods in worker processes) and write them when asked.
+    Returns (path -> new text written, fingerprint -> reason left unfixed, notes)."""
+    jobs = [j for j in apply.codemod_jobs(outcomes) if states[j[0]].parses]
+    texts = {p: s.source.text for p, s in states.items() if s.source is not None}
+    results = apply.run_codemods(
+        [(name, texts[p], outs) for p, name, outs in jobs], timeout=opts.timeout
+    )
+    per_file: dict[str, list[tuple[Sequence[Outcome], apply.CodemodResult]]] = defaultdict(list)
+    for (path, _, outs), done in zip(jobs, results, strict=True):
+        per_file[path].append((outs, done))
+    by_path: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_path[outcome.finding.path].append(outcome)
+    written: dict[str, str] = {}
+    unfixed: dict[str, str] = {}
+    notes: list[str] = []
+    for path in sorted(set(by_path) | set(per_file)):
+        state = states.get(path)
+        if state is None or state.source is None or not state.parses:
+            continue
+        result = apply.plan(state, by_path[path], per_file[path])
+        unfixed.update(result.unfixed)
+        if result.problem:
+            notes.append(f"{path}: {result.problem}; its fixes were dropped")
+        if result.after is None or not write:
+            continue
+        with files.locked(proj.state_dir):
+            problem = apply.write(proj.root, proj.repo, state, result.after)
+        if problem:
+            notes.append(f"{path}: {problem}")
+            unfixed.update(dict.fromkeys(result.applied, problem))
+        else:
+            written[path] = result.after
+    return written, unfixed, notes
+
+
+def _mark_unfixed(outcomes: list[Outcome], unfixed: dict[str, str]) -> list[Outcome]:
+    return [
+        replace(o, status="unfixable", reason=unfixed[o.fingerprint])
+        if o.fingerprint in unfixed and o.status == "fixable"
+        else o
+        for o in outcomes
+    ]
+
+
+def _fixed(initial: Sequence[Outcome], final: Sequence[Outcome]) -> list[Outcome]:
+    """Initial findings that are gone after the fixes: no longer reported, matched by fingerprint,
+    then by how many of the same code remain in the file (an edited line changes fingerprints).
+    A finding can go from a file heal did not touch: an import cycle broken in another module."""
+    final_prints = {o.fingerprint for o in final}
+    left = Counter((o.finding.path, o.finding.code) for o in final)
+    gone = []
+    for outcome in initial:
+        key = (outcome.finding.path, outcome.finding.code)
+        if outcome.fingerprint in final_prints or left[key] > 0:
+            left[key] -= 1  # still there, perhaps moved: the final list reports it
+            continue
+        gone.append(replace(outcome, status="fixed"))
+    return gone
+
+
+def run(
+    proj: project.Project, config: Config, opts: Options, *, cache_dir: Path | None = None
+) -> Report:
+    """Analyze the selected files and, with `fix`, heal them pass after pass until stable."""
+    cache = cache_dir or ensure_state_dir(proj.root) / "cache" / "mypy"
+    if opts.fix:
+        ensure_state_dir(proj.root)
+    states, early = read(proj.root, proj.files)
+    parsable = [p for p in proj.files if states[p].parses]
+    per_file = early + analyze(proj, parsable, cache)  # kept per file between passes
+    outcomes = classify(per_file + cycles(proj, states), states, opts)
+    initial = outcomes
+    originals = {p: s.source.text for p, s in states.items() if s.source is not None}
+    history = {path: {text} for path, text in originals.items()}  # to see fixes undo each other
+    notes: list[str] = []
+    passes = 0
+    while passes < opts.max_passes:
+        passes += 1
+        written, unfixed, pass_notes = _fix_pass(proj, states, outcomes, opts, write=opts.fix)
+        notes += pass_notes
+        outcomes = _mark_unfixed(outcomes, unfixed)
+        if not written:
+            break
+        looping = [p for p, text in written.items() if text in history.setdefault(p, set())]
+        for path, text in written.items():
+            history[path].add(text)
+        touched = sorted(written)
+        fresh, early = read(proj.root, touched)
+        states.update(fresh)
+        parsable = [p for p in touched if states[p].parses]
+        per_file = [f for f in per_file if f.path not in written]
+        per_file += early + analyze(proj, parsable, cache)
+        # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
+        outcomes = classify(per_file + cycles(proj, states), states, opts)
+        if looping:
+            notes.append(
+                f"fixes undo each other in {', '.join(looping)}; stopped after pass {passes}"
+            )
+            break
+    else:
+        if opts.fix and any(o.status == "fixable" for o in outcomes):
+            notes.append(f"fixes did not converge within {opts.max_passes} passes (max-passes)")
+    finals = {p: s.source.text for p, s in states.items() if s.source is not None}
+    changes = {
+        p: (originals[p], finals[p]) for p in finals if p in originals and finals[p] != originals[p]
+    }
+    fixed = _fixed(initial, outcomes) if changes else []
+    return Report(prioritize([*fixed, *outcomes]), changes, notes, passes)
+
+
+def preview(proj: project.Project, config: Config, opts: Options) -> Report:
+    """--diff: heal a temporary copy of the project and report what would change; write nothing."""
+    cache = ensure_state_dir(proj.root) / "cache" / "mypy"
+    with tempfile.TemporaryDirectory(prefix="heal-diff-") as tmp:
+        shadow = Path(tmp)
+        listed = analyzers.git_files(proj.root, proj.root) or list(proj.files)
+        for rel in {*listed, *proj.files, *TOOL_CONFIG_FILES}:
+            if (rel.endswith((".py", ".pyi")) or rel in TOOL_CONFIG_FILES) and (
+                proj.root / rel
+            ).is_file():
+                (shadow / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(proj.root / rel, shadow / rel)
+        copy = replace(proj, repo=shadow, root=shadow)
+        return run(copy, config, replace(opts, fix=True), cache_dir=cache)

@@ -1,0 +1,52 @@
+"""The codemod worker: `python -m healers.worker` reads jobs (JSON) on stdin, writes results on
+stdout. It runs in its own process so that libcst crashing, recursing or hanging on a hostile file
+costs one file, not the run (../shared/notes/conventions.md, section 0)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from dataclasses import asdict
+from typing import Any
+
+from healers.finding import Edit, Finding, Fix
+
+
+def _finding(raw: dict[str, Any]) -> Finding:
+    fix = raw.get("fix")
+    if fix is not None:
+        edits = tuple(Edit(**e) for e in fix["edits"])
+        raw = {**raw, "fix": Fix(fix["applicability"], fix["message"], edits)}
+    return Finding(**raw)
+
+
+def run_job(job: dict[str, Any]) -> dict[str, Any]:
+    from healers.codemods import CODEMODS
+
+    findings = [_finding(raw) for raw in job["findings"]]
+    try:
+        result = CODEMODS[job["codemod"]](job["text"], findings)
+    except RecursionError:
+        return {"error": "the file is nested too deeply for libcst"}
+    except Exception as exc:  # a codemod bug must cost one file, never the run
+        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return {"error": f"codemod {job['codemod']} failed: {last}"}
+    return {"text": result.text, "fixed": list(result.fixed), "unfixed": list(result.unfixed)}
+
+
+def encode_job(codemod: str, text: str, findings: list[Finding]) -> dict[str, Any]:
+    return {"codemod": codemod, "text": text, "findings": [asdict(f) for f in findings]}
+
+
+def main() -> int:
+    sys.setrecursionlimit(10_000)
+    jobs = json.load(sys.stdin)
+    for job in jobs:
+        sys.stdout.write(json.dumps(run_job(job)) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
