@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
-import subprocess
+import subprocess  # nosec B404 - this module is the one place heal starts processes
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -39,7 +39,7 @@ def run_tool(
     """Run `python -m TOOL ARGS` with heal's own interpreter; other exit codes are errors."""
     cmd = [sys.executable, "-m", tool, *args]
     try:
-        proc = subprocess.run(
+        proc = subprocess.run(  # nosec B603 - argv list from heal itself, no shell
             cmd,
             check=False,
             cwd=cwd,
@@ -56,7 +56,9 @@ def run_tool(
     if "No module named" in proc.stderr and proc.returncode != 0:
         raise AnalyzerError(tool, f"is not installed for {sys.executable}", proc.stderr)
     if proc.returncode not in ok:
-        raise AnalyzerError(tool, f"exited with code {proc.returncode}", proc.stderr)
+        # mypy prints its fatal errors on stdout; show whichever stream explains the failure
+        said = proc.stderr if proc.stderr.strip() else proc.stdout
+        raise AnalyzerError(tool, f"exited with code {proc.returncode}", said)
     return Completed(tool, proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -70,7 +72,7 @@ def concurrently(jobs: dict[str, Callable[[], T]]) -> dict[str, T]:
 def git_files(root: Path, target: Path) -> list[str] | None:
     """Files git tracks or would track under `target` (relative to root), or None outside git."""
     try:
-        proc = subprocess.run(
+        proc = subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", target],
             cwd=root,
             check=False,
@@ -92,7 +94,7 @@ def run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]:
     Each job gets `timeout` seconds. Returns the result lines received and, when the worker hung or
     died before answering them all, why: the job after the last answered one is the culprit.
     """
-    proc = subprocess.Popen(
+    proc = subprocess.Popen(  # nosec B603 - heal's own worker module, no shell
         [sys.executable, "-m", "healers.worker"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -100,7 +102,8 @@ def run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]:
         text=True,
         encoding="utf-8",
     )
-    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    if proc.stdin is None or proc.stdout is None or proc.stderr is None:  # PIPE gives all three
+        raise RuntimeError("the codemod worker started without pipes")
     lines: queue.Queue[str | None] = queue.Queue()
     stdin, stdout = proc.stdin, proc.stdout
 

@@ -22,7 +22,7 @@ class FileState:
 
     path: str
     data: bytes
-    source: Source | None  # None: the file could not be decoded
+    source: Source
     parses: bool
 
 
@@ -41,7 +41,8 @@ def _analyzer_spans(
     outcome: Outcome, text: str, starts: list[int], newline: str
 ) -> list[edits.Span]:
     fix = outcome.finding.fix
-    assert fix is not None  # status "fixable" with fix="analyzer" guarantees an edit
+    if fix is None:  # status "fixable" with fix="analyzer" implies an edit; nothing to add
+        return []
     return [
         edits.Span(s.start, s.end, files.match_newlines(s.content, newline))
         for s in (edits.to_span(e, starts, text) for e in fix.edits)
@@ -80,7 +81,6 @@ def plan(
 ) -> FileResult:
     """Merge the file's fixes in priority order (overlapping ones wait for the next pass), then
     check that the result still parses and compiles; otherwise keep the file as it was."""
-    assert state.source is not None
     text, newline = state.source.text, state.source.newline
     starts = edits.line_starts(text)
     groups: list[tuple[tuple[str, ...], str, list[edits.Span]]] = []  # (fingerprints, key, spans)
@@ -120,7 +120,6 @@ def plan(
 
 def _check(after: str, state: FileState) -> str:
     """Why `after` must not be written, or "" when it parses, compiles and encodes."""
-    assert state.source is not None
     try:
         compile(after, state.path, "exec", dont_inherit=True)
         files.encode(state.source, after)
@@ -133,7 +132,6 @@ def _check(after: str, state: FileState) -> str:
 
 def write(root: Path, repo: Path, state: FileState, after: str) -> str:
     """Write one file atomically unless it changed on disk since it was read; "" or a problem."""
-    assert state.source is not None
     path = root / state.path
     try:
         if path.read_bytes() != state.data:

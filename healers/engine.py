@@ -69,8 +69,8 @@ def _heal_finding(code: str, path: str, line: int, column: int, message: str) ->
 
 
 def read(root: Path, paths: Sequence[str]) -> tuple[dict[str, apply.FileState], list[Finding]]:
-    """Read and pre-screen each file with `ast`: undecodable or unparsable files become findings
-    and are kept away from the analyzers and codemods."""
+    """Read and pre-screen each file with `compile()`: undecodable or unparsable files become
+    findings and are kept away from the analyzers and codemods."""
     states: dict[str, apply.FileState] = {}
     found: list[Finding] = []
     for path in paths:
@@ -79,10 +79,11 @@ def read(root: Path, paths: Sequence[str]) -> tuple[dict[str, apply.FileState], 
             source = files.read_source(data)
         except (OSError, files.SourceError) as exc:
             found.append(_heal_finding("unreadable-file", path, 1, 1, f"cannot read: {exc}"))
-            states[path] = apply.FileState(path, b"", None, parses=False)
             continue
         try:
-            ast.parse(source.text, filename=path)
+            # compile, not just parse: a duplicate keyword argument parses but is a blocking
+            # error for mypy, which would then report nothing for any file
+            compile(source.text, path, "exec", dont_inherit=True)
             parses = True
         except SyntaxError as exc:
             line, col = exc.lineno or 1, exc.offset or 1
@@ -129,7 +130,7 @@ def analyze(proj: project.Project, paths: Sequence[str], cache_dir: Path) -> lis
 
 def cycles(proj: project.Project, states: dict[str, apply.FileState]) -> list[Finding]:
     """Import cycles need the whole project even when only a few files are selected."""
-    sources = {p: s.source.text for p, s in states.items() if s.source is not None and s.parses}
+    sources = {p: s.source.text for p, s in states.items() if s.parses}
     if proj.hook:
         for path in analyzers.git_files(proj.root, proj.root) or ():
             if path.endswith(".py") and path not in sources:
@@ -150,9 +151,9 @@ def classify(
         by_path[finding.path].append(finding)
     outcomes = []
     for path, found in by_path.items():
-        source = states[path].source if path in states else None
-        text = source.text if source is not None else ""
-        tree = ast.parse(text) if path in states and states[path].parses else None
+        state = states.get(path)
+        text = state.source.text if state is not None else ""
+        tree = ast.parse(text) if state is not None and state.parses else None
         for finding, print_ in zip(found, fingerprints(found, text, tree), strict=True):
             rule = cat.rule_for(finding)
             status, reason = status_for(rule, finding, unsafe_fixes=opts.unsafe_fixes)
@@ -176,7 +177,7 @@ def _fix_pass(
     """Plan every file's fixes (codemods in worker processes) and write them when asked.
     Returns (path -> new text written, fingerprint -> reason left unfixed, notes)."""
     jobs = [j for j in apply.codemod_jobs(outcomes) if states[j[0]].parses]
-    texts = {p: s.source.text for p, s in states.items() if s.source is not None}
+    texts = {p: s.source.text for p, s in states.items()}
     results = apply.run_codemods(
         [(name, texts[p], outs) for p, name, outs in jobs], timeout=opts.timeout
     )
@@ -191,7 +192,7 @@ def _fix_pass(
     notes: list[str] = []
     for path in sorted(set(by_path) | set(per_file)):
         state = states.get(path)
-        if state is None or state.source is None or not state.parses:
+        if state is None or not state.parses:
             continue
         result = apply.plan(state, by_path[path], per_file[path])
         unfixed.update(result.unfixed)
@@ -242,11 +243,11 @@ def run(
     if opts.fix:
         ensure_state_dir(proj.root)
     states, early = read(proj.root, proj.files)
-    parsable = [p for p in proj.files if states[p].parses]
+    parsable = [p for p in proj.files if p in states and states[p].parses]
     per_file = early + analyze(proj, parsable, cache)  # kept per file between passes
     outcomes = classify(per_file + cycles(proj, states), states, opts)
     initial = outcomes
-    originals = {p: s.source.text for p, s in states.items() if s.source is not None}
+    originals = {p: s.source.text for p, s in states.items()}
     history = {path: {text} for path, text in originals.items()}  # to see fixes undo each other
     notes: list[str] = []
     passes = 0
@@ -263,7 +264,7 @@ def run(
         touched = sorted(written)
         fresh, early = read(proj.root, touched)
         states.update(fresh)
-        parsable = [p for p in touched if states[p].parses]
+        parsable = [p for p in touched if p in states and states[p].parses]
         per_file = [f for f in per_file if f.path not in written]
         per_file += early + analyze(proj, parsable, cache)
         # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
@@ -276,7 +277,7 @@ def run(
     else:
         if opts.fix and any(o.status == "fixable" for o in outcomes):
             notes.append(f"fixes did not converge within {opts.max_passes} passes (max-passes)")
-    finals = {p: s.source.text for p, s in states.items() if s.source is not None}
+    finals = {p: s.source.text for p, s in states.items()}
     changes = {
         p: (originals[p], finals[p]) for p in finals if p in originals and finals[p] != originals[p]
     }

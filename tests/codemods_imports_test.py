@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from healers import catalogue, style
+from healers import catalogue, style, typecheck
 from healers.codemods import CODEMODS
 from healers.codemods.imports import (
     STDLIB_SYMBOLS,
@@ -226,13 +226,14 @@ def test_add_stdlib_import_noop(tmp_path: Path, before: str, reason: str) -> Non
 def test_add_stdlib_import_reads_mypy_messages(tmp_path: Path) -> None:
     source = "def f() -> Path:\n    return Path()\n"
     (tmp_path / "example.py").write_text(source)
-    run = subprocess.run(
-        [sys.executable, "-m", "mypy", "-O", "json", "--no-error-summary", "--cache-dir",
-         str(tmp_path / "cache"), "--config-file", "", "example.py"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    from healers import typecheck
-
+    args = typecheck.command(["example.py"], config=None, cache_dir=str(tmp_path / "cache"))
+    run = subprocess.run(  # mypy exits 1: it found the errors this test wants
+        [sys.executable, "-m", "mypy", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     findings = [
         f for f in typecheck.parse(run.stdout, str(tmp_path)) if f.code == "mypy:name-defined"
     ]

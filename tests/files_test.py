@@ -353,7 +353,7 @@ def test_write_error_leaves_original_intact(tmp_path, monkeypatch, function, cod
 def test_interrupt_between_write_and_rename(tmp_path, monkeypatch, interrupt):
     target = tmp_path / "m.py"
     target.write_bytes(b"original\n")
-    seen = []
+    seen: list[bytes] = []
 
     def interrupted_replace(src, dst):
         seen.extend(p.read_bytes() for p in _temps(tmp_path))

@@ -211,10 +211,9 @@ def move_import_under_type_checking(source: str, findings: Sequence[Finding]) ->
         reason = _why_stay(parsed, stmt, lazy=lazy) if stmt is not None else ""
         if stmt is None:
             reason = f"no top-level import statement on line {finding.line}"
-        if reason:
-            unfixed.append((index, reason))
+        if reason or not isinstance(stmt, cst.SimpleStatementLine):  # _why_stay checked the shape
+            unfixed.append((index, reason or "not a simple import statement"))
         else:
-            assert isinstance(stmt, cst.SimpleStatementLine)  # _why_stay checked the shape
             moving[id(stmt)] = stmt
             fixed.append(index)
     bindings = [

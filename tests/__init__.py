@@ -1,0 +1,1 @@
+"""heal's test suite."""
