@@ -8,7 +8,7 @@ import subprocess  # nosec B404 - this module is the one place heal starts proce
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -62,11 +62,19 @@ def run_tool(
     return Completed(tool, proc.returncode, proc.stdout, proc.stderr)
 
 
-def concurrently(jobs: dict[str, Callable[[], T]]) -> dict[str, T]:
-    """Run the analyzers' jobs at once (subprocesses, so threads suffice); the first error wins."""
-    with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
-        futures = {name: pool.submit(job) for name, job in jobs.items()}
-        return {name: future.result() for name, future in futures.items()}
+class Background:
+    """Analyzer jobs running at once on threads (each waits on a subprocess), while the caller
+    goes on with its own work; leaving the block waits for all of them."""
+
+    def __enter__(self) -> Background:
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="heal-analyzer")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def start(self, job: Callable[[Sequence[str]], T], paths: Sequence[str]) -> Future[T]:
+        return self._pool.submit(job, paths)
 
 
 def git_files(root: Path, target: Path) -> list[str] | None:

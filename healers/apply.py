@@ -24,6 +24,7 @@ class FileState:
     data: bytes
     source: Source
     parses: bool
+    scopes: tuple[tuple[int, int, str], ...] = ()  # functions and classes, for fingerprints
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import shutil
 import tempfile
 from collections import Counter, defaultdict
@@ -10,15 +11,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from healers import analyzers, apply, catalogue, files, imports, project, security, style, typecheck
+from healers import (
+    analyzers,
+    apply,
+    catalogue,
+    files,
+    fingerprint,
+    imports,
+    project,
+    security,
+    style,
+    typecheck,
+)
 from healers.config import Config
 from healers.finding import Finding, Outcome
-from healers.fingerprint import fingerprints
 from healers.prioritize import matches, prioritize, status_for
 
 STATE_GITIGNORE = "# written by heal: run state that is not meant to be committed\n" + "\n".join(
     ("audit.jsonl", "stats.sqlite", "cache/", "lock", "")
 )
+BANDIT_FILES_PER_PROCESS = 25  # below this, a second bandit process costs more than it saves
 TOOL_CONFIG_FILES = (
     "pyproject.toml",
     "setup.cfg",
@@ -70,7 +82,7 @@ def _heal_finding(code: str, path: str, line: int, column: int, message: str) ->
 
 def read(root: Path, paths: Sequence[str]) -> tuple[dict[str, apply.FileState], list[Finding]]:
     """Read and pre-screen each file with `compile()`: undecodable or unparsable files become
-    findings and are kept away from the analyzers and codemods."""
+    findings and are kept away from mypy and the codemods."""
     states: dict[str, apply.FileState] = {}
     found: list[Finding] = []
     for path in paths:
@@ -80,52 +92,68 @@ def read(root: Path, paths: Sequence[str]) -> tuple[dict[str, apply.FileState], 
         except (OSError, files.SourceError) as exc:
             found.append(_heal_finding("unreadable-file", path, 1, 1, f"cannot read: {exc}"))
             continue
+        scopes: list[tuple[int, int, str]] = []
         try:
-            # compile, not just parse: a duplicate keyword argument parses but is a blocking
+            tree = ast.parse(source.text, filename=path)
+            # compile the tree too: a repeated keyword argument parses but is a blocking
             # error for mypy, which would then report nothing for any file
-            compile(source.text, path, "exec", dont_inherit=True)
-            parses = True
+            compile(tree, path, "exec", dont_inherit=True)
+            scopes = fingerprint.scopes(tree)
         except SyntaxError as exc:
             line, col = exc.lineno or 1, exc.offset or 1
             found.append(_heal_finding("syntax-error", path, line, col, f"SyntaxError: {exc.msg}"))
-            parses = False
         except (ValueError, RecursionError, MemoryError) as exc:
             message = f"cannot be parsed: {type(exc).__name__}: {exc}"
             found.append(_heal_finding("syntax-error", path, 1, 1, message))
-            parses = False
-        states[path] = apply.FileState(path, data, source, parses)
+        parses = not found or found[-1].path != path
+        states[path] = apply.FileState(path, data, source, parses, tuple(scopes))
     return states, found
 
 
-def analyze(proj: project.Project, paths: Sequence[str], cache_dir: Path) -> list[Finding]:
-    """ruff, mypy and bandit at once on the files that parse, plus heal's own analyzers."""
-    if not paths:
-        return []
+def _chunks(paths: Sequence[str], parts: int) -> list[list[str]]:
+    return [list(paths[i::parts]) for i in range(parts) if paths[i::parts]]
+
+
+def analyze(
+    proj: project.Project, paths: Sequence[str], cache_dir: Path
+) -> tuple[dict[str, apply.FileState], list[Finding]]:
+    """Read the files and run ruff, mypy and bandit on them, all at once: ruff and bandit start
+    before the pre-screen (they survive syntax errors), mypy after it (it stops at the first one),
+    and bandit, the slowest and single-threaded, is split across the cores."""
     root, conf = str(proj.root), project.tool_config(proj.root)
     target = project.target_version(proj.root)
 
-    def ruff() -> list[Finding]:
-        args = style.command(paths, config=conf["ruff"], target=target)
+    def ruff(files_: Sequence[str]) -> list[Finding]:
+        args = style.command(files_, config=conf["ruff"], target=target)
         out = analyzers.run_tool("ruff", args, cwd=proj.root, ok=(0,))
         return style.parse(out.stdout, root)
 
-    def mypy() -> list[Finding]:
-        args = typecheck.command(paths, config=conf["mypy"], cache_dir=str(cache_dir))
+    def mypy(files_: Sequence[str]) -> list[Finding]:
+        args = typecheck.command(files_, config=conf["mypy"], cache_dir=str(cache_dir))
         out = analyzers.run_tool("mypy", args, cwd=proj.root, ok=(0, 1))
         if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):
             raise analyzers.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
         return typecheck.parse(out.stdout, root)
 
-    def bandit() -> list[Finding]:
-        out = analyzers.run_tool(
-            "bandit", security.command(paths, config=conf["bandit"]), cwd=proj.root, ok=(0, 1)
-        )
+    def bandit(files_: Sequence[str]) -> list[Finding]:
+        args = security.command(files_, config=conf["bandit"])
+        out = analyzers.run_tool("bandit", args, cwd=proj.root, ok=(0, 1))
         found, errors = security.parse(out.stdout, root)
         return found + [_heal_finding("syntax-error", p, 1, 1, f"bandit: {r}") for p, r in errors]
 
-    results = analyzers.concurrently({"ruff": ruff, "mypy": mypy, "bandit": bandit})
-    wanted = set(paths)
-    return [f for found in results.values() for f in found if f.path in wanted]
+    if not paths:
+        return {}, []
+    parts = max(1, min(os.cpu_count() or 1, len(paths) // BANDIT_FILES_PER_PROCESS))
+    with analyzers.Background() as background:
+        running = [background.start(ruff, paths)]
+        running += [background.start(bandit, chunk) for chunk in _chunks(paths, parts)]
+        states, early = read(proj.root, paths)
+        parsable = [p for p in paths if p in states and states[p].parses]
+        if parsable:
+            running.append(background.start(mypy, parsable))
+        found = [f for job in running for f in job.result()]
+    wanted = set(parsable)
+    return states, early + [f for f in found if f.path in wanted]
 
 
 def cycles(proj: project.Project, states: dict[str, apply.FileState]) -> list[Finding]:
@@ -152,9 +180,9 @@ def classify(
     outcomes = []
     for path, found in by_path.items():
         state = states.get(path)
-        text = state.source.text if state is not None else ""
-        tree = ast.parse(text) if state is not None and state.parses else None
-        for finding, print_ in zip(found, fingerprints(found, text, tree), strict=True):
+        text, scopes = (state.source.text, state.scopes) if state is not None else ("", ())
+        prints = fingerprint.fingerprints(found, text, scopes)
+        for finding, print_ in zip(found, prints, strict=True):
             rule = cat.rule_for(finding)
             status, reason = status_for(rule, finding, unsafe_fixes=opts.unsafe_fixes)
             outcome = Outcome(finding, rule, print_, status, reason)
@@ -171,10 +199,8 @@ def _fix_pass(
     states: dict[str, apply.FileState],
     outcomes: list[Outcome],
     opts: Options,
-    *,
-    write: bool,
 ) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """Plan every file's fixes (codemods in worker processes) and write them when asked.
+    """Plan every file's fixes (codemods in worker processes) and write them.
     Returns (path -> new text written, fingerprint -> reason left unfixed, notes)."""
     jobs = [j for j in apply.codemod_jobs(outcomes) if states[j[0]].parses]
     texts = {p: s.source.text for p, s in states.items()}
@@ -198,7 +224,7 @@ def _fix_pass(
         unfixed.update(result.unfixed)
         if result.problem:
             notes.append(f"{path}: {result.problem}; its fixes were dropped")
-        if result.after is None or not write:
+        if result.after is None:
             continue
         with files.locked(proj.state_dir):
             problem = apply.write(proj.root, proj.repo, state, result.after)
@@ -240,20 +266,18 @@ def run(
 ) -> Report:
     """Analyze the selected files and, with `fix`, heal them pass after pass until stable."""
     cache = cache_dir or ensure_state_dir(proj.root) / "cache" / "mypy"
-    if opts.fix:
-        ensure_state_dir(proj.root)
-    states, early = read(proj.root, proj.files)
-    parsable = [p for p in proj.files if p in states and states[p].parses]
-    per_file = early + analyze(proj, parsable, cache)  # kept per file between passes
+    states, per_file = analyze(proj, proj.files, cache)  # findings kept per file between passes
     outcomes = classify(per_file + cycles(proj, states), states, opts)
     initial = outcomes
     originals = {p: s.source.text for p, s in states.items()}
     history = {path: {text} for path, text in originals.items()}  # to see fixes undo each other
     notes: list[str] = []
     passes = 0
-    while passes < opts.max_passes:
+    # Without --fix nothing is planned: codemods run libcst, which is slow, and a rule that has
+    # a codemod reads as fixable (as ruff reports fixable rules); --fix says when one declines.
+    while opts.fix and passes < opts.max_passes:
         passes += 1
-        written, unfixed, pass_notes = _fix_pass(proj, states, outcomes, opts, write=opts.fix)
+        written, unfixed, pass_notes = _fix_pass(proj, states, outcomes, opts)
         notes += pass_notes
         outcomes = _mark_unfixed(outcomes, unfixed)
         if not written:
@@ -262,11 +286,9 @@ def run(
         for path, text in written.items():
             history[path].add(text)
         touched = sorted(written)
-        fresh, early = read(proj.root, touched)
+        fresh, found = analyze(proj, touched, cache)
         states.update(fresh)
-        parsable = [p for p in touched if p in states and states[p].parses]
-        per_file = [f for f in per_file if f.path not in written]
-        per_file += early + analyze(proj, parsable, cache)
+        per_file = [f for f in per_file if f.path not in written] + found
         # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
         outcomes = classify(per_file + cycles(proj, states), states, opts)
         if looping:

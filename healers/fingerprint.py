@@ -38,11 +38,12 @@ def scope_at(table: Sequence[tuple[int, int, str]], line: int) -> str:
     return innermost
 
 
-def fingerprints(findings: Sequence[Finding], text: str, tree: ast.AST | None) -> list[str]:
+def fingerprints(
+    findings: Sequence[Finding], text: str, table: Sequence[tuple[int, int, str]]
+) -> list[str]:
     """One fingerprint per finding of one file: code, path, enclosing scope, the flagged line with
     all whitespace removed, and the occurrence index among findings that share all of those."""
     lines = text.splitlines()
-    table = scopes(tree) if tree is not None else []
     seen: Counter[tuple[str, ...]] = Counter()
     order = sorted(range(len(findings)), key=lambda i: (findings[i].line, findings[i].column))
     result = [""] * len(findings)

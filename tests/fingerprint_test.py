@@ -3,12 +3,12 @@ from __future__ import annotations
 import ast
 
 from healers.finding import Finding
-from healers.fingerprint import fingerprints
+from healers.fingerprint import fingerprints, scopes
 
 
 def prints(text: str, lines: list[int], code: str = "ruff:F401") -> list[str]:
     found = [Finding(code=code, path="m.py", line=n, column=1, message="m") for n in lines]
-    return fingerprints(found, text, ast.parse(text))
+    return fingerprints(found, text, scopes(ast.parse(text)))
 
 
 SOURCE = "import os\n\n\ndef f():\n    import sys\n    return 1\n"

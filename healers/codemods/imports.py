@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
@@ -206,9 +207,16 @@ def move_import_under_type_checking(source: str, findings: Sequence[Finding]) ->
     moving: dict[int, cst.SimpleStatementLine] = {}
     fixed: list[int] = []
     unfixed: list[tuple[int, str]] = []
+    # computed once per file: a module with many cycle findings must not be walked per finding
+    exported = _dunder_all(parsed)
+    imported: dict[int, list[ImportAssignment]] = defaultdict(list)
+    for scope in parsed.scopes:
+        for assignment in scope.assignments:
+            if isinstance(assignment, ImportAssignment):
+                imported[id(assignment.node)].append(assignment)
     for index, finding in enumerate(findings):
         stmt = next((s for s in parsed.body if parsed.line(s) == finding.line), None)
-        reason = _why_stay(parsed, stmt, lazy=lazy) if stmt is not None else ""
+        reason = _why_stay(parsed, stmt, lazy, exported, imported) if stmt is not None else ""
         if stmt is None:
             reason = f"no top-level import statement on line {finding.line}"
         if reason or not isinstance(stmt, cst.SimpleStatementLine):  # _why_stay checked the shape
@@ -240,24 +248,25 @@ def _from_typing(assignment: ImportAssignment) -> bool:
     return m.matches(assignment.node, m.ImportFrom(module=m.Name("typing")))
 
 
-def _why_stay(parsed: _Parsed, stmt: cst.BaseStatement, *, lazy: bool) -> str:
+def _why_stay(
+    parsed: _Parsed,
+    stmt: cst.BaseStatement,
+    lazy: bool,
+    exported: Sequence[tuple[str, int]],
+    imported: Mapping[int, Sequence[ImportAssignment]],
+) -> str:
     """Why the import must stay where it is, or "" when every use of it is a type hint."""
     if not m.matches(stmt, order.IMPORT_LINE):
         return "the statement on that line is not a lone top-level import"
     node = cst.ensure_type(stmt, cst.SimpleStatementLine).body[0]
     if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
         return "a star import binds names heal cannot see"
-    assignments = [
-        a
-        for scope in parsed.scopes
-        for a in scope.assignments
-        if isinstance(a, ImportAssignment) and a.node is node
-    ]
+    assignments = imported.get(id(node), ())
     accesses = sorted(
         {a for s in assignments for a in s.references}, key=lambda a: parsed.line(a.node)
     )
     bound = order.bound_names(stmt)
-    runtime = [f"{n} (`__all__`, line {line})" for n, line in _dunder_all(parsed) if n in bound]
+    runtime = [f"{n} (`__all__`, line {line})" for n, line in exported if n in bound]
     eager: list[str] = []
     evaluated: list[str] = []
     for access in accesses:
