@@ -14,15 +14,18 @@ from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
+WORKER_STARTUP = 10.0  # seconds allowed for the worker to start, on top of a job's timeout
 
 
 class AnalyzerError(RuntimeError):
     """An analyzer is missing, crashed or printed something heal cannot read: never a clean run."""
 
-    def __init__(self, tool: str, reason: str, stderr: str = "") -> None:
+    def __init__(self, tool: str, reason: str, stderr: str = "", *, crashed: bool = False) -> None:
         detail = stderr.strip().splitlines()[-12:]
         super().__init__(f"{tool}: {reason}" + ("".join(f"\n    {d}" for d in detail)))
         self.tool = tool
+        self.reason = reason
+        self.crashed = crashed  # killed by a signal: a file can be to blame, not the setup
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,8 @@ def run_tool(
     if proc.returncode not in ok:
         # mypy prints its fatal errors on stdout; show whichever stream explains the failure
         said = proc.stderr if proc.stderr.strip() else proc.stdout
-        raise AnalyzerError(tool, f"exited with code {proc.returncode}", said)
+        crashed = proc.returncode < 0
+        raise AnalyzerError(tool, f"exited with code {proc.returncode}", said, crashed=crashed)
     return Completed(tool, proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -133,7 +137,8 @@ def run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]:
     failure = ""
     while len(results) < len(jobs):
         try:
-            line = lines.get(timeout=timeout)
+            # the first answer also waits for Python to start and import libcst
+            line = lines.get(timeout=timeout + (WORKER_STARTUP if not results else 0))
         except queue.Empty:
             proc.kill()
             failure = f"timed out after {timeout:g} s"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -151,6 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except OSError as exc:  # e.g. the lock timed out, or .heal/ cannot be created
         print(f"heal: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception:  # a bug in heal must read as an error (2), never as "findings left" (1)
+        traceback.print_exc()
+        print("heal: internal error: please report it with the traceback above", file=sys.stderr)
         return EXIT_ERROR
     if args.diff:
         sys.stdout.write(report.diff(rep))

@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -110,6 +110,29 @@ def read(root: Path, paths: Sequence[str]) -> tuple[dict[str, apply.FileState], 
     return states, found
 
 
+def _isolating(
+    job: Callable[[Sequence[str]], list[Finding]],
+) -> Callable[[Sequence[str]], list[Finding]]:
+    """A tool that crashes (killed by a signal: ruff overflows its stack on some huge
+    expressions) is re-run on halves of the files until the file that crashes it is found; that
+    file is reported, the others are analyzed. A tool that fails for any other reason stays an
+    error for the whole run."""
+
+    def run(paths: Sequence[str]) -> list[Finding]:
+        try:
+            return job(paths)
+        except analyzers.AnalyzerError as exc:
+            if not exc.crashed:
+                raise
+            if len(paths) == 1:
+                message = f"{exc.tool} crashed on this file ({exc.reason}); it was not analyzed"
+                return [_heal_finding("analyzer-crash", paths[0], 1, 1, message)]
+            half = len(paths) // 2
+            return run(paths[:half]) + run(paths[half:])
+
+    return run
+
+
 def _chunks(paths: Sequence[str], parts: int) -> list[list[str]]:
     return [list(paths[i::parts]) for i in range(parts) if paths[i::parts]]
 
@@ -123,6 +146,7 @@ def analyze(
     root, conf = str(proj.root), project.tool_config(proj.root)
     target = project.target_version(proj.root)
 
+    @_isolating
     def ruff(files_: Sequence[str]) -> list[Finding]:
         args = style.command(files_, config=conf["ruff"], target=target)
         out = analyzers.run_tool("ruff", args, cwd=proj.root, ok=(0,))
@@ -135,6 +159,7 @@ def analyze(
             raise analyzers.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
         return typecheck.parse(out.stdout, root)
 
+    @_isolating
     def bandit(files_: Sequence[str]) -> list[Finding]:
         args = security.command(files_, config=conf["bandit"])
         out = analyzers.run_tool("bandit", args, cwd=proj.root, ok=(0, 1))
@@ -153,6 +178,7 @@ def analyze(
             running.append(background.start(mypy, parsable))
         found = [f for job in running for f in job.result()]
     wanted = set(parsable)
+    # findings for files that failed the pre-screen (a crash included) are the pre-screen's
     return states, early + [f for f in found if f.path in wanted]
 
 
@@ -257,7 +283,8 @@ def _fixed(initial: Sequence[Outcome], final: Sequence[Outcome]) -> list[Outcome
         if outcome.fingerprint in final_prints or left[key] > 0:
             left[key] -= 1  # still there, perhaps moved: the final list reports it
             continue
-        gone.append(replace(outcome, status="fixed"))
+        reason = outcome.reason if outcome.status == "fixable" else "gone after the other fixes"
+        gone.append(replace(outcome, status="fixed", reason=reason))
     return gone
 
 
@@ -272,6 +299,7 @@ def run(
     originals = {p: s.source.text for p, s in states.items()}
     history = {path: {text} for path, text in originals.items()}  # to see fixes undo each other
     notes: list[str] = []
+    declined: dict[str, str] = {}  # fingerprint -> why its fix failed: not retried next pass
     passes = 0
     # Without --fix nothing is planned: codemods run libcst, which is slow, and a rule that has
     # a codemod reads as fixable (as ruff reports fixable rules); --fix says when one declines.
@@ -279,6 +307,7 @@ def run(
         passes += 1
         written, unfixed, pass_notes = _fix_pass(proj, states, outcomes, opts)
         notes += pass_notes
+        declined.update(unfixed)
         outcomes = _mark_unfixed(outcomes, unfixed)
         if not written:
             break
@@ -290,7 +319,7 @@ def run(
         states.update(fresh)
         per_file = [f for f in per_file if f.path not in written] + found
         # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
-        outcomes = classify(per_file + cycles(proj, states), states, opts)
+        outcomes = _mark_unfixed(classify(per_file + cycles(proj, states), states, opts), declined)
         if looping:
             notes.append(
                 f"fixes undo each other in {', '.join(looping)}; stopped after pass {passes}"

@@ -107,7 +107,18 @@ def select(
         files = [relative(str(p), str(root)) for p in resolved if p.is_file()]
         files = [f for f in files if f.endswith(PY_SUFFIXES)]
     files = [f for f in files if not _excluded(f, config.exclude)]
-    return Project(repo, root, tuple(sorted(set(files))), hook=scan is None), config
+    return Project(repo, root, _one_per_file(root, files), hook=scan is None), config
+
+
+def _one_per_file(root: Path, files: Sequence[str]) -> tuple[str, ...]:
+    """A symlink and its target are one file: keep the target's own name (else the first
+    name), or the second write would find the file "changed on disk during the run"."""
+    chosen: dict[Path, str] = {}
+    for rel in sorted(set(files)):
+        real = (root / rel).resolve()
+        if real not in chosen or (root / chosen[real]).is_symlink():
+            chosen[real] = rel
+    return tuple(sorted(chosen.values()))
 
 
 def target_version(root: Path) -> str | None:
