@@ -1,0 +1,178 @@
+"""Test helpers as plain functions: real git repositories in tmp_path, heal run for real."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from healers import cli
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "fixtures" / "sample_repo"
+GIT_USER = ("-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false")
+# The six categories and seven statuses of DESIGN.md's JSON contract, spelled out here on purpose:
+# the tests check heal against the contract, not against heal's own constants.
+CONTRACT_CATEGORIES = frozenset({"type", "import", "style", "security", "performance", "logic"})
+CONTRACT_PRIORITIES = ("P0", "P1", "P2", "P3")
+CONTRACT_STATUSES = frozenset(
+    {"fixed", "fixable", "unsafe-fix", "needs-approval", "accepted-risk", "baseline", "unfixable"}
+)
+LEFT = frozenset({"fixable", "unsafe-fix", "needs-approval", "unfixable"})
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> dict[str, Any]:
+        return parse_json(self.out)
+
+
+def git(repo: Path, *args: str) -> str:
+    proc = subprocess.run(
+        ["git", *GIT_USER, *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    return proc.stdout
+
+
+def commit_all(repo: Path, message: str = "init") -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--allow-empty", "-m", message)
+
+
+def make_repo(
+    root: Path,
+    files: Mapping[str, str | bytes],
+    *,
+    commit: bool = True,
+) -> Path:
+    """A git repository at `root` holding `files` (str is written as UTF-8 bytes, unchanged)."""
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q")
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path.write_bytes(data)
+    if commit:
+        commit_all(root)
+    return root
+
+
+def copy_sample(dest: Path) -> Path:
+    """fixtures/sample_repo copied to `dest` (without heal's state), as a fresh git repository."""
+    shutil.copytree(SAMPLE, dest, ignore=shutil.ignore_patterns(".heal", "__pycache__"))
+    git(dest, "init", "-q")
+    commit_all(dest)
+    return dest
+
+
+def heal(cwd: Path, *args: str) -> Run:
+    """`heal ARGS` in-process through cli.main, from `cwd`, capturing what it prints."""
+    out, err = io.StringIO(), io.StringIO()
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(list(args))
+    finally:
+        os.chdir(old)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def heal_env(**changes: str | None) -> dict[str, str]:
+    """os.environ without colour settings, then `changes` (None removes a variable)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE")
+    }
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def heal_process(cwd: Path, *args: str, env: Mapping[str, str] | None = None) -> Run:
+    """`python -m healers ARGS` as a subprocess (stdout and stderr are pipes)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "healers", *args],
+        cwd=cwd,
+        check=False,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=dict(env) if env is not None else heal_env(),
+        timeout=300,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def start_heal(cwd: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "healers", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=heal_env(),
+    )
+
+
+def parse_json(out: str) -> dict[str, Any]:
+    payload = json.loads(out)
+    assert isinstance(payload, dict), out
+    return payload
+
+
+def findings_for(payload: Mapping[str, Any], path: str) -> list[dict[str, Any]]:
+    return [f for f in payload["findings"] if f["path"] == path]
+
+
+def snapshot(repo: Path) -> dict[str, bytes]:
+    """Every file's bytes (symlinks as their link text), leaving out .git and heal's .heal state."""
+    found: dict[str, bytes] = {}
+    for dirpath, dirnames, filenames in os.walk(repo):
+        dirnames[:] = [d for d in dirnames if d not in (".git", ".heal", "__pycache__")]
+        for name in filenames:
+            path = Path(dirpath, name)
+            rel = path.relative_to(repo).as_posix()
+            if path.is_symlink():
+                found[rel] = b"-> " + os.readlink(path).encode()
+            else:
+                found[rel] = path.read_bytes()
+    return found
+
+
+def python_files(repo: Path) -> list[Path]:
+    return sorted(p for p in repo.rglob("*.py") if ".git" not in p.parts and ".heal" not in p.parts)
+
+
+def shadow_module(folder: Path, name: str, main: str | None) -> Path:
+    """A package `name` in `folder` that shadows the real one on PYTHONPATH: only __init__.py,
+    or also a __main__.py with `main` as its source."""
+    package = folder / name
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    if main is not None:
+        (package / "__main__.py").write_text(main, encoding="utf-8")
+    return folder
