@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from healers import __version__, analyzers, catalogue, config, engine, project, report
@@ -109,7 +109,15 @@ def exit_code(rep: engine.Report, *, fail_on: str, changed_fails: bool, diff: bo
     return EXIT_OK
 
 
+# Subcommands: `heal NAME ARGS` runs COMMANDS[NAME](ARGS) -> exit code; each lives in its own
+# module with its own argparse parser. (A file named like a subcommand is checked as ./NAME.)
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        return COMMANDS[argv[0]](argv[1:])
     args = parser().parse_args(argv)
     if args.scan is None and not args.files:
         parser().print_usage(sys.stderr)

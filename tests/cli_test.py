@@ -669,3 +669,15 @@ def test_color_follows_the_environment(tmp_path: Path, env: dict[str, str], colo
     assert run.code == 1, run.err
     assert "a.py" in run.out
     assert ("\x1b[" in run.out) is colored
+
+
+def test_max_passes_reports_non_convergence_and_more_passes_finish(tmp_path: Path) -> None:
+    # splitting `import sys, os` (E401) and sorting the block (I001) overlap: two passes needed
+    repo = make_repo(tmp_path / "repo", {"m.py": "import sys, os\n\nprint(sys, os)\n"})
+    one = heal(repo, "--scan", ".", "--fix", "--max-passes", "1", "--output-format", "json")
+    notes = one.json()["notes"]
+    assert any("did not converge within 1 passes" in note for note in notes), notes
+    assert any(f["status"] == "fixable" for f in one.json()["findings"])
+    more = heal(repo, "--scan", ".", "--fix", "--output-format", "json")
+    assert more.json()["notes"] == []
+    assert (repo / "m.py").read_text(encoding="utf-8") == "import os\nimport sys\n\nprint(sys, os)\n"
