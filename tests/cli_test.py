@@ -680,4 +680,5 @@ def test_max_passes_reports_non_convergence_and_more_passes_finish(tmp_path: Pat
     assert any(f["status"] == "fixable" for f in one.json()["findings"])
     more = heal(repo, "--scan", ".", "--fix", "--output-format", "json")
     assert more.json()["notes"] == []
-    assert (repo / "m.py").read_text(encoding="utf-8") == "import os\nimport sys\n\nprint(sys, os)\n"
+    healed = (repo / "m.py").read_text(encoding="utf-8")
+    assert healed == "import os\nimport sys\n\nprint(sys, os)\n"

@@ -11,14 +11,16 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def test_wheel_ships_the_catalogue_inside_healers(tmp_path):
-    subprocess.run(
+    built = subprocess.run(
         [
             *(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"),
             *("-w", str(tmp_path), str(REPO)),
         ],
-        check=True,
+        check=False,
         capture_output=True,
+        text=True,
     )
+    assert built.returncode == 0, built.stderr
     (wheel,) = tmp_path.glob("healers-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     rule_files = {p.relative_to(REPO).as_posix() for p in (REPO / "rules").rglob("*.toml")}
