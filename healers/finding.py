@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 Category = Literal["type", "import", "style", "security", "performance", "logic"]
 Priority = Literal["P0", "P1", "P2", "P3"]
@@ -19,17 +19,9 @@ Status = Literal[
     "unfixable",
 ]
 
-CATEGORIES: tuple[Category, ...] = ("type", "import", "style", "security", "performance", "logic")
-PRIORITIES: tuple[Priority, ...] = ("P0", "P1", "P2", "P3")
-STATUSES: tuple[Status, ...] = (
-    "fixed",
-    "fixable",
-    "unsafe-fix",
-    "needs-approval",
-    "accepted-risk",
-    "baseline",
-    "unfixable",
-)
+# The Literals above are the one source of these values; the tuples are read from them.
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+PRIORITIES: tuple[Priority, ...] = get_args(Priority)
 # The priority each category gets unless its rule says otherwise (DESIGN.md, stage 4).
 CATEGORY_PRIORITY: dict[Category, Priority] = {
     "security": "P0",
