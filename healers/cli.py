@@ -9,7 +9,17 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from healers import __version__, analyzers, catalogue, config, engine, project, report, sarif
+from healers import (
+    __version__,
+    analyzers,
+    catalogue,
+    config,
+    engine,
+    init_github,
+    project,
+    report,
+    sarif,
+)
 from healers.finding import PRIORITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
@@ -112,7 +122,9 @@ def exit_code(rep: engine.Report, *, fail_on: str, changed_fails: bool, diff: bo
 
 # Subcommands: `heal NAME ARGS` runs COMMANDS[NAME](ARGS) -> exit code; each lives in its own
 # module with its own argparse parser. (A file named like a subcommand is checked as ./NAME.)
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {}
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "init": init_github.main,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

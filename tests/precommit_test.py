@@ -3,14 +3,14 @@ into a git repository, and a real `git commit` runs it.
 
 Offline: pre-commit installs the hook with `pip install .` into its own virtualenv. The wheels it
 needs (setuptools to build healers, and healers' runtime dependencies) come from a wheelhouse
-rebuilt from this environment's installed distributions (tests/wheelhouse.py), with
-`PIP_NO_INDEX=1` and the machine's pip configuration switched off; when `unshare -n` works, the
-commits also run without a network, which proves nothing is fetched.
+rebuilt from this environment's installed distributions (tests/wheelhouse.py, the `offline_pip`
+fixture in conftest.py), with `PIP_NO_INDEX=1` and the machine's pip configuration switched off;
+when `unshare -n` works, pre-commit and the commits also run without a network, which proves
+nothing is fetched.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
@@ -21,8 +21,7 @@ import pytest
 import yaml
 
 from healers import cli
-from tests import wheelhouse
-from tests.helpers import GIT_USER, REPO, Run, git, heal_env, make_repo
+from tests.helpers import GIT_USER, REPO, Run, git, make_repo
 
 UNUSED_IMPORT = '"""Imports what it never uses."""\n\nimport os\n\nX = 1\n'
 WEAK_HASH = (
@@ -43,35 +42,16 @@ NETWORKLESS = _networkless()
 
 
 @pytest.fixture(scope="session")
-def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A git copy of this checkout as it is on disk (uncommitted edits included): the files git
-    tracks or would track. Returns (path, commit)."""
-    dest = tmp_path_factory.mktemp("hook") / "healers"
-    listed = git(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    for rel in filter(None, listed.split("\0")):
-        src = REPO / rel
-        if src.is_file() and not src.is_symlink():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            (dest / rel).write_bytes(src.read_bytes())
-    make_repo(dest, {})
-    return dest, git(dest, "rev-parse", "HEAD").strip()
+def hook_repo(healers_copy: Path) -> tuple[Path, str]:
+    return healers_copy, git(healers_copy, "rev-parse", "HEAD").strip()
 
 
 @pytest.fixture(scope="session")
-def hook_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def hook_env(tmp_path_factory: pytest.TempPathFactory, offline_pip: dict[str, str]):
     """The environment for pre-commit: one PRE_COMMIT_HOME for the session (the hook's virtualenv
     is built once), pip pointed at the offline wheelhouse and at nothing else."""
-    root = tmp_path_factory.mktemp("pre-commit")
-    wheels = wheelhouse.build(root / "wheels", "healers", build_requires=("setuptools",))
-    env = {k: v for k, v in heal_env().items() if not k.startswith(("PIP_", "PRE_COMMIT"))}
-    env.update(
-        PRE_COMMIT_HOME=str(root / "home"),
-        PIP_CONFIG_FILE=os.devnull,
-        PIP_NO_INDEX="1",
-        PIP_FIND_LINKS=str(wheels),
-        PIP_DISABLE_PIP_VERSION_CHECK="1",
-    )
-    return env
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    return {**offline_pip, "PRE_COMMIT_HOME": str(home)}
 
 
 def config(hook_repo: tuple[Path, str], *hook_ids: str) -> str:

@@ -73,7 +73,7 @@ def repack(dist: metadata.Distribution, dest: Path) -> Path:
     records = [f for f in files if f.name == "RECORD" and f.parent.suffix == ".dist-info"]
     if not records:
         raise WheelhouseError(f"{dist.metadata['Name']} was not installed from a wheel (no RECORD)")
-    info = Path(dist.locate_file(records[0])).resolve().parent
+    info = Path(str(dist.locate_file(records[0]))).resolve().parent
     name = re.sub(r"[-_.]+", "_", dist.metadata["Name"])
     version = dist.version
     wheel_file = (info / "WHEEL").read_text(encoding="utf-8")
@@ -85,7 +85,7 @@ def repack(dist: metadata.Distribution, dest: Path) -> Path:
     record: list[str] = []
     with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as whl:
         for file in files:
-            path = Path(dist.locate_file(file)).resolve()
+            path = Path(str(dist.locate_file(file))).resolve()
             if "__pycache__" in file.parts or file.suffix == ".pyc" or not path.is_file():
                 continue
             if path.parent == info and path.name in INSTALL_ONLY:
