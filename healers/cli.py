@@ -109,6 +109,13 @@ def use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
+def _repo_prefix(proj: project.Project) -> str:
+    """The project's folder inside the repository, "" or "sub/dir/": GitHub wants paths (SARIF
+    URIs, annotation files) relative to the repository root, heal's are relative to the project."""
+    folder = proj.root.relative_to(proj.repo).as_posix()
+    return "" if folder == "." else folder + "/"
+
+
 def exit_code(rep: engine.Report, *, fail_on: str, changed_fails: bool, diff: bool) -> int:
     if any(o.status == "needs-approval" for o in rep.outcomes):
         return EXIT_BLOCKED
@@ -185,10 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.output_format == "json":
         text = report.to_json(rep)
     elif args.output_format == "github":
-        text = report.to_github(rep)
+        text = report.to_github(rep, prefix=_repo_prefix(proj))
     elif args.output_format == "sarif":
-        folder = proj.root.relative_to(proj.repo).as_posix()  # URIs are repository-relative
-        text = sarif.to_sarif(rep, prefix="" if folder == "." else folder + "/")
+        text = sarif.to_sarif(rep, prefix=_repo_prefix(proj))
     else:
         # a file gets colour only when asked for by name, never from a terminal on stdout
         colored = args.color == "always" if args.output_file else use_color(args.color)

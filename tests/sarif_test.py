@@ -222,6 +222,16 @@ def test_uris_are_relative_to_the_repository_not_the_project(tmp_path):
     }
     assert uris and all(u.startswith("services/api/src/app/") for u in uris), uris
     assert github_errors(log, repo) == []
+    annotations = heal(repo, "--scan", "services/api", "--output-format", "github").out
+    files = re.findall(r"file=([^,]*),", annotations)
+    assert files and all(f.startswith("services/api/src/app/") for f in files), files
+
+
+def test_annotations_carry_the_end_column_on_one_line(tmp_path):
+    repo = make_repo(tmp_path / "app", {"app.py": UNUSED_IMPORT})
+    out = heal(repo, "--scan", ".", "--output-format", "github").out
+    assert out.startswith("::warning file=app.py,line=3,col=8,"), out
+    assert ",endLine=3,endColumn=10::" in out, out  # `os` spans columns 8-9
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
