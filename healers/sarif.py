@@ -119,6 +119,8 @@ def _fixes(outcome: Outcome, uri: str) -> list[dict[str, Any]]:
         "replacements": [_replacement(e) for e in fix.edits],
     }
     description = fix.message or outcome.reason
+    if outcome.status == "unsafe-fix":
+        description += " (unsafe: may change behaviour; heal applies it only with --unsafe-fixes)"
     return [{"description": {"text": description}, "artifactChanges": [change]}]
 
 

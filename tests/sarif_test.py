@@ -206,6 +206,16 @@ def test_a_proposed_fix_is_a_sarif_fix_that_applies(tmp_path):
     assert (repo / "app.py").read_text() == fixed  # the same edit --fix makes
 
 
+def test_an_unsafe_fix_says_so(sample_sarif):
+    (run,) = sample_sarif["runs"]
+    unsafe = [r for r in run["results"] if r["properties"]["status"] == "unsafe-fix"]
+    assert unsafe  # the sample's `== None` (ruff E711) has an unsafe edit
+    for result in unsafe:
+        for fix in result.get("fixes", []):
+            assert "only with --unsafe-fixes" in fix["description"]["text"]
+    assert any(r.get("fixes") for r in unsafe)
+
+
 def test_uris_are_relative_to_the_repository_not_the_project(tmp_path):
     repo = make_repo(tmp_path / "mono", {"README.md": "x\n"}, commit=False)
     copy = copy_sample(tmp_path / "sample")
