@@ -9,7 +9,17 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from healers import __version__, analyzers, catalogue, config, engine, project, report
+from healers import (
+    __version__,
+    analyzers,
+    catalogue,
+    config,
+    engine,
+    init_github,
+    project,
+    report,
+    sarif,
+)
 from healers.finding import PRIORITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
@@ -50,7 +60,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--diff", action="store_true", help="print the changes --fix would make; write nothing"
     )
-    p.add_argument("--output-format", choices=("text", "json", "github"), default="text")
+    p.add_argument("--output-format", choices=("text", "json", "github", "sarif"), default="text")
+    p.add_argument("--output-file", metavar="PATH", help="write the report to PATH, not stdout")
     p.add_argument(
         "--select",
         action="append",
@@ -98,6 +109,13 @@ def use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
+def _repo_prefix(proj: project.Project) -> str:
+    """The project's folder inside the repository, "" or "sub/dir/": GitHub wants paths (SARIF
+    URIs, annotation files) relative to the repository root, heal's are relative to the project."""
+    folder = proj.root.relative_to(proj.repo).as_posix()
+    return "" if folder == "." else folder + "/"
+
+
 def exit_code(rep: engine.Report, *, fail_on: str, changed_fails: bool, diff: bool) -> int:
     if any(o.status == "needs-approval" for o in rep.outcomes):
         return EXIT_BLOCKED
@@ -111,7 +129,9 @@ def exit_code(rep: engine.Report, *, fail_on: str, changed_fails: bool, diff: bo
 
 # Subcommands: `heal NAME ARGS` runs COMMANDS[NAME](ARGS) -> exit code; each lives in its own
 # module with its own argparse parser. (A file named like a subcommand is checked as ./NAME.)
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {}
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "init": init_github.main,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -166,17 +186,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("heal: internal error: please report it with the traceback above", file=sys.stderr)
         return EXIT_ERROR
     if args.diff:
-        sys.stdout.write(report.diff(rep))
+        text = report.diff(rep)
     elif args.statistics:
-        sys.stdout.write(report.statistics(rep))
+        text = report.statistics(rep)
     elif args.output_format == "json":
-        sys.stdout.write(report.to_json(rep))
+        text = report.to_json(rep)
     elif args.output_format == "github":
-        sys.stdout.write(report.to_github(rep))
+        text = report.to_github(rep, prefix=_repo_prefix(proj))
+    elif args.output_format == "sarif":
+        text = sarif.to_sarif(rep, prefix=_repo_prefix(proj))
     else:
-        sys.stdout.write(
-            report.to_text(rep, color=report.Style(use_color(args.color)), fixing=opts.fix)
-        )
+        # a file gets colour only when asked for by name, never from a terminal on stdout
+        colored = args.color == "always" if args.output_file else use_color(args.color)
+        style = report.Style(colored)
+        text = report.to_text(rep, color=style, fixing=opts.fix)
+    if args.output_file is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            Path(args.output_file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"heal: error: cannot write {args.output_file}: {exc}", file=sys.stderr)
+            return EXIT_ERROR
     for note in rep.notes if args.output_format != "text" else ():
         print(f"heal: note: {note}", file=sys.stderr)
     return exit_code(
