@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from healers import analyzers, typecheck
+from healers import analyzers, style, typecheck
 from healers.codemods import CODEMODS
 from healers.finding import Finding
 
@@ -34,6 +34,14 @@ def mypy(tmp_path: Path, source: str, code: str) -> list[Finding]:
     )
     out = analyzers.run_tool("mypy", args, cwd=tmp_path, ok=(0, 1))
     return [f for f in typecheck.parse(out.stdout, str(tmp_path)) if f.code == code]
+
+
+def import_order(tmp_path: Path, source: str) -> list[Finding]:
+    """Real ruff isort findings (I001) for `source`: an import heal adds must stay sorted."""
+    (tmp_path / "sorted.py").write_bytes(source.encode())
+    args = ["check", "--isolated", "--no-cache", "--exit-zero", "--output-format", "json"]
+    out = analyzers.run_tool("ruff", [*args, "--select", "I", "sorted.py"], cwd=tmp_path, ok=(0,))
+    return style.parse(out.stdout, str(tmp_path))
 
 
 FIXES = [
@@ -72,7 +80,8 @@ FIXES = [
         "UseTypingName",
         None,
         "from typing import Any\n\n\ndef f(x: Any, g: callable) -> any:\n    return g(x)\n",
-        "from typing import Any, Callable\n\n\ndef f(x: Any, g: Callable) -> Any:\n    return g(x)\n",
+        "from typing import Any, Callable\n\n\n"
+        "def f(x: Any, g: Callable) -> Any:\n    return g(x)\n",
         id="valid-type: the file takes its typing names from typing",
     ),
     pytest.param(
@@ -102,7 +111,8 @@ FIXES = [
     pytest.param(
         "UnwrapRedundantCast",
         None,
-        "import typing\n\n\ndef f(a: int, b: int) -> int:\n    return typing.cast(int, a + b) * 2\n",
+        "import typing\n\n\ndef f(a: int, b: int) -> int:\n"
+        "    return typing.cast(int, a + b) * 2\n",
         "import typing\n\n\ndef f(a: int, b: int) -> int:\n    return (a + b) * 2\n",
         id="redundant-cast: parentheses keep the precedence",
     ),
@@ -198,6 +208,7 @@ def test_fixes(
     assert result.text == after
     assert result.fixed == tuple(range(len(findings)))
     assert mypy(tmp_path, after, CODES[codemod]) == []
+    assert import_order(tmp_path, after) == []
 
 
 @pytest.mark.parametrize(("codemod", "target", "source", "why"), NOOPS)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 from healers.codemods import hints, imports, optional, silencers
 from healers.finding import Finding, Transformed
 
-# `target`: the oldest Python the project admits, (3, 9), or None when it does not say.
-Codemod = Callable[[str, Sequence[Finding], "tuple[int, int] | None"], Transformed]
+
+class Codemod(Protocol):
+    """`target`: the oldest Python the project admits, (3, 9), or None when it does not say."""
+
+    def __call__(
+        self, source: str, findings: Sequence[Finding], target: tuple[int, int] | None = None, /
+    ) -> Transformed: ...
+
 
 CODEMODS: dict[str, Codemod] = {
     "AddReturnNone": optional.add_return_none,

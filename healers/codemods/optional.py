@@ -76,7 +76,8 @@ def make_optional_explicit(
 
 def _optional(node: cst.CSTNode, *, pipe: bool) -> cst.CSTNode:
     param = cst.ensure_type(node, cst.Param)
-    assert param.annotation is not None  # chosen for its annotation
+    if param.annotation is None:  # never: chosen for its annotation
+        return param
     hint = param.annotation.annotation
     if isinstance(hint, cst.SimpleString) and hint.prefix == "" and "\\" not in hint.value:
         if pipe:

@@ -80,10 +80,10 @@ def remove_unused_ignore(
 
 def _without(node: cst.CSTNode, *, unused: set[str]) -> cst.CSTNode:
     trailing = cst.ensure_type(node, cst.TrailingWhitespace)
-    assert trailing.comment is not None  # chosen for its comment
-    value = trailing.comment.value
+    value = trailing.comment.value if trailing.comment else ""
     found = _IGNORE.search(value)
-    assert found is not None
+    if found is None:  # never: chosen for its `# type: ignore`
+        return trailing
     codes = [c.strip() for c in (found.group(1) or "").split(",") if c.strip()]
     kept = [c for c in codes if c not in unused] if unused else []
     if kept:
