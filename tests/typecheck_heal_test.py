@@ -106,3 +106,15 @@ def test_a_fix_that_adds_a_mypy_error_is_rolled_back(tmp_path: Path) -> None:
     assert finding["status"] == "unfixable"
     assert "rolled back" in finding["fix"] and "arg-type" in finding["fix"]
     assert mypy_codes(repo) == Counter({"mypy:assignment": 1})
+
+
+def test_an_untyped_import_names_the_stub_package(tmp_path: Path) -> None:
+    source = "import yaml\n\n\ndef load(text: str) -> object:\n    return yaml.safe_load(text)\n"
+    repo = make_repo(tmp_path / "repo", {"pyproject.toml": PYPROJECT, "sample.py": source})
+    run = heal(repo, "--scan", ".", "--fix", "--output-format", "json")
+    [finding] = [
+        f for f in findings_for(run.json(), "sample.py") if f["rule"] == "missing-library-stubs"
+    ]
+    assert finding["status"] == "unfixable"
+    assert "pip install types-PyYAML" in finding["fix"]
+    assert (repo / "sample.py").read_text(encoding="utf-8") == source
