@@ -51,12 +51,15 @@ def _analyzer_spans(
 
 
 def run_codemods(
-    jobs: Sequence[tuple[str, str, Sequence[Outcome]]], *, timeout: float
+    jobs: Sequence[tuple[str, str, Sequence[Outcome]]],
+    *,
+    timeout: float,
+    target: str | None = None,
 ) -> list[CodemodResult]:
     """Run codemod jobs (codemod name, text, outcomes) in worker processes, batched; a job that
     hangs or crashes its worker becomes an error string and the jobs after it are retried."""
     payloads = [
-        json.dumps(worker.encode_job(name, text, [o.finding for o in outs]))
+        json.dumps(worker.encode_job(name, text, [o.finding for o in outs], target))
         for name, text, outs in jobs
     ]
     results: list[CodemodResult] = []

@@ -22,6 +22,7 @@ from healers import (
     security,
     style,
     typecheck,
+    verify,
 )
 from healers.config import Config
 from healers.finding import Finding, Outcome
@@ -231,7 +232,9 @@ def _fix_pass(
     jobs = [j for j in apply.codemod_jobs(outcomes) if states[j[0]].parses]
     texts = {p: s.source.text for p, s in states.items()}
     results = apply.run_codemods(
-        [(name, texts[p], outs) for p, name, outs in jobs], timeout=opts.timeout
+        [(name, texts[p], outs) for p, name, outs in jobs],
+        timeout=opts.timeout,
+        target=project.target_version(proj.root),
     )
     per_file: dict[str, list[tuple[Sequence[Outcome], apply.CodemodResult]]] = defaultdict(list)
     for (path, _, outs), done in zip(jobs, results, strict=True):
@@ -316,6 +319,14 @@ def run(
             history[path].add(text)
         touched = sorted(written)
         fresh, found = analyze(proj, touched, cache)
+        for path, new in verify.new_type_errors(per_file, found, touched).items():
+            # a fix that makes mypy report a new error: the file goes back to its text before
+            # this pass and its codemod fixes are not tried again
+            found = [f for f in found if f.path != path] + [f for f in per_file if f.path == path]
+            fresh[path] = verify.roll_back(proj, fresh[path], states[path], notes)
+            why = verify.reason(new)
+            notes.append(f"{path}: {why}")
+            declined.update(dict.fromkeys(verify.suspects(outcomes, path), why))
         states.update(fresh)
         per_file = [f for f in per_file if f.path not in written] + found
         # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files

@@ -23,10 +23,11 @@ def _finding(raw: dict[str, Any]) -> Finding:
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     from healers.codemods import CODEMODS
+    from healers.codemods.typecheck import version
 
     findings = [_finding(raw) for raw in job["findings"]]
     try:
-        result = CODEMODS[job["codemod"]](job["text"], findings)
+        result = CODEMODS[job["codemod"]](job["text"], findings, version(job.get("target")))
     except RecursionError:
         return {"error": "the file is nested too deeply for libcst"}
     except Exception as exc:  # a codemod bug must cost one file, never the run
@@ -35,8 +36,12 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     return {"text": result.text, "fixed": list(result.fixed), "unfixed": list(result.unfixed)}
 
 
-def encode_job(codemod: str, text: str, findings: list[Finding]) -> dict[str, Any]:
-    return {"codemod": codemod, "text": text, "findings": [asdict(f) for f in findings]}
+def encode_job(
+    codemod: str, text: str, findings: list[Finding], target: str | None = None
+) -> dict[str, Any]:
+    """One job; `target` is the project's oldest Python as ruff names it ("py39"), if known."""
+    found = [asdict(f) for f in findings]
+    return {"codemod": codemod, "text": text, "findings": found, "target": target}
 
 
 def main() -> int:

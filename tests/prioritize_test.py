@@ -24,7 +24,7 @@ UNSAFE = Fix("unsafe", "Rewrite it", (Edit(1, 1, 1, 2, ""),))
         pytest.param(finding("ruff:C403", fix=UNSAFE), False, "unsafe-fix", id="ruff unsafe edit"),
         pytest.param(finding("ruff:C403", fix=UNSAFE), True, "fixable", id="unsafe allowed"),
         pytest.param(finding("ruff:E501"), False, "unfixable", id="ruff without an edit"),
-        pytest.param(finding("mypy:union-attr"), False, "unfixable", id="mypy, no codemod"),
+        pytest.param(finding("mypy:arg-type"), False, "unfixable", id="mypy, no codemod"),
         pytest.param(finding("bandit:B602", severity="high"), True, "needs-approval", id="HIGH"),
         pytest.param(finding("bandit:B506", severity="medium"), False, "unfixable", id="MEDIUM"),
     ],

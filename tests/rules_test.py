@@ -52,6 +52,8 @@ class Project:
     def create(self, text: str, mypy_cache: Path) -> None:
         subprocess.run(["git", "init", "-q", str(self.root)], check=True)
         (self.root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+        # a context file named pyproject.toml replaces this one: an example that needs mypy
+        # flags (warn_unused_ignores, ...) or an older requires-python carries its own
         for path, source in self.example.context:
             self.write(path, source)
         self.write(self.example.path, text)

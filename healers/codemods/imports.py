@@ -113,7 +113,9 @@ def _cannot_parse(source: str, findings: Sequence[Finding]) -> Transformed:
 # --- add_stdlib_import -------------------------------------------------------------------------
 
 
-def add_stdlib_import(source: str, findings: Sequence[Finding]) -> Transformed:
+def add_stdlib_import(
+    source: str, findings: Sequence[Finding], target: tuple[int, int] | None = None
+) -> Transformed:
     """Import the standard-library name each `ruff:F821` / `mypy:name-defined` finding names."""
     parsed = _Parsed.of(source)
     if parsed is None:
@@ -194,7 +196,9 @@ def _add_stdlib(parsed: _Parsed, name: str) -> None:
 # --- move_import_under_type_checking -----------------------------------------------------------
 
 
-def move_import_under_type_checking(source: str, findings: Sequence[Finding]) -> Transformed:
+def move_import_under_type_checking(
+    source: str, findings: Sequence[Finding], target: tuple[int, int] | None = None
+) -> Transformed:
     """Move each `heal:import-cycle` import used only in annotations into `if TYPE_CHECKING:`."""
     parsed = _Parsed.of(source)
     if parsed is None:

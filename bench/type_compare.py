@@ -1,0 +1,193 @@
+"""Does heal's type healer remove more mypy errors than autotyping + no_implicit_optional?
+
+For each pinned sdist from PyPI (pure Python, with mypy errors under its own — here default —
+settings), three copies of the unpacked sdist under bench/.work/type/ are measured with mypy as
+heal runs it (the project's config, else none):
+
+  before   the sdist as published;
+  heal     after `heal --scan PKGDIR --fix --select mypy:` (the type healer only);
+  anchors  after `python -m autotyping --safe PKGDIR` then `no_implicit_optional PKGDIR`.
+
+"new" counts errors of a code a copy has more of than `before`. Then the package's own test
+suite runs (offline) on `before` and on `heal`, and the failing tests are compared.
+Prints a table; it is not a test. Needs autotyping, no_implicit_optional, pytest, freezegun and
+hypothesis in the interpreter that runs it (bench tools, not heal's dependencies):
+
+    /work/venvs/NAME/bin/python bench/type_compare.py [--package markdown] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from healers import typecheck
+
+WORK = Path(__file__).resolve().parent / ".work" / "type"
+BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class Package:
+    spec: str  # NAME==VERSION for pip download
+    source: str  # the package's directory inside the sdist
+    tests: tuple[str, ...]  # the test command, run in the sdist's root
+    pythonpath: str = ""  # a folder to put on PYTHONPATH for the tests (a src layout)
+
+
+PACKAGES = {
+    "markdown": Package("markdown==3.11.3", "markdown", ("-m", "unittest", "discover", "tests")),
+    "python-dateutil": Package(
+        "python-dateutil==4.0.0",
+        "src/dateutil",
+        ("-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "tests"),
+        pythonpath="src",
+    ),
+    "boltons": Package(
+        "boltons==26.2.0",
+        "boltons",
+        ("-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "tests"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    package: str
+    files: int
+    before: int
+    heal: int
+    heal_new: int
+    anchors: int
+    anchors_new: int
+    tests_before: str
+    tests_heal: str
+    tests_same: bool
+    heal_codes: dict[str, int]  # fixed (before - after) per code, heal
+    anchors_codes: dict[str, int]
+
+
+def run(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    proc = subprocess.run(
+        list(args), cwd=cwd, capture_output=True, text=True, check=False, env=env, timeout=1800
+    )
+    return proc.stdout + proc.stderr
+
+
+def unpack(pkg: Package, name: str, dest: Path) -> Path:
+    sdists = WORK / "sdist"
+    sdists.mkdir(parents=True, exist_ok=True)
+    found = [p for p in sdists.iterdir() if p.name.lower().startswith(name.replace("-", "_"))]
+    found += [p for p in sdists.iterdir() if p.name.lower().startswith(name)]
+    if not found:
+        cmd = ["-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:", pkg.spec]
+        run([sys.executable, *cmd, "-d", str(sdists)], cwd=WORK)
+        return unpack(pkg, name, dest)
+    with tarfile.open(found[0]) as tar:
+        top = tar.getnames()[0].split("/")[0]
+        shutil.rmtree(dest, ignore_errors=True)
+        tar.extractall(dest.parent / "unpack", filter="data")
+    shutil.move(dest.parent / "unpack" / top, dest)
+    run(["git", "init", "-q"], cwd=dest)  # heal lists a project's files with git
+    return dest
+
+
+def mypy_codes(root: Path, source: str) -> Counter[str]:
+    conf = "pyproject.toml" if "[tool.mypy]" in (root / "pyproject.toml").read_text() else None
+    cache = root / ".bench-mypy"
+    args = typecheck.command([source], config=conf, cache_dir=str(cache))
+    out = run([sys.executable, "-m", "mypy", *args], cwd=root)
+    return Counter(f.code for f in typecheck.parse(out, str(root)))
+
+
+def new_errors(before: Counter[str], after: Counter[str]) -> int:
+    return sum(max(0, after[code] - before[code]) for code in after)
+
+
+def tests(pkg: Package, root: Path) -> tuple[str, set[str]]:
+    env = {**os.environ, "PYTHONPATH": str(root / pkg.pythonpath)} if pkg.pythonpath else None
+    out = run([sys.executable, *pkg.tests], cwd=root, env=env)
+    failed = set(re.findall(r"^(?:FAILED|ERROR) (\S+)", out, re.M))
+    failed |= set(re.findall(r"^(?:FAIL|ERROR): (.+)$", out, re.M))
+    summary = re.findall(r"^(?:=+ )?(\d+ (?:passed|failed).*?) in [\d.]+s", out, re.M)
+    ran = re.findall(r"^Ran (\d+) tests?.*\n\n(.+)$", out, re.M)
+    text = summary[-1] if summary else (f"{ran[-1][0]} ran, {ran[-1][1]}" if ran else "?")
+    return text, failed
+
+
+def measure(name: str) -> Row:
+    pkg = PACKAGES[name]
+    base = WORK / "src"
+    trees = {
+        kind: unpack(pkg, name, base / f"{name}-{kind}") for kind in ("before", "heal", "anchors")
+    }
+    files = sum(1 for _ in (trees["before"] / pkg.source).rglob("*.py"))
+    before = mypy_codes(trees["before"], pkg.source)
+    heal_args = ["--scan", pkg.source, "--fix", "--select", "mypy:", "--output-format", "json"]
+    run([str(BIN / "heal"), *heal_args], cwd=trees["heal"])
+    healed = mypy_codes(trees["heal"], pkg.source)
+    run([sys.executable, "-m", "autotyping", "--safe", pkg.source], cwd=trees["anchors"])
+    run([str(BIN / "no_implicit_optional"), pkg.source], cwd=trees["anchors"])
+    anchored = mypy_codes(trees["anchors"], pkg.source)
+    tests_before, failed_before = tests(pkg, trees["before"])
+    tests_heal, failed_heal = tests(pkg, trees["heal"])
+    return Row(
+        package=pkg.spec,
+        files=files,
+        before=sum(before.values()),
+        heal=sum(healed.values()),
+        heal_new=new_errors(before, healed),
+        anchors=sum(anchored.values()),
+        anchors_new=new_errors(before, anchored),
+        tests_before=tests_before,
+        tests_heal=tests_heal,
+        tests_same=failed_before == failed_heal and tests_before == tests_heal,
+        heal_codes=dict((before - healed).most_common()),
+        anchors_codes=dict((before - anchored).most_common()),
+    )
+
+
+def table(rows: Sequence[Row]) -> str:
+    lines = [
+        "| package | .py files | mypy errors before | after heal (new) | after autotyping --safe"
+        " + no_implicit_optional (new) | own tests before | own tests after heal |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        same = "same" if r.tests_same else "CHANGED"
+        lines.append(
+            f"| {r.package} | {r.files} | {r.before} | {r.heal} ({r.heal_new}) | {r.anchors}"
+            f" ({r.anchors_new}) | {r.tests_before} | {r.tests_heal} ({same}) |"
+        )
+    total = [sum(getattr(r, k) for r in rows) for k in ("before", "heal", "anchors")]
+    lines.append(f"| **total** | | {total[0]} | {total[1]} | {total[2]} | | |")
+    lines.append("")
+    lines += [
+        f"- {r.package} fixed by heal: {r.heal_codes}; anchors: {r.anchors_codes}" for r in rows
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--package", action="append", choices=sorted(PACKAGES))
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows = [measure(name) for name in args.package or PACKAGES]
+    print(json.dumps([asdict(r) for r in rows], indent=2) if args.json else table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
