@@ -77,6 +77,7 @@ class Guard:
                 outcomes=by_print,
                 verifier=self.verifier,
                 stopped=self.stopped,
+                interrupted=lambda taken: self.trail.add_pass(states, plans, by_print, taken),
             )
         self.trail.add_pass(states, plans, by_print, check)
         return check

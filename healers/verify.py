@@ -136,9 +136,11 @@ def check_pass(
     outcomes: Mapping[str, Outcome],
     verifier: Verifier,
     stopped: Callable[[], bool],
+    interrupted: Callable[[Check], None],
 ) -> Check:
     """The pass's fixes are on disk: run the command; when it fails, isolate the fixes that break
-    it, take them back, and leave the rest. An interrupt takes the whole pass back."""
+    it, take them back, and leave the rest. An interrupt takes the whole pass back, tells
+    `interrupted` what it did, and goes on up."""
     units = units_of(plans, outcomes)
     disk = _Disk(root, repo, bases, plans)
     failures: list[tuple[frozenset[int], str]] = []
@@ -184,8 +186,8 @@ def check_pass(
     except _Abort as exc:
         return _take_all_back(disk, plans, units, state_dir, str(exc))
     except BaseException:
-        with contextlib.suppress(_Abort, OSError):  # best effort: leave no unverified fix behind
-            _take_all_back(disk, plans, units, state_dir, "interrupted")
+        with contextlib.suppress(OSError):  # best effort: leave no unverified fix behind
+            interrupted(_take_all_back(disk, plans, units, state_dir, "interrupted"))
         raise
     summary = (
         f"verify: `{verifier.command}` failed with this pass's {len(units)} fix(es); "
