@@ -11,6 +11,7 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def temps(repo: Path) -> list[Path]:
     return list(repo.rglob(".heal-*.tmp"))
 
 
-def audit_lines(repo: Path) -> list[dict[str, object]]:
+def audit_lines(repo: Path) -> list[dict[str, Any]]:
     path = repo / ".heal" / "audit.jsonl"
     if not path.exists():
         return []
