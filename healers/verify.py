@@ -190,7 +190,8 @@ def check_pass(
             interrupted(_take_all_back(disk, plans, units, state_dir, "interrupted"))
         raise
     summary = (
-        f"verify: `{verifier.command}` failed with this pass's {len(units)} fix(es); "
+        f"verify: `{verifier.command}` failed with this pass's {len(units)} fix(es) of "
+        f"{len({u.rule for u in units})} rule(s) in {len(plans)} file(s); "
         f"{verifier.runs - started} run(s) isolated {len(culprits)} that break it: rolled back, "
         f"the other {len(kept)} kept"
     )

@@ -64,6 +64,10 @@ def test_the_re_exported_import_stays_the_rest_is_fixed_and_undo_restores(tmp_pa
     assert api_record["verification"]["outcome"] == "rolled-back"
     assert by_path["pkg/other.py"]["verification"]["outcome"] == "passed"
     assert api_record["verification"]["command"] == PYTEST
+    assert payload["run"] == api_record["run"]
+    # before any fix, after the pass; then the rules (2), unused-import's files (2), api.py's
+    # unused-import fixes (2), and the confirming run: 2 + 1 + 1 + 1 + 1
+    assert payload["verify_runs"] == api_record["verification"]["runs"] == 6
 
     with sqlite3.connect(repo / ".heal/stats.sqlite") as db:
         row = db.execute(
