@@ -10,6 +10,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+from healers import config
 from tests.helpers import heal, make_repo, snapshot
 
 PYTEST = f"{shlex.quote(sys.executable)} -m pytest -q -p no:cacheprovider tests"
@@ -192,3 +195,24 @@ def test_a_command_that_hangs_after_a_fix_times_out_and_the_fix_is_rolled_back(t
     assert (repo / "a.py").read_text() == "import os\n"
     assert "timed out after 1.5 s" in run.out
     assert runs(log) == 2
+
+
+def test_verification_settings_are_read_and_checked(tmp_path):
+    path = tmp_path / "pyproject.toml"
+    path.write_text(
+        '[tool.healers]\nverify-cmd = " pytest -q "\nverify-timeout = 60\n'
+        "demote-min-fixes = 3\ndemote-rollback-rate = 0.5\n"
+    )
+    conf = config.load(path, explicit=False)
+    assert (conf.verify_cmd, conf.verify_timeout) == ("pytest -q", 60.0)
+    assert (conf.demote_min_fixes, conf.demote_rollback_rate) == (3, 0.5)
+    for body, named in [
+        ("verify-cmd = ['pytest']", "verify-cmd"),
+        ("verify-timeout = 0", "verify-timeout"),
+        ("demote-min-fixes = 0.5", "demote-min-fixes"),
+        ("demote-rollback-rate = 2", "demote-rollback-rate"),
+        ("demote-rollback-rate = true", "demote-rollback-rate"),
+    ]:
+        path.write_text(f"[tool.healers]\n{body}\n")
+        with pytest.raises(config.ConfigError, match=named):
+            config.load(path, explicit=False)
