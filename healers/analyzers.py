@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import subprocess  # nosec B404 - this module is the one place heal starts processes
 import sys
 import threading
@@ -64,6 +65,44 @@ def run_tool(
         crashed = proc.returncode < 0
         raise AnalyzerError(tool, f"exited with code {proc.returncode}", said, crashed=crashed)
     return Completed(tool, proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_command(command: str, *, cwd: Path, timeout: float) -> Completed:
+    """Run the project's own command (`--verify-cmd`) through the shell, stdout and stderr merged.
+
+    It runs in its own process group, so a timeout or an interrupt of heal also ends whatever it
+    started (pytest's workers, a shell pipeline). A timeout is returncode -1 with a message.
+    """
+    proc = subprocess.Popen(  # nosec B602 - the user's own command from their configuration
+        command,
+        shell=True,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        start_new_session=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        out, _ = proc.communicate()
+        return Completed("verify-cmd", -1, out + f"\n[heal: timed out after {timeout:g} s]", "")
+    except BaseException:  # KeyboardInterrupt, SystemExit from SIGTERM: leave nothing running
+        _kill_group(proc)
+        proc.wait()
+        raise
+    return Completed("verify-cmd", proc.returncode, out, "")
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:  # already gone
+        proc.kill()
 
 
 class Background:

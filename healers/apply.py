@@ -36,6 +36,8 @@ class FileResult:
     applied: tuple[str, ...] = ()  # fingerprints of the outcomes whose fix is in `after`
     unfixed: dict[str, str] = field(default_factory=dict)  # fingerprint -> reason
     problem: str = ""  # why the file was skipped or its fixes dropped
+    # the fixes in `after`, each (fingerprints, spans on the text read): what verify can take back
+    groups: tuple[tuple[tuple[str, ...], tuple[edits.Span, ...]], ...] = ()
 
 
 def _analyzer_spans(
@@ -119,7 +121,8 @@ def plan(
         reason = f"fix left the file broken ({problem}); file kept as it was"
         dropped = dict.fromkeys(applied, reason)
         return FileResult(state.path, unfixed={**unfixed, **dropped}, problem=problem)
-    return FileResult(state.path, after=after, applied=applied, unfixed=unfixed)
+    kept = tuple((groups[i][0], tuple(groups[i][2])) for i in chosen)
+    return FileResult(state.path, after=after, applied=applied, unfixed=unfixed, groups=kept)
 
 
 def _check(after: str, state: FileState) -> str:

@@ -12,13 +12,19 @@ from pathlib import Path
 from healers import (
     __version__,
     analyzers,
+    baseline,
     catalogue,
     config,
+    control,
     engine,
     init_github,
+    log,
     project,
     report,
     sarif,
+    stats,
+    undo,
+    verify,
 )
 from healers.finding import PRIORITIES
 
@@ -94,6 +100,16 @@ def parser() -> argparse.ArgumentParser:
         "--max-passes", type=int, metavar="N", help="fix passes before giving up (default 5)"
     )
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument(
+        "--verify-cmd",
+        metavar="CMD",
+        help="run CMD (e.g. the tests) after each fix pass; roll back the fixes that make it fail",
+    )
+    p.add_argument(
+        "--verify-baseline-failing",
+        action="store_true",
+        help="fix even though CMD fails before any fix (fixes must keep its exit code)",
+    )
     p.add_argument("--version", action="version", version=f"heal {__version__}")
     return p
 
@@ -131,6 +147,12 @@ def exit_code(rep: engine.Report, *, fail_on: str, changed_fails: bool, diff: bo
 # module with its own argparse parser. (A file named like a subcommand is checked as ./NAME.)
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "init": init_github.main,
+    "baseline": baseline.main,
+    "log": log.main,
+    "undo": undo.main,
+    "stats": stats.main,
+    "stop": control.stop_main,
+    "resume": control.resume_main,
 }
 
 
@@ -138,6 +160,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS:
         return COMMANDS[argv[0]](argv[1:])
+    try:
+        with control.sigterm_interrupts():
+            return _heal(argv)
+    except KeyboardInterrupt:  # files are whole, old or new; unverified fixes were taken back
+        print("heal: interrupted", file=sys.stderr)
+        return control.EXIT_INTERRUPTED
+
+
+def _heal(argv: list[str]) -> int:
     args = parser().parse_args(argv)
     if args.scan is None and not args.files:
         parser().print_usage(sys.stderr)
@@ -168,11 +199,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             ignore=_selectors(args.ignore) + conf.ignore,
             max_passes=args.max_passes or conf.max_passes,
             timeout=conf.timeout,
+            verify_cmd=conf.verify_cmd if args.verify_cmd is None else args.verify_cmd,
+            verify_timeout=conf.verify_timeout,
+            verify_baseline_failing=args.verify_baseline_failing,
+            baseline=baseline.load(proj.state_dir),
+            demoted=stats.demoted(
+                proj.state_dir, stats.Policy(conf.demote_min_fixes, conf.demote_rollback_rate)
+            ),
         )
         if opts.max_passes < 1:
             raise config.ConfigError("--max-passes must be at least 1")
         rep = engine.preview(proj, conf, opts) if args.diff else engine.run(proj, conf, opts)
-    except (project.SelectError, config.ConfigError, catalogue.CatalogueError) as exc:
+    except (
+        project.SelectError,
+        config.ConfigError,
+        catalogue.CatalogueError,
+        verify.VerifyError,
+        stats.StatsError,
+    ) as exc:
         print(f"heal: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except analyzers.AnalyzerError as exc:

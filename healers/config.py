@@ -23,6 +23,10 @@ class Config:
     max_passes: int = 5
     unsafe_fixes: bool = False
     timeout: float = 30.0  # seconds per file for a codemod worker
+    verify_cmd: str = ""  # the project's own check (its tests), run after each fix pass
+    verify_timeout: float = 1800.0  # seconds for one run of verify_cmd
+    demote_min_fixes: int = 5  # learned trust: a rule needs this many fixes before demotion ...
+    demote_rollback_rate: float = 0.2  # ... and more than this share of them rolled back
     source: str = ""  # the file the settings came from, for messages
 
 
@@ -45,6 +49,26 @@ def check_selector(selector: str, where: str) -> str:
         f"{where}: unknown selector {selector!r} (use a category such as 'style', "
         "a code such as 'ruff:F401', or a rule id such as 'unused-import')"
     )
+
+
+VERIFY_KEYS = ("verify-cmd", "verify-timeout", "demote-min-fixes", "demote-rollback-rate")
+
+
+def _verify_setting(key: str, value: object, at: str) -> object:
+    """Settings of verification and learned trust (issue 6)."""
+    if key == "verify-cmd":
+        if not isinstance(value, str):
+            raise ConfigError(f"{at}: must be a command line (a string), not {value!r}")
+        return value.strip()
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{at}: must be a number, not {value!r}")
+    if key == "verify-timeout" and value <= 0:
+        raise ConfigError(f"{at}: must be a positive number of seconds, not {value!r}")
+    if key == "demote-min-fixes" and (not isinstance(value, int) or value < 1):
+        raise ConfigError(f"{at}: must be an integer of at least 1, not {value!r}")
+    if key == "demote-rollback-rate" and not 0 <= value <= 1:
+        raise ConfigError(f"{at}: must be a share from 0 to 1, not {value!r}")
+    return value if key == "demote-min-fixes" else float(value)
 
 
 def parse(table: dict[str, Any], where: str) -> Config:
@@ -72,8 +96,11 @@ def parse(table: dict[str, Any], where: str) -> Config:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ConfigError(f"{at}: must be a positive number of seconds, not {value!r}")
             values["timeout"] = float(value)
+        elif key in VERIFY_KEYS:
+            values[key.replace("-", "_")] = _verify_setting(key, value, at)
         else:
-            known = "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout"
+            known = "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout, "
+            known += ", ".join(VERIFY_KEYS)
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {known})")
     return Config(**values)
 

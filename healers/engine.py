@@ -7,29 +7,31 @@ import os
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from healers import (
     analyzers,
     apply,
     catalogue,
+    control,
     files,
     fingerprint,
     imports,
     project,
+    regressions,
+    safeguards,
     security,
     style,
     typecheck,
-    verify,
 )
 from healers.config import Config
 from healers.finding import Finding, Outcome
 from healers.prioritize import matches, prioritize, status_for
 
 STATE_GITIGNORE = "# written by heal: run state that is not meant to be committed\n" + "\n".join(
-    ("audit.jsonl", "stats.sqlite", "cache/", "lock", "")
+    ("audit.jsonl", "stats.sqlite", "cache/", "lock", "blobs/", "stop", "")
 )
 BANDIT_FILES_PER_PROCESS = 25  # below this, a second bandit process costs more than it saves
 TOOL_CONFIG_FILES = (
@@ -50,6 +52,11 @@ class Options:
     ignore: tuple[str, ...] = ()
     max_passes: int = 5
     timeout: float = 30.0
+    verify_cmd: str = ""  # run after each fix pass; fixes that make it fail are rolled back
+    verify_timeout: float = 1800.0
+    verify_baseline_failing: bool = False  # go on when verify_cmd fails before any fix
+    baseline: frozenset[str] = frozenset()  # fingerprints reported as `baseline`
+    demoted: Mapping[str, str] = field(default_factory=dict)  # rule id -> why it needs approval
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class Report:
     changes: dict[str, tuple[str, str]]  # path -> (text before the run, text after)
     notes: list[str]  # what went wrong without stopping the run
     passes: int
+    run_id: str = ""  # the audit trail's name for this run (`heal undo RUN_ID`)
+    verify_runs: int = 0  # how many times verify_cmd ran
 
 
 def ensure_state_dir(root: Path) -> Path:
@@ -212,6 +221,10 @@ def classify(
         for finding, print_ in zip(found, prints, strict=True):
             rule = cat.rule_for(finding)
             status, reason = status_for(rule, finding, unsafe_fixes=opts.unsafe_fixes)
+            if print_ in opts.baseline:
+                status, reason = "baseline", "recorded by `heal baseline`; does not fail the run"
+            elif rule.id in opts.demoted and status in ("fixable", "unsafe-fix"):
+                status, reason = "needs-approval", opts.demoted[rule.id]
             outcome = Outcome(finding, rule, print_, status, reason)
             if opts.select and not matches(outcome, opts.select):
                 continue
@@ -226,9 +239,11 @@ def _fix_pass(
     states: dict[str, apply.FileState],
     outcomes: list[Outcome],
     opts: Options,
-) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """Plan every file's fixes (codemods in worker processes) and write them.
-    Returns (path -> new text written, fingerprint -> reason left unfixed, notes)."""
+    written: dict[str, apply.FileResult],
+) -> tuple[dict[str, str], list[str]]:
+    """Plan every file's fixes (codemods in worker processes) and write them, adding each file
+    written to `written` at once (an interrupt may come next).
+    Returns (fingerprint -> reason left unfixed, notes)."""
     jobs = [j for j in apply.codemod_jobs(outcomes) if states[j[0]].parses]
     texts = {p: s.source.text for p, s in states.items()}
     results = apply.run_codemods(
@@ -242,7 +257,6 @@ def _fix_pass(
     by_path: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
         by_path[outcome.finding.path].append(outcome)
-    written: dict[str, str] = {}
     unfixed: dict[str, str] = {}
     notes: list[str] = []
     for path in sorted(set(by_path) | set(per_file)):
@@ -255,14 +269,17 @@ def _fix_pass(
             notes.append(f"{path}: {result.problem}; its fixes were dropped")
         if result.after is None:
             continue
+        if control.stopped(proj.state_dir):  # emergency stop: the file before this one was the last
+            notes.append(control.why_stopped(proj.state_dir) + "; the run stopped writing")
+            break
         with files.locked(proj.state_dir):
             problem = apply.write(proj.root, proj.repo, state, result.after)
         if problem:
             notes.append(f"{path}: {problem}")
             unfixed.update(dict.fromkeys(result.applied, problem))
         else:
-            written[path] = result.after
-    return written, unfixed, notes
+            written[path] = result
+    return unfixed, notes
 
 
 def _mark_unfixed(outcomes: list[Outcome], unfixed: dict[str, str]) -> list[Outcome]:
@@ -304,47 +321,72 @@ def run(
     notes: list[str] = []
     declined: dict[str, str] = {}  # fingerprint -> why its fix failed: not retried next pass
     passes = 0
+    guard = safeguards.Guard(
+        proj,
+        config,
+        verify_cmd=opts.verify_cmd,
+        verify_timeout=opts.verify_timeout,
+        baseline_failing=opts.verify_baseline_failing,
+        demoted=opts.demoted,
+    )
+    fixing = opts.fix and guard.start(outcomes, notes)  # verify_cmd runs once before any fix
     # Without --fix nothing is planned: codemods run libcst, which is slow, and a rule that has
     # a codemod reads as fixable (as ruff reports fixable rules); --fix says when one declines.
-    while opts.fix and passes < opts.max_passes:
-        passes += 1
-        written, unfixed, pass_notes = _fix_pass(proj, states, outcomes, opts)
-        notes += pass_notes
-        declined.update(unfixed)
-        outcomes = _mark_unfixed(outcomes, unfixed)
-        if not written:
-            break
-        looping = [p for p, text in written.items() if text in history.setdefault(p, set())]
-        for path, text in written.items():
-            history[path].add(text)
-        touched = sorted(written)
-        fresh, found = analyze(proj, touched, cache)
-        for path, new in verify.new_type_errors(per_file, found, touched).items():
-            # a fix that makes mypy report a new error: the file goes back to its text before
-            # this pass and its codemod fixes are not tried again
-            found = [f for f in found if f.path != path] + [f for f in per_file if f.path == path]
-            fresh[path] = verify.roll_back(proj, fresh[path], states[path], notes)
-            why = verify.reason(new)
-            notes.append(f"{path}: {why}")
-            declined.update(dict.fromkeys(verify.suspects(outcomes, path), why))
-        states.update(fresh)
-        per_file = [f for f in per_file if f.path not in written] + found
-        # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
-        outcomes = _mark_unfixed(classify(per_file + cycles(proj, states), states, opts), declined)
-        if looping:
-            notes.append(
-                f"fixes undo each other in {', '.join(looping)}; stopped after pass {passes}"
+    try:
+        while fixing and passes < opts.max_passes:
+            passes += 1
+            plans: dict[str, apply.FileResult] = {}  # filled as files are written
+            try:
+                unfixed, pass_notes = _fix_pass(proj, states, outcomes, opts, plans)
+            except BaseException:
+                guard.abandon(states, plans, outcomes)  # interrupted: the files written so far
+                raise
+            check = guard.check(states, plans, outcomes)  # failing fixes rolled back
+            written = check.written if check else {p: r.after or "" for p, r in plans.items()}
+            notes += pass_notes + (check.notes if check else [])
+            declined.update(unfixed)
+            declined.update(check.unfixed if check else {})
+            outcomes = _mark_unfixed(outcomes, declined)
+            if (not written and not (check and check.rolled_back)) or guard.stopped():
+                break
+            looping = [p for p, text in written.items() if text in history.setdefault(p, set())]
+            for path, text in written.items():
+                history[path].add(text)
+            touched = sorted(written)
+            fresh, found = analyze(proj, touched, cache)
+            for path, new in regressions.new_type_errors(per_file, found, touched).items():
+                # a fix that makes mypy report a new error: the file goes back to its text
+                # before this pass and its codemod fixes are not tried again
+                found = [f for f in found if f.path != path] + [
+                    f for f in per_file if f.path == path
+                ]
+                fresh[path] = regressions.roll_back(proj, fresh[path], states[path], notes)
+                why = regressions.reason(new)
+                notes.append(f"{path}: {why}")
+                declined.update(dict.fromkeys(regressions.suspects(outcomes, path), why))
+            states.update(fresh)
+            per_file = [f for f in per_file if f.path not in written] + found
+            # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
+            outcomes = _mark_unfixed(
+                classify(per_file + cycles(proj, states), states, opts), declined
             )
-            break
-    else:
-        if opts.fix and any(o.status == "fixable" for o in outcomes):
-            notes.append(f"fixes did not converge within {opts.max_passes} passes (max-passes)")
+            if looping:
+                notes.append(
+                    f"fixes undo each other in {', '.join(looping)}; stopped after pass {passes}"
+                )
+                break
+        else:
+            if fixing and any(o.status == "fixable" for o in outcomes):
+                notes.append(f"fixes did not converge within {opts.max_passes} passes (max-passes)")
+    finally:  # an interrupt too: what was written goes on record, so `heal undo` can take it back
+        guard.finish(notes)  # the audit trail and learned trust
     finals = {p: s.source.text for p, s in states.items()}
     changes = {
         p: (originals[p], finals[p]) for p in finals if p in originals and finals[p] != originals[p]
     }
     fixed = _fixed(initial, outcomes) if changes else []
-    return Report(prioritize([*fixed, *outcomes]), changes, notes, passes)
+    outcomes = prioritize([*fixed, *outcomes])
+    return Report(outcomes, changes, notes, passes, guard.run_id, guard.verify_runs)
 
 
 def preview(proj: project.Project, config: Config, opts: Options) -> Report:
@@ -360,4 +402,5 @@ def preview(proj: project.Project, config: Config, opts: Options) -> Report:
                 (shadow / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(proj.root / rel, shadow / rel)
         copy = replace(proj, repo=shadow, root=shadow)
-        return run(copy, config, replace(opts, fix=True), cache_dir=cache)
+        # the copy holds only Python files and configs: the project's own command cannot run there
+        return run(copy, config, replace(opts, fix=True, verify_cmd=""), cache_dir=cache)

@@ -70,6 +70,9 @@ def to_json(report: Report) -> str:
         "summary": summary(report.outcomes),
         "changed_files": sorted(report.changes),
         "notes": report.notes,
+        # the audit trail's run (for `heal undo`), and how often --verify-cmd ran
+        "run": report.run_id if report.changes else None,
+        "verify_runs": report.verify_runs,
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
@@ -140,6 +143,8 @@ def to_text(report: Report, *, color: Style, fixing: bool) -> str:
         out.append(color(f"Fixed {len(fixed)} finding(s) in {len(report.changes)} file(s):", "32"))
         counts = Counter(f"{o.finding.code} [{o.rule.id}]" for o in fixed)
         out += [f"  {n:4d}  {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+        if report.run_id and report.changes:
+            out.append(f"  (run {report.run_id}: `heal log` shows it, `heal undo` takes it back)")
         out.append("")
     for note in report.notes:
         out.append(color(f"note: {note}", "35"))

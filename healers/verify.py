@@ -1,63 +1,284 @@
-"""Stage 6, verify: after a fix pass mypy must not report more of any error code in a file."""
+"""Stage 6, verify: run the project's own command after a fix pass; roll back what breaks it."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from healers import apply, files, project
-from healers.finding import Finding, Outcome
+from healers import analyzers, apply, edits, files
+from healers.bisection import Unit, isolate, units_of
+from healers.finding import Outcome
 
-# Codes that appear because a fix worked: an ignore or a cast that covered the fixed error is now
-# unused. They are not regressions, and heal fixes them in the next pass.
-CONSEQUENCES = frozenset({"mypy:unused-ignore", "mypy:redundant-cast"})
+OUTPUT_LINES = 25  # lines of the command's output kept in the report
 
 
-def new_type_errors(
-    before: Sequence[Finding], after: Sequence[Finding], paths: Sequence[str]
-) -> dict[str, list[Finding]]:
-    """path -> the mypy findings of a code the file now has more of than before the pass."""
-    wanted = set(paths)
+class VerifyError(RuntimeError):
+    """The command already fails before heal changed anything: a failure could not be blamed."""
 
-    def count(found: Sequence[Finding]) -> Counter[tuple[str, str]]:
-        return Counter(
-            (f.path, f.code)
-            for f in found
-            if f.path in wanted and f.tool == "mypy" and f.code not in CONSEQUENCES
+
+class _Abort(Exception):
+    """Verification cannot go on (a file changed under heal, or an emergency stop)."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """What verification did to one pass."""
+
+    written: dict[str, str]  # path -> the text now on disk, for files that differ from the base
+    kept: tuple[Unit, ...]
+    rolled_back: tuple[Unit, ...]
+    unfixed: dict[str, str]  # fingerprint -> why its fix was taken back
+    notes: list[str] = field(default_factory=list)
+    passed: bool = True  # the command passes with the kept fixes
+
+
+class Verifier:
+    """Runs the command and counts the runs; knows what "passes" means for this project."""
+
+    def __init__(
+        self, command: str, *, cwd: Path, timeout: float, baseline_failing: bool = False
+    ) -> None:
+        self.command = command
+        self.cwd = cwd
+        self.timeout = timeout
+        self.baseline_failing = baseline_failing
+        self.accepted = 0  # the exit code that counts as passing
+        self.runs = 0
+
+    def run(self) -> analyzers.Completed:
+        self.runs += 1
+        return analyzers.run_command(self.command, cwd=self.cwd, timeout=self.timeout)
+
+    def ok(self, done: analyzers.Completed) -> bool:
+        return done.returncode in (0, self.accepted)
+
+    def baseline(self) -> str:
+        """Run the command before any fix. Failing there is an error, unless the user accepted
+        it (--verify-baseline-failing): then that exit code counts as passing. Returns a note."""
+        done = self.run()
+        if done.returncode == 0:
+            return ""
+        if not self.baseline_failing or done.returncode < 0:
+            raise VerifyError(
+                f"`{self.command}` fails before any fix (exit {done.returncode}); nothing was "
+                "changed. Make it pass first, or accept it with --verify-baseline-failing."
+                + tail(done.stdout)
+            )
+        self.accepted = done.returncode
+        return (
+            f"`{self.command}` already fails before any fix (exit {done.returncode}); fixes are "
+            f"kept while it exits {done.returncode} or 0 (--verify-baseline-failing: weaker)"
         )
 
-    had, has = count(before), count(after)
-    seen = {(f.path, f.code, f.message) for f in before}
-    regressed: dict[str, list[Finding]] = defaultdict(list)
-    for finding in after:
-        key = (finding.path, finding.code)
-        if has[key] > had[key] and (*key, finding.message) not in seen:
-            regressed[finding.path].append(finding)
-    return dict(regressed)
+
+def tail(output: str, lines: int = OUTPUT_LINES) -> str:
+    kept = output.strip().splitlines()[-lines:]
+    return "".join(f"\n    | {line}" for line in kept)
 
 
-def reason(new: Sequence[Finding]) -> str:
-    """Why a file's fixes were rolled back, naming the errors they made mypy report."""
-    shown = "; ".join(f"{f.code} at line {f.line}: {f.message}" for f in new[:3])
-    more = f" (and {len(new) - 3} more)" if len(new) > 3 else ""
-    return f"rolled back: after the fix mypy reported {shown}{more}"
+class _Disk:
+    """The pass's files on disk: writes a chosen subset of fixes, checking nobody else wrote."""
+
+    def __init__(
+        self,
+        root: Path,
+        repo: Path,
+        bases: Mapping[str, apply.FileState],
+        plans: Mapping[str, apply.FileResult],
+    ) -> None:
+        self.root, self.repo, self.bases = root, repo, bases
+        # path -> the bytes heal last wrote: the pass's plans, as _fix_pass wrote them
+        self.current = {p: files.encode(bases[p].source, r.after or "") for p, r in plans.items()}
+
+    def text(self, path: str, units: Sequence[Unit]) -> str:
+        spans = sorted((s for u in units for s in u.spans), key=lambda s: (s.start, s.end))
+        return edits.apply(self.bases[path].source.text, spans)
+
+    def put(self, path: str, text: str) -> None:
+        state = self.bases[path]
+        data = files.encode(state.source, text)
+        if self.current.get(path) == data:
+            return
+        target = self.root / path
+        if target.read_bytes() != self.current.get(path, state.data):
+            raise _Abort(f"{path} changed on disk during verification")
+        files.write_atomic(target, data, root=self.repo)
+        self.current[path] = data
+        drop_bytecode(target)
+
+    def restore(self, path: str) -> bool:
+        """Put the pass's base text back; False when someone else changed the file meanwhile."""
+        try:
+            self.put(path, self.bases[path].source.text)
+        except _Abort:
+            return False
+        return True
 
 
-def roll_back(
-    proj: project.Project, now: apply.FileState, before: apply.FileState, notes: list[str]
-) -> apply.FileState:
-    """Write `before`'s text over `now`; the state of the file as it is on disk after."""
-    with files.locked(proj.state_dir):
-        problem = apply.write(proj.root, proj.repo, now, before.source.text)
-    if problem:
-        notes.append(f"{now.path}: could not roll back: {problem}")
-        return now
-    return before
+def drop_bytecode(path: Path) -> None:
+    """Remove the cached bytecode of a rewritten module. CPython (and pytest's assertion
+    rewriting) trust a .pyc whose recorded source mtime, in whole seconds, and size match: two
+    versions of one size written within a second would otherwise run the stale one."""
+    for pyc in path.parent.glob(f"__pycache__/{path.stem}.*.pyc"):
+        with contextlib.suppress(OSError):
+            pyc.unlink()
 
 
-def suspects(outcomes: Sequence[Outcome], path: str) -> list[str]:
-    """The fingerprints whose fixes a rollback blames: the file's codemod fixes, or all its
-    fixes when no codemod ran (then an analyzer's own edit did it)."""
-    fixable = [o for o in outcomes if o.finding.path == path and o.status == "fixable"]
-    codemods = [o for o in fixable if o.rule.fix != "analyzer"]
-    return [o.fingerprint for o in codemods or fixable]
+def check_pass(
+    *,
+    root: Path,
+    repo: Path,
+    state_dir: Path,
+    bases: Mapping[str, apply.FileState],
+    plans: Mapping[str, apply.FileResult],
+    outcomes: Mapping[str, Outcome],
+    verifier: Verifier,
+    stopped: Callable[[], bool],
+    interrupted: Callable[[Check], None],
+) -> Check:
+    """The pass's fixes are on disk: run the command; when it fails, isolate the fixes that break
+    it, take them back, and leave the rest. An interrupt takes the whole pass back, tells
+    `interrupted` what it did, and goes on up."""
+    units = units_of(plans, outcomes)
+    disk = _Disk(root, repo, bases, plans)
+    failures: list[tuple[frozenset[int], str]] = []
+    seen: dict[frozenset[int], bool] = {}
+
+    def texts(subset: frozenset[int]) -> dict[str, str]:
+        return {
+            path: disk.text(path, [units[i] for i in sorted(subset) if units[i].path == path])
+            for path in plans
+        }
+
+    def materialize(subset: frozenset[int]) -> None:
+        with files.locked(state_dir):
+            for path, text in texts(subset).items():
+                disk.put(path, text)
+
+    def passes(subset: frozenset[int]) -> bool:
+        if subset in seen:
+            return seen[subset]
+        if stopped():
+            raise _Abort("emergency stop (heal stop) during verification")
+        broken = [p for p, text in texts(subset).items() if not _compiles(text, p)]
+        if broken:  # fixes that only compile together: this subset cannot be kept
+            seen[subset] = False
+            failures.append((subset, f"{', '.join(broken)} would not compile"))
+            return False
+        materialize(subset)
+        done = verifier.run()
+        seen[subset] = verifier.ok(done)
+        if not seen[subset]:
+            failures.append((subset, done.stdout))
+        return seen[subset]
+
+    everything = frozenset(range(len(units)))
+    started = verifier.runs
+    try:
+        seen[everything] = _first_run(verifier, failures, everything)
+        if seen[everything]:
+            return Check(_written(disk, plans, units, everything), tuple(units), (), {})
+        culprits = isolate(units, passes)
+        kept = everything - set(culprits)
+        materialize(kept)  # the last run may have tried another subset
+    except _Abort as exc:
+        return _take_all_back(disk, plans, units, state_dir, str(exc))
+    except BaseException:
+        with contextlib.suppress(OSError):  # best effort: leave no unverified fix behind
+            interrupted(_take_all_back(disk, plans, units, state_dir, "interrupted"))
+        raise
+    summary = (
+        f"verify: `{verifier.command}` failed with this pass's {len(units)} fix(es) of "
+        f"{len({u.rule for u in units})} rule(s) in {len(plans)} file(s); "
+        f"{verifier.runs - started} run(s) isolated {len(culprits)} that break it: rolled back, "
+        f"the other {len(kept)} kept"
+    )
+    return _report(verifier, disk, plans, units, culprits, kept, failures, summary)
+
+
+def _compiles(text: str, path: str) -> bool:
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def _first_run(
+    verifier: Verifier, failures: list[tuple[frozenset[int], str]], everything: frozenset[int]
+) -> bool:
+    done = verifier.run()
+    if not verifier.ok(done):
+        failures.append((everything, done.stdout))
+    return verifier.ok(done)
+
+
+def _written(
+    disk: _Disk, plans: Mapping[str, apply.FileResult], units: Sequence[Unit], kept: frozenset[int]
+) -> dict[str, str]:
+    out = {}
+    for path in plans:
+        text = disk.text(path, [units[i] for i in sorted(kept) if units[i].path == path])
+        if text != disk.bases[path].source.text:
+            out[path] = text
+    return out
+
+
+def take_back(
+    *,
+    root: Path,
+    repo: Path,
+    state_dir: Path,
+    bases: Mapping[str, apply.FileState],
+    plans: Mapping[str, apply.FileResult],
+    outcomes: Mapping[str, Outcome],
+    why: str,
+) -> Check:
+    """Restore the files of a pass that cannot be verified (interrupted while writing)."""
+    disk = _Disk(root, repo, bases, plans)
+    return _take_all_back(disk, plans, units_of(plans, outcomes), state_dir, why)
+
+
+def _take_all_back(
+    disk: _Disk,
+    plans: Mapping[str, apply.FileResult],
+    units: Sequence[Unit],
+    state_dir: Path,
+    why: str,
+) -> Check:
+    with files.locked(state_dir):
+        left = [p for p in plans if not disk.restore(p)]
+    reason = f"fix taken back unverified: {why}"
+    unfixed = {p: reason for u in units for p in u.fingerprints}
+    note = f"verification stopped ({why}): this pass's fixes were taken back"
+    if left:
+        note += f"; {', '.join(left)} changed by someone else and was left as it is now"
+    return Check({}, (), tuple(units), unfixed, [note], passed=False)
+
+
+def _report(
+    verifier: Verifier,
+    disk: _Disk,
+    plans: Mapping[str, apply.FileResult],
+    units: Sequence[Unit],
+    culprits: Sequence[int],
+    kept: frozenset[int],
+    failures: Sequence[tuple[frozenset[int], str]],
+    summary: str,
+) -> Check:
+    reason = f"fix rolled back: `{verifier.command}` fails with it"
+    notes = [summary]
+    for index in culprits:
+        unit = units[index]
+        output = next((out for subset, out in reversed(failures) if index in subset), "")
+        prints = ", ".join(unit.fingerprints)
+        notes.append(
+            f"verify: rolled back a {unit.rule} fix in {unit.path} ({prints}): "
+            f"`{verifier.command}` fails with it{tail(output)}"
+        )
+    rolled = tuple(units[i] for i in culprits)
+    unfixed = {p: reason for u in rolled for p in u.fingerprints}
+    kept_units = tuple(units[i] for i in sorted(kept))
+    return Check(_written(disk, plans, units, kept), kept_units, rolled, unfixed, notes)

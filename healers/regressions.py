@@ -1,0 +1,63 @@
+"""Stage 6, type regressions: after a fix pass mypy must not report more of any code in a file."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from healers import apply, files, project
+from healers.finding import Finding, Outcome
+
+# Codes that appear because a fix worked: an ignore or a cast that covered the fixed error is now
+# unused. They are not regressions, and heal fixes them in the next pass.
+CONSEQUENCES = frozenset({"mypy:unused-ignore", "mypy:redundant-cast"})
+
+
+def new_type_errors(
+    before: Sequence[Finding], after: Sequence[Finding], paths: Sequence[str]
+) -> dict[str, list[Finding]]:
+    """path -> the mypy findings of a code the file now has more of than before the pass."""
+    wanted = set(paths)
+
+    def count(found: Sequence[Finding]) -> Counter[tuple[str, str]]:
+        return Counter(
+            (f.path, f.code)
+            for f in found
+            if f.path in wanted and f.tool == "mypy" and f.code not in CONSEQUENCES
+        )
+
+    had, has = count(before), count(after)
+    seen = {(f.path, f.code, f.message) for f in before}
+    regressed: dict[str, list[Finding]] = defaultdict(list)
+    for finding in after:
+        key = (finding.path, finding.code)
+        if has[key] > had[key] and (*key, finding.message) not in seen:
+            regressed[finding.path].append(finding)
+    return dict(regressed)
+
+
+def reason(new: Sequence[Finding]) -> str:
+    """Why a file's fixes were rolled back, naming the errors they made mypy report."""
+    shown = "; ".join(f"{f.code} at line {f.line}: {f.message}" for f in new[:3])
+    more = f" (and {len(new) - 3} more)" if len(new) > 3 else ""
+    return f"rolled back: after the fix mypy reported {shown}{more}"
+
+
+def roll_back(
+    proj: project.Project, now: apply.FileState, before: apply.FileState, notes: list[str]
+) -> apply.FileState:
+    """Write `before`'s text over `now`; the state of the file as it is on disk after."""
+    with files.locked(proj.state_dir):
+        problem = apply.write(proj.root, proj.repo, now, before.source.text)
+    if problem:
+        notes.append(f"{now.path}: could not roll back: {problem}")
+        return now
+    return before
+
+
+def suspects(outcomes: Sequence[Outcome], path: str) -> list[str]:
+    """The fingerprints whose fixes a rollback blames: the file's codemod fixes, or all its
+    fixes when no codemod ran (then an analyzer's own edit did it)."""
+    fixable = [o for o in outcomes if o.finding.path == path and o.status == "fixable"]
+    codemods = [o for o in fixable if o.rule.fix != "analyzer"]
+    return [o.fingerprint for o in codemods or fixable]
