@@ -9,7 +9,18 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from healers import __version__, analyzers, catalogue, config, engine, project, report
+from healers import (
+    __version__,
+    analyzers,
+    approvals,
+    catalogue,
+    commands_approval,
+    config,
+    engine,
+    gate,
+    project,
+    report,
+)
 from healers.finding import PRIORITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
@@ -111,7 +122,11 @@ def exit_code(rep: engine.Report, *, fail_on: str, changed_fails: bool, diff: bo
 
 # Subcommands: `heal NAME ARGS` runs COMMANDS[NAME](ARGS) -> exit code; each lives in its own
 # module with its own argparse parser. (A file named like a subcommand is checked as ./NAME.)
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {}
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "pending": commands_approval.pending,
+    "approve": commands_approval.approve,
+    "reject": commands_approval.reject,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -148,11 +163,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             ignore=_selectors(args.ignore) + conf.ignore,
             max_passes=args.max_passes or conf.max_passes,
             timeout=conf.timeout,
+            approval=commands_approval.policy(conf),
+            allow_unapproved_high=conf.allow_unapproved_high,
         )
+        if conf.allow_unapproved_high:
+            print(commands_approval.UNGATED_WARNING.format(conf.source), file=sys.stderr)
         if opts.max_passes < 1:
             raise config.ConfigError("--max-passes must be at least 1")
         rep = engine.preview(proj, conf, opts) if args.diff else engine.run(proj, conf, opts)
-    except (project.SelectError, config.ConfigError, catalogue.CatalogueError) as exc:
+    except (
+        project.SelectError,
+        config.ConfigError,
+        catalogue.CatalogueError,
+        approvals.ApprovalsError,
+    ) as exc:
         print(f"heal: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except analyzers.AnalyzerError as exc:
@@ -179,6 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     for note in rep.notes if args.output_format != "text" else ():
         print(f"heal: note: {note}", file=sys.stderr)
+    sys.stderr.write(gate.blocked_message(rep.outcomes))
     return exit_code(
         rep,
         fail_on=args.fail_on or conf.fail_on,

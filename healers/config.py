@@ -23,6 +23,9 @@ class Config:
     max_passes: int = 5
     unsafe_fixes: bool = False
     timeout: float = 30.0  # seconds per file for a codemod worker
+    # rule id -> approval level ("never" | "high-severity" | "always"): policy as data
+    approval: tuple[tuple[str, str], ...] = ()
+    allow_unapproved_high: bool = False  # lifts the HIGH gate; heal warns on every run
     source: str = ""  # the file the settings came from, for messages
 
 
@@ -45,6 +48,19 @@ def check_selector(selector: str, where: str) -> str:
         f"{where}: unknown selector {selector!r} (use a category such as 'style', "
         "a code such as 'ruff:F401', or a rule id such as 'unused-import')"
     )
+
+
+def _approval(value: object, at: str) -> tuple[tuple[str, str], ...]:
+    levels = ("never", "high-severity", "always")
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f'{at}: must be a table of rule id = level, e.g. {{ "rule-id" = "always" }}'
+        )
+    for rule, level in value.items():
+        check_selector(rule, at)
+        if level not in levels:
+            raise ConfigError(f"{at}: {rule} must be one of {', '.join(levels)}, not {level!r}")
+    return tuple(sorted(value.items()))
 
 
 def parse(table: dict[str, Any], where: str) -> Config:
@@ -72,8 +88,17 @@ def parse(table: dict[str, Any], where: str) -> Config:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ConfigError(f"{at}: must be a positive number of seconds, not {value!r}")
             values["timeout"] = float(value)
+        elif key == "approval":
+            values["approval"] = _approval(value, at)
+        elif key == "allow-unapproved-high":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{at}: must be true or false, not {value!r}")
+            values["allow_unapproved_high"] = value
         else:
-            known = "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout"
+            known = (
+                "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout, "
+                "approval, allow-unapproved-high"
+            )
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {known})")
     return Config(**values)
 

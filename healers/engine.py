@@ -14,9 +14,11 @@ from pathlib import Path
 from healers import (
     analyzers,
     apply,
+    approvals,
     catalogue,
     files,
     fingerprint,
+    gate,
     imports,
     project,
     security,
@@ -24,7 +26,7 @@ from healers import (
     typecheck,
 )
 from healers.config import Config
-from healers.finding import Finding, Outcome
+from healers.finding import Approval, Finding, Outcome
 from healers.prioritize import matches, prioritize, status_for
 
 STATE_GITIGNORE = "# written by heal: run state that is not meant to be committed\n" + "\n".join(
@@ -49,6 +51,9 @@ class Options:
     ignore: tuple[str, ...] = ()
     max_passes: int = 5
     timeout: float = 30.0
+    approval: tuple[tuple[str, Approval], ...] = ()  # [tool.healers] approval: rule id -> level
+    allow_unapproved_high: bool = False
+    only: frozenset[str] = frozenset()  # fix only these fingerprints (`heal approve`)
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,7 @@ def classify(
 ) -> list[Outcome]:
     """Join each finding with its rule, fingerprint it, decide its status; --select/--ignore."""
     cat = catalogue.load()
+    policy = dict(opts.approval)
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_path[finding.path].append(finding)
@@ -209,8 +215,13 @@ def classify(
         text, scopes = (state.source.text, state.scopes) if state is not None else ("", ())
         prints = fingerprint.fingerprints(found, text, scopes)
         for finding, print_ in zip(found, prints, strict=True):
-            rule = cat.rule_for(finding)
-            status, reason = status_for(rule, finding, unsafe_fixes=opts.unsafe_fixes)
+            rule = gate.with_policy(cat.rule_for(finding), policy)
+            status, reason = status_for(
+                rule,
+                finding,
+                unsafe_fixes=opts.unsafe_fixes,
+                high_gate=not opts.allow_unapproved_high,
+            )
             outcome = Outcome(finding, rule, print_, status, reason)
             if opts.select and not matches(outcome, opts.select):
                 continue
@@ -228,6 +239,8 @@ def _fix_pass(
 ) -> tuple[dict[str, str], dict[str, str], list[str]]:
     """Plan every file's fixes (codemods in worker processes) and write them.
     Returns (path -> new text written, fingerprint -> reason left unfixed, notes)."""
+    if opts.only:
+        outcomes = [o for o in outcomes if o.fingerprint in opts.only]
     jobs = [j for j in apply.codemod_jobs(outcomes) if states[j[0]].parses]
     texts = {p: s.source.text for p, s in states.items()}
     results = apply.run_codemods(
@@ -294,7 +307,13 @@ def run(
     """Analyze the selected files and, with `fix`, heal them pass after pass until stable."""
     cache = cache_dir or ensure_state_dir(proj.root) / "cache" / "mypy"
     states, per_file = analyze(proj, proj.files, cache)  # findings kept per file between passes
-    outcomes = classify(per_file + cycles(proj, states), states, opts)
+    decisions = approvals.load(proj.state_dir)
+
+    def judged(found: list[Outcome]) -> list[Outcome]:
+        texts = {p: s.source.text for p, s in states.items()}
+        return gate.resolve(found, texts, decisions, timeout=opts.timeout)
+
+    outcomes = judged(classify(per_file + cycles(proj, states), states, opts))
     initial = outcomes
     originals = {p: s.source.text for p, s in states.items()}
     history = {path: {text} for path, text in originals.items()}  # to see fixes undo each other
@@ -319,7 +338,8 @@ def run(
         states.update(fresh)
         per_file = [f for f in per_file if f.path not in written] + found
         # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
-        outcomes = _mark_unfixed(classify(per_file + cycles(proj, states), states, opts), declined)
+        again = judged(classify(per_file + cycles(proj, states), states, opts))
+        outcomes = _mark_unfixed(again, declined)
         if looping:
             notes.append(
                 f"fixes undo each other in {', '.join(looping)}; stopped after pass {passes}"
@@ -348,5 +368,8 @@ def preview(proj: project.Project, config: Config, opts: Options) -> Report:
             ).is_file():
                 (shadow / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(proj.root / rel, shadow / rel)
+        decided = approvals.path_of(proj.state_dir)
+        if decided.is_file():  # the decisions decide what --fix would do
+            approvals.path_of(ensure_state_dir(shadow)).write_bytes(decided.read_bytes())
         copy = replace(proj, repo=shadow, root=shadow)
         return run(copy, config, replace(opts, fix=True), cache_dir=cache)
