@@ -3,6 +3,7 @@ the flagged code or the proposed fix changes."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -52,13 +53,37 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def flagged_lines(finding: Finding, text: str) -> tuple[int, int]:
+    """The first and last line of the flagged code: the innermost statement holding the flagged
+    line (only the header of a compound one: `def f(password="x"):`), and at least the lines the
+    analyzer reported. bandit may flag a line inside a call that starts above it (B501 names the
+    `verify=` line), so the statement, not the reported line, is what a person looked at."""
+    first, last = finding.line, max(finding.end_line, finding.line)
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return first, last
+    inner: ast.stmt | None = None
+    statements = [n for n in ast.walk(tree) if isinstance(n, ast.stmt)]
+    for node in statements:  # breadth first: a nested statement comes after its parent
+        holds = node.lineno <= finding.line <= (node.end_lineno or 0)
+        if holds and (inner is None or node.lineno >= inner.lineno):
+            inner = node
+    if inner is None:
+        return first, last
+    body = getattr(inner, "body", None)
+    end = body[0].lineno - 1 if isinstance(body, list) and body else inner.end_lineno or last
+    if end < finding.line:  # the flagged line is in the header's own lines, not in the body
+        end = finding.line
+    return min(first, inner.lineno), max(last, end)
+
+
 def code_hash(finding: Finding, text: str) -> str:
-    """The flagged lines without any whitespace: a line shift, CRLF<->LF or re-indentation keeps
+    """The flagged code without any whitespace: a line shift, CRLF<->LF or re-indentation keeps
     it, any change to the code itself does not."""
     lines = text.splitlines()
-    last = max(finding.end_line, finding.line)
-    flagged = lines[finding.line - 1 : last] if 0 < finding.line <= len(lines) else []
-    return _digest(_SPACE.sub("", "".join(flagged)))
+    first, last = flagged_lines(finding, text)
+    return _digest(_SPACE.sub("", "".join(lines[max(first, 1) - 1 : last])))
 
 
 def diff_hash(diff: str) -> str:

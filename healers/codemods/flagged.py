@@ -45,9 +45,11 @@ class FlaggedRewriter(cst.CSTTransformer):
         self.findings = findings
         self.types = types
         self.rewrite = rewrite
-        self.wanted: dict[tuple[int, int], list[int]] = {}
+        # bandit's column is the node's, its line sometimes that of an argument inside it
+        # (B501 reports the line of `verify=`): a node matches by column and by line range
+        self.wanted: dict[int, list[int]] = {}
         for i, f in enumerate(findings):
-            self.wanted.setdefault((f.line, char_column(lines, f)), []).append(i)
+            self.wanted.setdefault(char_column(lines, f), []).append(i)
         self.fixed: list[int] = []
         self.unfixed: dict[int, str] = {}
         self.imports: set[str] = set()  # modules a rewrite needs imported (`import os`)
@@ -64,9 +66,11 @@ class FlaggedRewriter(cst.CSTTransformer):
         result = super().on_leave(original_node, updated_node)
         if not isinstance(original_node, self.types) or not isinstance(result, cst.CSTNode):
             return result
-        start = self.get_metadata(PositionProvider, original_node).start
-        for i in self.wanted.get((start.line, start.column), []):
+        where = self.get_metadata(PositionProvider, original_node)
+        for i in self.wanted.get(where.start.column, []):
             if i in self.fixed or i in self.unfixed:
+                continue
+            if not where.start.line <= self.findings[i].line <= where.end.line:
                 continue
             self.current = original_node
             outcome = self.rewrite(self, result, self.findings[i])
