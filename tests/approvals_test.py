@@ -69,7 +69,9 @@ def security(repo: Path) -> dict[str, dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def healed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, object]]:
+def healed(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, str, dict[str, dict[str, object]]]:
     """The file after `heal --fix --unsafe-fixes`: (repo, stderr, findings before the fix)."""
     repo = project(tmp_path_factory.mktemp("gate"))
     before = security(repo)
@@ -160,7 +162,7 @@ def test_a_decision_is_void_when_the_flagged_code_changes(tmp_path):
     again = security(repo)["bandit:B501"]
     assert again["fingerprint"] == fp
     assert again["status"] == "needs-approval"
-    assert "void" in again["fix"]
+    assert "void" in str(again["fix"])
 
 
 def test_pending_lists_the_proposed_diff_and_never_prompts(tmp_path):
