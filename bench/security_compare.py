@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import re
 import shutil
 import subprocess  # nosec B404 - a benchmark that runs the tools it compares
@@ -130,10 +131,13 @@ def scratch(names):
 }
 
 
-def run(cmd: Sequence[str], cwd: Path, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
+def run(
+    cmd: Sequence[str], cwd: Path, timeout: float = 1800, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # nosec B603 - argv lists built here, no shell
         list(cmd),
         cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -256,9 +260,11 @@ def heal(root: Path, *, approve_all: bool) -> float:
 def codemodder(root: Path, exe: str) -> float:
     start = time.perf_counter()
     out = WORK / "codetf.json"
-    proc = run([exe, ".", "--path-include=*.py", f"--output={out}"], root)
-    if proc.returncode not in (0, 1):
-        print(proc.stderr[-2000:], file=sys.stderr)
+    # codemodder starts `semgrep` from PATH: the one installed beside it
+    env = {**os.environ, "PATH": f"{Path(exe).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = run([exe, ".", "--path-include=*.py", f"--output={out}"], root, env=env)
+    if proc.returncode not in (0, 1) or "Traceback" in proc.stderr:
+        raise SystemExit(f"codemodder failed:\n{proc.stderr[-3000:]}")
     return time.perf_counter() - start
 
 
