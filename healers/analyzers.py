@@ -192,3 +192,27 @@ def run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]:
     proc.stdout.close()
     proc.stderr.close()
     return results, failure
+
+
+def git_identity(root: Path) -> str:
+    """`Name <email>` from `git config`, the person a recorded decision is attributed to; "" when
+    git has no user.name."""
+    values = []
+    for key in ("user.name", "user.email"):
+        try:
+            proc = subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
+                ["git", "config", "--get", key],
+                cwd=root,
+                check=False,
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
+                timeout=30,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        values.append(proc.stdout.strip() if proc.returncode == 0 else "")
+    name, email = values
+    if not name:
+        return ""
+    return f"{name} <{email}>" if email else name

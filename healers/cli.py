@@ -12,11 +12,14 @@ from pathlib import Path
 from healers import (
     __version__,
     analyzers,
+    approvals,
     baseline,
     catalogue,
+    commands_approval,
     config,
     control,
     engine,
+    gate,
     init_github,
     log,
     project,
@@ -153,6 +156,9 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "stats": stats.main,
     "stop": control.stop_main,
     "resume": control.resume_main,
+    "pending": commands_approval.pending,
+    "approve": commands_approval.approve,
+    "reject": commands_approval.reject,
 }
 
 
@@ -206,7 +212,11 @@ def _heal(argv: list[str]) -> int:
             demoted=stats.demoted(
                 proj.state_dir, stats.Policy(conf.demote_min_fixes, conf.demote_rollback_rate)
             ),
+            approval=commands_approval.policy(conf),
+            allow_unapproved_high=conf.allow_unapproved_high,
         )
+        if conf.allow_unapproved_high:
+            print(commands_approval.UNGATED_WARNING.format(conf.source), file=sys.stderr)
         if opts.max_passes < 1:
             raise config.ConfigError("--max-passes must be at least 1")
         rep = engine.preview(proj, conf, opts) if args.diff else engine.run(proj, conf, opts)
@@ -216,6 +226,7 @@ def _heal(argv: list[str]) -> int:
         catalogue.CatalogueError,
         verify.VerifyError,
         stats.StatsError,
+        approvals.ApprovalsError,
     ) as exc:
         print(f"heal: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -254,6 +265,7 @@ def _heal(argv: list[str]) -> int:
             return EXIT_ERROR
     for note in rep.notes if args.output_format != "text" else ():
         print(f"heal: note: {note}", file=sys.stderr)
+    sys.stderr.write(gate.blocked_message(rep.outcomes))
     return exit_code(
         rep,
         fail_on=args.fail_on or conf.fail_on,

@@ -27,6 +27,9 @@ class Config:
     verify_timeout: float = 1800.0  # seconds for one run of verify_cmd
     demote_min_fixes: int = 5  # learned trust: a rule needs this many fixes before demotion ...
     demote_rollback_rate: float = 0.2  # ... and more than this share of them rolled back
+    # rule id -> approval level ("never" | "high-severity" | "always"): policy as data
+    approval: tuple[tuple[str, str], ...] = ()
+    allow_unapproved_high: bool = False  # lifts the HIGH gate; heal warns on every run
     source: str = ""  # the file the settings came from, for messages
 
 
@@ -71,6 +74,19 @@ def _verify_setting(key: str, value: object, at: str) -> object:
     return value if key == "demote-min-fixes" else float(value)
 
 
+def _approval(value: object, at: str) -> tuple[tuple[str, str], ...]:
+    levels = ("never", "high-severity", "always")
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f'{at}: must be a table of rule id = level, e.g. {{ "rule-id" = "always" }}'
+        )
+    for rule, level in value.items():
+        check_selector(rule, at)
+        if level not in levels:
+            raise ConfigError(f"{at}: {rule} must be one of {', '.join(levels)}, not {level!r}")
+    return tuple(sorted(value.items()))
+
+
 def parse(table: dict[str, Any], where: str) -> Config:
     """Validate a `[tool.healers]` table; unknown keys and wrong types are errors naming the key."""
     values: dict[str, Any] = {"source": where}
@@ -98,9 +114,15 @@ def parse(table: dict[str, Any], where: str) -> Config:
             values["timeout"] = float(value)
         elif key in VERIFY_KEYS:
             values[key.replace("-", "_")] = _verify_setting(key, value, at)
+        elif key == "approval":
+            values["approval"] = _approval(value, at)
+        elif key == "allow-unapproved-high":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{at}: must be true or false, not {value!r}")
+            values["allow_unapproved_high"] = value
         else:
             known = "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout, "
-            known += ", ".join(VERIFY_KEYS)
+            known += "approval, allow-unapproved-high, " + ", ".join(VERIFY_KEYS)
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {known})")
     return Config(**values)
 

@@ -14,10 +14,12 @@ from pathlib import Path
 from healers import (
     analyzers,
     apply,
+    approvals,
     catalogue,
     control,
     files,
     fingerprint,
+    gate,
     imports,
     project,
     regressions,
@@ -27,7 +29,7 @@ from healers import (
     typecheck,
 )
 from healers.config import Config
-from healers.finding import Finding, Outcome
+from healers.finding import Approval, Finding, Outcome
 from healers.prioritize import matches, prioritize, status_for
 
 STATE_GITIGNORE = "# written by heal: run state that is not meant to be committed\n" + "\n".join(
@@ -57,6 +59,9 @@ class Options:
     verify_baseline_failing: bool = False  # go on when verify_cmd fails before any fix
     baseline: frozenset[str] = frozenset()  # fingerprints reported as `baseline`
     demoted: Mapping[str, str] = field(default_factory=dict)  # rule id -> why it needs approval
+    approval: tuple[tuple[str, Approval], ...] = ()  # [tool.healers] approval: rule id -> level
+    allow_unapproved_high: bool = False
+    only: frozenset[str] = frozenset()  # fix only these fingerprints (`heal approve`)
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,7 @@ def classify(
 ) -> list[Outcome]:
     """Join each finding with its rule, fingerprint it, decide its status; --select/--ignore."""
     cat = catalogue.load()
+    policy = dict(opts.approval)
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_path[finding.path].append(finding)
@@ -219,8 +225,13 @@ def classify(
         text, scopes = (state.source.text, state.scopes) if state is not None else ("", ())
         prints = fingerprint.fingerprints(found, text, scopes)
         for finding, print_ in zip(found, prints, strict=True):
-            rule = cat.rule_for(finding)
-            status, reason = status_for(rule, finding, unsafe_fixes=opts.unsafe_fixes)
+            rule = gate.with_policy(cat.rule_for(finding), policy)
+            status, reason = status_for(
+                rule,
+                finding,
+                unsafe_fixes=opts.unsafe_fixes,
+                high_gate=not opts.allow_unapproved_high,
+            )
             if print_ in opts.baseline:
                 status, reason = "baseline", "recorded by `heal baseline`; does not fail the run"
             elif rule.id in opts.demoted and status in ("fixable", "unsafe-fix"):
@@ -244,6 +255,8 @@ def _fix_pass(
     """Plan every file's fixes (codemods in worker processes) and write them, adding each file
     written to `written` at once (an interrupt may come next).
     Returns (fingerprint -> reason left unfixed, notes)."""
+    if opts.only:
+        outcomes = [o for o in outcomes if o.fingerprint in opts.only]
     jobs = [j for j in apply.codemod_jobs(outcomes) if states[j[0]].parses]
     texts = {p: s.source.text for p, s in states.items()}
     results = apply.run_codemods(
@@ -314,7 +327,13 @@ def run(
     """Analyze the selected files and, with `fix`, heal them pass after pass until stable."""
     cache = cache_dir or ensure_state_dir(proj.root) / "cache" / "mypy"
     states, per_file = analyze(proj, proj.files, cache)  # findings kept per file between passes
-    outcomes = classify(per_file + cycles(proj, states), states, opts)
+    decisions = approvals.load(proj.state_dir)
+
+    def judged(found: list[Outcome]) -> list[Outcome]:
+        texts = {p: s.source.text for p, s in states.items()}
+        return gate.resolve(found, texts, decisions, timeout=opts.timeout)
+
+    outcomes = judged(classify(per_file + cycles(proj, states), states, opts))
     initial = outcomes
     originals = {p: s.source.text for p, s in states.items()}
     history = {path: {text} for path, text in originals.items()}  # to see fixes undo each other
@@ -368,7 +387,7 @@ def run(
             per_file = [f for f in per_file if f.path not in written] + found
             # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
             outcomes = _mark_unfixed(
-                classify(per_file + cycles(proj, states), states, opts), declined
+                judged(classify(per_file + cycles(proj, states), states, opts)), declined
             )
             if looping:
                 notes.append(
@@ -401,6 +420,9 @@ def preview(proj: project.Project, config: Config, opts: Options) -> Report:
             ).is_file():
                 (shadow / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(proj.root / rel, shadow / rel)
+        decided = approvals.path_of(proj.state_dir)
+        if decided.is_file():  # the decisions decide what --fix would do
+            approvals.path_of(ensure_state_dir(shadow)).write_bytes(decided.read_bytes())
         copy = replace(proj, repo=shadow, root=shadow)
         # the copy holds only Python files and configs: the project's own command cannot run there
         return run(copy, config, replace(opts, fix=True, verify_cmd=""), cache_dir=cache)

@@ -8,17 +8,21 @@ from collections.abc import Iterable, Sequence
 from healers.finding import Finding, Outcome, Rule, Status
 
 
-def needs_human(rule: Rule, finding: Finding) -> bool:
-    """True when a person must decide: the rule always asks, or it asks for HIGH severity."""
+def needs_human(rule: Rule, finding: Finding, *, high_gate: bool = True) -> bool:
+    """True when a person must decide: the rule always asks, or the finding is of HIGH severity
+    (bandit's). A project's policy may lower a rule's approval to `never`, but the HIGH gate stays
+    unless it sets the logged `allow-unapproved-high` (high_gate=False)."""
     if rule.approval == "always":
         return True
-    return rule.approval == "high-severity" and finding.severity == "high"
+    return high_gate and finding.severity == "high"
 
 
-def status_for(rule: Rule, finding: Finding, *, unsafe_fixes: bool) -> tuple[Status, str]:
+def status_for(
+    rule: Rule, finding: Finding, *, unsafe_fixes: bool, high_gate: bool = True
+) -> tuple[Status, str]:
     """What heal can do about a finding before trying, and a short reason a user can act on."""
-    if needs_human(rule, finding):
-        why = "HIGH severity" if rule.approval == "high-severity" else "this rule"
+    if needs_human(rule, finding, high_gate=high_gate):
+        why = "this rule" if rule.approval == "always" else "HIGH severity"
         return "needs-approval", f"{why} needs a human decision before any change"
     if rule.fix == "none":
         return "unfixable", "no automatic fix" + (f"; {finding.hint}" if finding.hint else "")

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from healers.codemods import hints, imports, optional, silencers
+from healers.codemods import (
+    hints,
+    imports,
+    optional,
+    security,
+    security_secrets,
+    security_shell,
+    security_temp,
+    silencers,
+)
 from healers.finding import Finding, Transformed
 
 
@@ -28,4 +37,19 @@ CODEMODS: dict[str, Codemod] = {
     "RemoveUnusedIgnore": silencers.remove_unused_ignore,
     "UnwrapRedundantCast": silencers.unwrap_redundant_cast,
     "UseTypingName": hints.use_typing_name,
+    # security (bandit)
+    "AddRequestTimeout": security.add_request_timeout,
+    "BindLoopback": security.bind_loopback,
+    "FlaskDebugOff": security.flask_debug_off,
+    "HashNotForSecurity": security.hash_not_for_security,
+    "Jinja2Autoescape": security.jinja2_autoescape,
+    "MktempToNamedTemporaryFile": security_temp.mktemp_to_named_temporary_file,
+    "ParamikoRejectPolicy": security.paramiko_reject_policy,
+    "SafeYamlLoad": security.safe_yaml_load,
+    "SecretFromEnvironment": security_secrets.secret_from_environment,
+    "SubprocessWithoutShell": security_shell.subprocess_without_shell,
+    "TarfileDataFilter": security.tarfile_data_filter,
+    "TorchWeightsOnly": security.torch_weights_only,
+    "UseSystemRandom": security_secrets.use_system_random,
+    "VerifyCertificates": security.verify_certificates,
 }
