@@ -108,16 +108,11 @@ def _only_appended(
                 allowed.add(id(node.target))
         elif isinstance(node, cst.Assign) and len(node.targets) == 1:
             target, value = node.targets[0].target, node.value
-            if (
-                isinstance(target, cst.Name)
-                and target.value == name
-                and isinstance(value, cst.BinaryOperation)
-                and isinstance(value.operator, cst.Add)
-                and isinstance(value.left, cst.Name)
-                and value.left.value == name
-            ):
+            first = leftmost_sum_operand(value)
+            named = isinstance(target, cst.Name) and target.value == name
+            if named and isinstance(first, cst.Name) and first.value == name:
                 appends.append(node)
-                allowed.update((id(target), id(value.left)))
+                allowed.update((id(target), id(first)))
     if not appends:
         return None
     if any(id(n) not in allowed for n in names(loop, name, nested=False)):
@@ -128,6 +123,24 @@ def _only_appended(
     if any(names(g, name) for g in find(func, cst.Global, cst.Nonlocal)):
         return None
     return appends[0]
+
+
+def leftmost_sum_operand(value: cst.BaseExpression) -> cst.BaseExpression | None:
+    """`a` for `a + b + c` (parsed `(a + b) + c`); None when `value` is not a sum."""
+    if not (isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add)):
+        return None
+    while isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+        value = value.left
+    return value
+
+
+def without_leftmost(value: cst.BaseExpression) -> cst.BaseExpression:
+    """`b + c` for `a + b + c`: the parts a sum adds to its first operand."""
+    if not isinstance(value, cst.BinaryOperation):
+        return value
+    if not isinstance(value.left, cst.BinaryOperation):
+        return value.right
+    return value.with_changes(left=without_leftmost(value.left))
 
 
 def string_concat_in_loop(ctx: Context, block: cst.IndentedBlock) -> Iterator[Site]:

@@ -253,10 +253,11 @@ def _plan_join(found: Located, loop: cst.CSTNode, name: str, parts: str) -> None
             value: cst.BaseExpression = node.value
         elif (
             isinstance(node, cst.Assign)
-            and isinstance(node.value, cst.BinaryOperation)
+            and perf.leftmost_sum_operand(node.value) is not None
             and any(isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets)
         ):
-            value = node.value.right
+            # s = s + a + b -> s_parts.append(a + b)
+            value = perf.without_leftmost(node.value)
         else:
             continue
         # s += x -> s_parts.append(x)
@@ -396,6 +397,7 @@ def _plain_read(found: Located, func: cst.FunctionDef, use: cst.Name) -> bool:
         cst.While,
         cst.UnaryOperation,
         cst.For,
+        cst.CompFor,
         cst.ComparisonTarget,
         cst.BooleanOperation,
     ):
@@ -411,7 +413,7 @@ def _plain_read(found: Located, func: cst.FunctionDef, use: cst.Name) -> bool:
             return True
         if isinstance(node, cst.UnaryOperation) and node.expression is use:
             return True
-        if isinstance(node, cst.For) and node.iter is use:
+        if isinstance(node, (cst.For, cst.CompFor)) and node.iter is use:
             return True
         if (
             isinstance(node, cst.ComparisonTarget)
