@@ -10,6 +10,7 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, Scope, ScopeProvider
 
+from healers import syntax
 from healers.finding import Finding
 
 
@@ -42,16 +43,17 @@ class Frame:
     suspended: bool = False  # this frame stands for a loop's `outside` child being visited
 
 
-def _frame(node: cst.CSTNode) -> Frame | None:
-    if isinstance(node, BOUNDARIES):
-        return Frame(node)
+FRAMES = frozenset((*BOUNDARIES, cst.For, cst.While, *COMPREHENSIONS))
+
+
+def _frame(node: cst.CSTNode) -> Frame:
     if isinstance(node, cst.For):
         return Frame(node, (node.iter, *((node.orelse,) if node.orelse else ())))
     if isinstance(node, cst.While):
         return Frame(node, (node.orelse,) if node.orelse else ())
     if isinstance(node, COMPREHENSIONS):
         return Frame(node, (node.for_in.iter,))
-    return None
+    return Frame(node)
 
 
 class Context:
@@ -103,6 +105,21 @@ class Context:
                 return isinstance(frame.node, cst.ClassDef)
         return False
 
+    @cached_property
+    def imported(self) -> frozenset[str]:
+        """Names bound by imports at module level (`import os.path` binds `os`): a cheap test
+        to run before asking the scopes, which cost more than the rest of the pass."""
+        bound: set[str] = set()
+        for stmt in self.module.body:
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                continue  # their imports are not module-level (and walking them costs a pass)
+            for node in syntax.find(stmt, cst.Import, cst.ImportFrom, nested=False):
+                names = getattr(node, "names", ())
+                for alias in names if isinstance(names, Sequence) else ():
+                    full = alias.evaluated_alias or alias.evaluated_name
+                    bound.add(full.partition(".")[0])
+        return frozenset(bound)
+
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
         scope = self.scopes.get(node)
         if scope is None:
@@ -133,10 +150,16 @@ class _Pass(cst.CSTVisitor):
             stack.append(Frame(node, suspended=True))
         for check in self.table.get(type(node), ()):
             self.found.extend(check(self.ctx, node))
-        frame = _frame(node)
-        if frame is not None:
-            stack.append(frame)
+        # type(), not isinstance(): libcst's node classes are ABCs, where isinstance is slow
+        if type(node) in FRAMES:
+            stack.append(_frame(node))
         return True
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        """Nothing: skips libcst's lookup of a visit_<Node>_<attribute> method per field."""
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        """Nothing, as on_visit_attribute."""
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         stack = self.ctx.stack

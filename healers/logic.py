@@ -15,6 +15,7 @@ EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit", "os.abort", "os.execv
 SIDE_EFFECTS = (cst.Call, cst.Await, cst.Yield, cst.NamedExpr)
 BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 MUTABLE_CALLS = frozenset({"list", "dict", "set", "bytearray", "collections.defaultdict"})
+MUTABLE_NAMES = frozenset(name.rpartition(".")[2] for name in MUTABLE_CALLS)
 _SPACE = re.compile(r"\s+")
 
 
@@ -223,10 +224,13 @@ def mutable_defaults(ctx: Context, node: cst.FunctionDef) -> list[cst.Param]:
 def _mutable(ctx: Context, value: cst.BaseExpression) -> bool:
     if isinstance(value, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)):
         return True
-    if isinstance(value, cst.Call) and isinstance(value.func, (cst.Name, cst.Attribute)):
-        called = ctx.qualified_names(value.func)
-        return bool({q.removeprefix("builtins.") for q in called} & MUTABLE_CALLS)
-    return False
+    if not isinstance(value, cst.Call):
+        return False
+    name = dotted(value.func)
+    if name is None or name.rpartition(".")[2] not in MUTABLE_NAMES:
+        return False  # checked first: resolving the scopes costs more than the whole pass
+    called = ctx.qualified_names(value.func)
+    return bool({q.removeprefix("builtins.") for q in called} & MUTABLE_CALLS)
 
 
 def mutable_default_argument(ctx: Context, node: cst.FunctionDef) -> Iterator[Site]:

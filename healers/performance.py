@@ -42,6 +42,7 @@ HTTP_CALLS = frozenset(
     for lib in ("requests", "httpx")
     for verb in ("get", "post", "put", "patch", "delete", "head", "options", "request")
 ) | {"urllib.request.urlopen"}
+HTTP_VERBS = frozenset(call.rpartition(".")[2] for call in HTTP_CALLS)
 ID_NAME = re.compile(r"(^|_)(id|ids|pk|pks|key|keys)$")
 MODULE_CALL_DEPTH = 2  # os.path.join: a module, then two attribute lookups per call
 HOT = 2  # a loop inside a loop (comprehensions count) is a hot loop
@@ -83,14 +84,20 @@ def accumulators(
 
 
 def _string_names_before(before: tuple[cst.BaseStatement, ...]) -> list[str]:
+    """Names whose last assignment before the loop is `name = "<string literal>"` as a statement
+    of this block; an assignment anywhere else (a branch, a `for` target) makes it unknown."""
     latest: dict[str, bool] = {}  # name -> last assigned a string literal
     for stmt in before:
-        for assign in find(stmt, cst.Assign, nested=False):
-            if not isinstance(assign, cst.Assign):
-                continue
-            for target in assign.targets:
-                if isinstance(target.target, cst.Name):
-                    latest[target.target.value] = is_str_literal(assign.value)
+        written = stores(stmt)
+        for name in find(stmt, cst.Name, nested=False):
+            if id(name) in written and isinstance(name, cst.Name):
+                latest[name.value] = False
+        line = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()
+        for small in line:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target = small.targets[0].target
+                if isinstance(target, cst.Name):
+                    latest[target.value] = is_str_literal(small.value)
     return [name for name, is_str in latest.items() if is_str]
 
 
@@ -242,6 +249,8 @@ def regex_call(ctx: Context, call: cst.Call) -> str | None:
         return None
     if not call.args or call.args[0].keyword or not _plain_string(call.args[0].value):
         return None
+    if not (isinstance(func.value, cst.Name) and func.value.value in ctx.imported):
+        return None
     wanted = f"re.{func.attr.value}"
     return wanted if wanted in ctx.qualified_names(func) else None
 
@@ -325,10 +334,13 @@ def _query_kind(ctx: Context, call: cst.Call, loop_names: dict[str, cst.CSTNode]
             "" in receivers or any(p in receivers or p.endswith("_session") for p in parts)
         ):
             return "a database query"
-    qualified = ctx.qualified_names(func) if isinstance(func, (cst.Name, cst.Attribute)) else set()
-    if qualified & HTTP_CALLS:
+    # names first: resolving the scopes for qualified names costs more than the whole pass
+    name = dotted(func) or ""
+    http = name.partition(".")[0] in ctx.imported and name.rpartition(".")[2] in HTTP_VERBS
+    if http and ctx.qualified_names(func) & HTTP_CALLS:
         return "an HTTP request"
-    if "builtins.open" in qualified and any(ID_NAME.search(n) for n in loop_names):
+    over_ids = name == "open" and any(ID_NAME.search(n) for n in loop_names)
+    if over_ids and "builtins.open" in ctx.qualified_names(func):
         return "a file open"
     return ""
 
@@ -382,6 +394,8 @@ def dotted_lookup_in_loop(ctx: Context, call: cst.Call) -> Iterator[Site]:
     if key in ctx.seen:
         return
     base = name.partition(".")[0]
+    if base not in ctx.imported:
+        return
     scope = ctx.scopes.get(call)
     if scope is None or base not in scope:
         return

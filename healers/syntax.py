@@ -7,7 +7,7 @@ from typing import TypeVar
 
 import libcst as cst
 
-NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+NESTED_SCOPES = frozenset((cst.FunctionDef, cst.ClassDef, cst.Lambda))
 N = TypeVar("N", bound=cst.CSTNode)
 
 
@@ -24,22 +24,32 @@ def dotted(node: cst.CSTNode) -> str | None:
 class _Collect(cst.CSTVisitor):
     def __init__(self, kinds: tuple[type[cst.CSTNode], ...], *, nested: bool) -> None:
         super().__init__()
-        self.kinds, self.nested = kinds, nested
+        self.kinds, self.nested = frozenset(kinds), nested
         self.found: list[cst.CSTNode] = []
         self.root: cst.CSTNode | None = None
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, self.kinds):
+        kind = type(node)  # exact types: isinstance on libcst's ABC node classes is slow
+        if kind in self.kinds:
             self.found.append(node)
         if self.root is None:
             self.root = node
             return True
-        return self.nested or not isinstance(node, NESTED_SCOPES)
+        return self.nested or kind not in NESTED_SCOPES
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        """Nothing: skips libcst's lookup of a leave_<Node> method per node."""
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        """Nothing, as on_leave."""
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        """Nothing, as on_leave."""
 
 
 def find(node: cst.CSTNode, *kinds: type[cst.CSTNode], nested: bool = True) -> list[cst.CSTNode]:
-    """Every node of the given types under `node` (itself included), in source order; with
-    nested=False the walk stops at nested functions, classes and lambdas."""
+    """Every node of the given (concrete) types under `node` (itself included), in source order;
+    with nested=False the walk stops at nested functions, classes and lambdas."""
     visitor = _Collect(kinds, nested=nested)
     node.visit(visitor)
     return visitor.found

@@ -110,6 +110,11 @@ NOOP = [
         id="range(len) that grows the list",
     ),
     pytest.param("class C:\n    x = 1\n    x = x\n", id="class body copies a name"),
+    pytest.param(
+        "def f(xs, c):\n    s = ''\n    if c:\n        s = []\n"
+        "    for x in xs:\n        s += x\n    return s\n",
+        id="accumulator maybe not a string",
+    ),
 ]
 
 
