@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from healers import analyzers, edits, files, worker
 from healers.finding import Outcome, Source
@@ -65,18 +66,27 @@ def run_codemods(
         for name, text, outs in jobs
     ]
     results: list[CodemodResult] = []
+    for raw in run_jobs(payloads, timeout=timeout, failed="codemod skipped"):
+        if isinstance(raw, str):
+            results.append(raw)
+        elif "error" in raw:
+            results.append(raw["error"])
+        else:
+            unfixed = {int(i): str(reason) for i, reason in raw["unfixed"]}
+            results.append((raw["text"], tuple(raw["fixed"]), unfixed))
+    return results
+
+
+def run_jobs(payloads: Sequence[str], *, timeout: float, failed: str) -> list[dict[str, Any] | str]:
+    """Worker jobs (JSON) in batches, one decoded result each; a job that hangs or kills its
+    worker becomes the string "<failed>: libcst <why>" and the jobs after it get a new worker."""
+    results: list[dict[str, Any] | str] = []
     while len(results) < len(payloads):
         batch = payloads[len(results) : len(results) + WORKER_BATCH]
         lines, failure = analyzers.run_worker(batch, timeout=timeout)
-        for line in lines:
-            raw = json.loads(line)
-            if "error" in raw:
-                results.append(raw["error"])
-            else:
-                unfixed = {int(i): str(reason) for i, reason in raw["unfixed"]}
-                results.append((raw["text"], tuple(raw["fixed"]), unfixed))
+        results += [json.loads(line) for line in lines]
         if failure:
-            results.append(f"codemod skipped: libcst {failure}")
+            results.append(f"{failed}: libcst {failure}")
     return results
 
 

@@ -21,6 +21,7 @@ from healers import (
     fingerprint,
     gate,
     imports,
+    ownrules,
     project,
     regressions,
     safeguards,
@@ -153,11 +154,12 @@ def _chunks(paths: Sequence[str], parts: int) -> list[list[str]]:
 
 
 def analyze(
-    proj: project.Project, paths: Sequence[str], cache_dir: Path
+    proj: project.Project, paths: Sequence[str], cache_dir: Path, *, timeout: float = 30.0
 ) -> tuple[dict[str, apply.FileState], list[Finding]]:
-    """Read the files and run ruff, mypy and bandit on them, all at once: ruff and bandit start
-    before the pre-screen (they survive syntax errors), mypy after it (it stops at the first one),
-    and bandit, the slowest and single-threaded, is split across the cores."""
+    """Read the files and run ruff, mypy, bandit and heal's own rules on them, all at once: ruff
+    and bandit start before the pre-screen (they survive syntax errors), mypy and heal's rules
+    (libcst, in worker processes with a per-file timeout) after it, and bandit, the slowest and
+    single-threaded, is split across the cores, as are heal's rules."""
     root, conf = str(proj.root), project.tool_config(proj.root)
     target = project.target_version(proj.root)
 
@@ -181,6 +183,9 @@ def analyze(
         found, errors = security.parse(out.stdout, root)
         return found + [_heal_finding("syntax-error", p, 1, 1, f"bandit: {r}") for p, r in errors]
 
+    def own(files_: Sequence[str]) -> list[Finding]:
+        return ownrules.analyze([(p, states[p].source.text) for p in files_], timeout=timeout)
+
     if not paths:
         return {}, []
     parts = max(1, min(os.cpu_count() or 1, len(paths) // BANDIT_FILES_PER_PROCESS))
@@ -191,6 +196,7 @@ def analyze(
         parsable = [p for p in paths if p in states and states[p].parses]
         if parsable:
             running.append(background.start(mypy, parsable))
+            running += [background.start(own, chunk) for chunk in _chunks(parsable, parts)]
         found = [f for job in running for f in job.result()]
     wanted = set(parsable)
     # findings for files that failed the pre-screen (a crash included) are the pre-screen's
@@ -242,7 +248,7 @@ def classify(
             if opts.ignore and matches(outcome, opts.ignore):
                 continue
             outcomes.append(outcome)
-    return prioritize(outcomes)
+    return prioritize(ownrules.dedupe(outcomes))
 
 
 def _fix_pass(
@@ -326,7 +332,8 @@ def run(
 ) -> Report:
     """Analyze the selected files and, with `fix`, heal them pass after pass until stable."""
     cache = cache_dir or ensure_state_dir(proj.root) / "cache" / "mypy"
-    states, per_file = analyze(proj, proj.files, cache)  # findings kept per file between passes
+    # findings kept per file between passes
+    states, per_file = analyze(proj, proj.files, cache, timeout=opts.timeout)
     decisions = approvals.load(proj.state_dir)
 
     def judged(found: list[Outcome]) -> list[Outcome]:
@@ -372,7 +379,7 @@ def run(
             for path, text in written.items():
                 history[path].add(text)
             touched = sorted(written)
-            fresh, found = analyze(proj, touched, cache)
+            fresh, found = analyze(proj, touched, cache, timeout=opts.timeout)
             for path, new in regressions.new_type_errors(per_file, found, touched).items():
                 # a fix that makes mypy report a new error: the file goes back to its text
                 # before this pass and its codemod fixes are not tried again

@@ -22,6 +22,10 @@ def _finding(raw: dict[str, Any]) -> Finding:
 
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
+    if job.get("kind") == "analyze":  # heal's own rules on one file: findings, or why not
+        from healers import ownrules
+
+        return ownrules.analyze_job(job["path"], job["text"])
     from healers.codemods import CODEMODS
     from healers.codemods.typecheck import version
 

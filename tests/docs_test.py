@@ -56,7 +56,7 @@ def test_write_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 def first_rule() -> Any:
     cat = catalogue.load()
-    return cat.rules[sorted(cat.rules)[0]]
+    return cat.rules[min(cat.rules)]
 
 
 def other(value: str, choices: tuple[str, ...]) -> str:

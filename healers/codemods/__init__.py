@@ -8,7 +8,9 @@ from typing import Protocol
 from healers.codemods import (
     hints,
     imports,
+    logic,
     optional,
+    performance,
     security,
     security_secrets,
     security_shell,
@@ -52,4 +54,18 @@ CODEMODS: dict[str, Codemod] = {
     "TorchWeightsOnly": security.torch_weights_only,
     "UseSystemRandom": security_secrets.use_system_random,
     "VerifyCertificates": security.verify_certificates,
+    # performance (healers/performance.py)
+    "UseSetLiteral": performance.use_set_literal,
+    "UseMinMax": performance.use_min_max,
+    "CompileRegexOnce": performance.compile_regex_once,
+    "IterateDirectly": performance.iterate_directly,
+    "JoinStringParts": performance.join_string_parts,
+    "UseDeque": performance.use_deque,
+    # logic (healers/logic.py): proposed only, every one needs a human's approval
+    "UnpackAssertTuple": logic.unpack_assert_tuple,
+    "RemoveSelfAssignment": logic.remove_self_assignment,
+    "RemoveUnreachable": logic.remove_unreachable,
+    "RemoveDuplicateBranch": logic.remove_duplicate_branch,
+    "ResolveConstantCondition": logic.resolve_constant_condition,
+    "DefaultToNone": logic.default_to_none,
 }
