@@ -18,6 +18,8 @@ import yaml
 from tests.helpers import REPO, commit_all, copy_sample, git, heal, make_repo
 from tests.sarif_test import github_errors, schema_errors
 
+_TEST_ACTION_STEPS_RUN_LOCALLY_PATTERN = re.compile(r"\$\{\{ inputs\.([\w-]+) \}\}")
+
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 
@@ -205,7 +207,7 @@ def test_action_steps_run_locally(tmp_path, healers_copy, offline_pip, runner_py
         if "run" not in step:
             continue  # setup-python is skipped by default (python-version is empty)
         for key, value in step.get("env", {}).items():
-            name = re.fullmatch(r"\$\{\{ inputs\.([\w-]+) \}\}", value)
+            name = _TEST_ACTION_STEPS_RUN_LOCALLY_PATTERN.fullmatch(value)
             assert name, value
             env[key] = inputs[name.group(1)]
         done = run_step(step["run"], workspace, env)

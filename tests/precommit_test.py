@@ -23,6 +23,8 @@ import yaml
 from healers import cli
 from tests.helpers import GIT_USER, REPO, Run, git, make_repo
 
+_HOOK_FAILED = re.compile(r"heal \(fix\)\.+Failed")
+
 UNUSED_IMPORT = '"""Imports what it never uses."""\n\nimport os\n\nX = 1\n'
 WEAK_HASH = (
     '"""Hashes with MD5: bandit B324, HIGH severity."""\n\nimport hashlib\n\n\n'
@@ -151,7 +153,7 @@ def test_a_high_severity_finding_refuses_the_commit_and_says_what_to_do(
     for _ in range(2):  # fails closed: a second try without a decision is refused the same way
         refused = commit(repo, hook_env)
         assert refused.code == 1, refused.out
-        assert re.search(r"heal \(fix\)\.+Failed", refused.out), refused.out
+        assert _HOOK_FAILED.search(refused.out), refused.out
         assert "exit code: 3" in refused.out  # heal's "blocked on a human"
         assert "bandit:B324" in refused.out
         assert "blocked until a human decides" in refused.out

@@ -13,6 +13,8 @@ import pytest
 
 from tests.helpers import REPO, commit_all, copy_sample, heal, make_repo
 
+_GITHUB_ERRORS_PATTERN = re.compile(r"^[a-z][a-z0-9+.-]*:|^/")
+
 SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
 UNUSED_IMPORT = '"""Imports what it never uses."""\n\nimport os\nimport sys\n\nprint(sys.argv)\n'
 
@@ -72,7 +74,7 @@ def github_errors(log: dict[str, Any], repo: Path) -> list[str]:
             for loc in result.get("locations", [])[:1]:
                 physical = loc["physicalLocation"]
                 uri = physical["artifactLocation"]["uri"]
-                if re.match(r"^[a-z][a-z0-9+.-]*:|^/", uri) or ".." in uri.split("/"):
+                if _GITHUB_ERRORS_PATTERN.match(uri) or ".." in uri.split("/"):
                     errors.append(f"{where}: URI {uri} is not repository-relative")
                 elif not (repo / uri).is_file():
                     errors.append(f"{where}: URI {uri} names no file of the repository")

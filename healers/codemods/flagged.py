@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from healers.codemods import import_order as order
@@ -126,8 +127,7 @@ def imports_module(module: cst.Module, name: str) -> bool:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 if isinstance(small, cst.Import) and any(
-                    a.asname is None and cst.helpers.get_full_name_for_node(a.name) == name
-                    for a in small.names
+                    a.asname is None and get_full_name_for_node(a.name) == name for a in small.names
                 ):
                     return True
     return False

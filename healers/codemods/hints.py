@@ -23,6 +23,8 @@ from healers.codemods.typecheck import (
 )
 from healers.finding import Finding, Transformed
 
+_ANNOTATE_EMPTY_LITERAL_PATTERN = re.compile(r"\w+")
+
 _NOT_A_TYPE = re.compile(r'Function "builtins\.(any|callable)" is not valid as a type')
 _NEEDS_ANNOTATION = re.compile(r'Need type annotation for "([^"]+)".*')
 TYPING_NAMES = {"any": ("Any", "typing"), "callable": ("Callable", "collections.abc")}
@@ -118,7 +120,7 @@ def annotate_empty_literal(
         if assign is None:
             unfixed.append((index, hint))
             continue
-        need_any = need_any or "Any" in re.findall(r"\w+", hint)
+        need_any = need_any or "Any" in _ANNOTATE_EMPTY_LITERAL_PATTERN.findall(hint)
         targets[assign] = partial(_annotate, hint=hint)
         fixed.append(index)
     why_not_any = needs_import(parsed, "Any", "typing") if need_any else None
