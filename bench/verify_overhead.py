@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scan_speed import WORK, Target, _heal_command, fetch
 
 DEFAULT_PACKAGE = "boltons==25.0.0"  # 64 .py files, 423 pytest tests, pure Python, offline
-# boltons' conftest.py uses a hook argument pytest 8 removed; -x stops a failing run early
+# boltons' conftest.py uses a hook argument pytest 9 removed; -x stops a failing run early
 TESTS = "{python} -m pytest -q -x -p no:cacheprovider --noconftest tests"
 PLANTED = {
     "re-export": '''"""Added by bench/verify_overhead.py: uses `codecs` from boltons.iterutils."""
