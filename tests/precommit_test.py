@@ -174,7 +174,8 @@ def test_after_the_printed_approval_the_commit_passes(tmp_path, hook_repo, hook_
     printed = re.search(r"heal (approve [^\n]+)", refused.out)
     assert printed, refused.out
     approved = subprocess.run(
-        [sys.executable, "-m", "healers", *shlex.split(printed.group(1))],
+        # the printed line is for a shell: what follows `#` is a comment
+        [sys.executable, "-m", "healers", *shlex.split(printed.group(1), comments=True)],
         cwd=repo,
         env=hook_env,
         stdin=subprocess.DEVNULL,

@@ -151,7 +151,7 @@ def test_one_rule_per_catalogue_rule_with_security_severity(sample_sarif):
     (run,) = sample_sarif["runs"]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert set(rules) == {r["ruleId"] for r in run["results"]}
-    hashlib = rules["hashlib"]  # bandit B324, HIGH in the sample
+    hashlib = rules["weak-hash"]  # bandit B324, HIGH in the sample
     assert hashlib["properties"]["security-severity"] == "8.0"
     assert "security" in hashlib["properties"]["tags"]
     assert "bandit:B324" in hashlib["help"]["text"]
