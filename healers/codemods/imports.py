@@ -15,14 +15,11 @@ from libcst.metadata import (
     FunctionScope,
     GlobalScope,
     ImportAssignment,
-    MetadataWrapper,
-    ParentNodeProvider,
-    PositionProvider,
     Scope,
-    ScopeProvider,
 )
 
 from healers.codemods import import_order as order
+from healers.codemods.typecheck import Parsed, cannot_parse
 from healers.finding import Finding, Transformed
 
 # Names heal imports on sight: unambiguous, and rarely a typo for a local variable. The abstract
@@ -77,37 +74,16 @@ _MESSAGE = re.compile(r"Undefined name `([^`]+)`|Name \"([^\"]+)\" is not define
 Parents = Mapping[cst.CSTNode, cst.CSTNode]
 
 
-class _Parsed:
-    """A module with the metadata both codemods read, or None when libcst cannot round-trip it."""
+class _Parsed(Parsed):
+    """The shared parsed module, plus the module body both import codemods edit in place."""
 
     def __init__(self, source: str) -> None:
-        self.module = cst.parse_module(source)
-        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-        self.scopes = {s for s in wrapper.resolve(ScopeProvider).values() if s is not None}
-        self.positions = wrapper.resolve(PositionProvider)
-        self.parents: Parents = wrapper.resolve(ParentNodeProvider)
+        super().__init__(source)
         self.body: order.Body = list(self.module.body)
-
-    @classmethod
-    def of(cls, source: str) -> _Parsed | None:
-        try:
-            parsed = cls(source)
-        except (cst.ParserSyntaxError, RecursionError):
-            return None
-        # libcst drops a trailing bare "\r" (conventions.md section 0): never rewrite such a file.
-        return parsed if parsed.module.code == source else None
-
-    def line(self, node: cst.CSTNode) -> int:
-        return self.positions[node].start.line
 
     def result(self, source: str, fixed: list[int], unfixed: list[tuple[int, str]]) -> Transformed:
         text = self.module.with_changes(body=self.body).code if fixed else source
         return Transformed(text, tuple(fixed), tuple(unfixed))
-
-
-def _cannot_parse(source: str, findings: Sequence[Finding]) -> Transformed:
-    reason = "libcst cannot parse this file and write it back byte for byte"
-    return Transformed(source, unfixed=tuple((i, reason) for i in range(len(findings))))
 
 
 # --- add_stdlib_import -------------------------------------------------------------------------
@@ -119,7 +95,7 @@ def add_stdlib_import(
     """Import the standard-library name each `ruff:F821` / `mypy:name-defined` finding names."""
     parsed = _Parsed.of(source)
     if parsed is None:
-        return _cannot_parse(source, findings)
+        return cannot_parse(findings, source)
     start, end = order.run_bounds(parsed.body, 0)
     first_import = parsed.line(parsed.body[start]) if start < end else 0
     reasons: dict[str, str] = {}  # name -> "" once imported, else why not
@@ -202,7 +178,7 @@ def move_import_under_type_checking(
     """Move each `heal:import-cycle` import used only in annotations into `if TYPE_CHECKING:`."""
     parsed = _Parsed.of(source)
     if parsed is None:
-        return _cannot_parse(source, findings)
+        return cannot_parse(findings, source)
     lazy = any(
         m.matches(s, m.SimpleStatementLine(body=[m.ImportFrom(module=m.Name("__future__"))]))
         and "annotations" in order.bound_names(s)

@@ -25,6 +25,7 @@ from healers.finding import Finding, Transformed
 
 Version = tuple[int, int]
 CSTNodeT = TypeVar("CSTNodeT", bound=cst.CSTNode)
+ParsedT = TypeVar("ParsedT", bound="Parsed")
 Parents = Mapping[cst.CSTNode, cst.CSTNode]
 # original node -> how to rewrite its updated version
 Targets = dict[cst.CSTNode, Callable[[cst.CSTNode], cst.CSTNode]]
@@ -61,7 +62,7 @@ class Parsed:
             self._starts[(where.start.line, where.start.column)].append(node)
 
     @classmethod
-    def of(cls, source: str) -> Parsed | None:
+    def of(cls: type[ParsedT], source: str) -> ParsedT | None:
         try:
             parsed = cls(source)
         except (cst.ParserSyntaxError, RecursionError):
