@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from healers import analyzers, edits, files, worker
+from healers import codemod, edits, files, tools
+from healers.codemod import Fixed, Result, Skipped
 from healers.finding import Outcome, Source
+from healers.tools import worker
 
 WORKER_BATCH = 50  # files per codemod worker process
-# a codemod job's result: (new text, indexes fixed, index -> reason unfixed), or why it failed
-CodemodResult = tuple[str, tuple[int, ...], dict[int, str]] | str
 
 
 @dataclass(frozen=True)
@@ -58,23 +58,17 @@ def run_codemods(
     *,
     timeout: float,
     target: str | None = None,
-) -> list[CodemodResult]:
+) -> list[Result]:
     """Run codemod jobs (codemod name, text, outcomes) in worker processes, batched; a job that
-    hangs or crashes its worker becomes an error string and the jobs after it are retried."""
+    hangs or crashes its worker is Skipped and the jobs after it are retried."""
+    version = codemod.version(target)
     payloads = [
-        json.dumps(worker.encode_job(name, text, [o.finding for o in outs], target))
+        json.dumps(worker.encode_job(name, text, [o.finding for o in outs], version))
         for name, text, outs in jobs
     ]
-    results: list[CodemodResult] = []
-    for raw in run_jobs(payloads, timeout=timeout, failed="codemod skipped"):
-        if isinstance(raw, str):
-            results.append(raw)
-        elif "error" in raw:
-            results.append(raw["error"])
-        else:
-            unfixed = {int(i): str(reason) for i, reason in raw["unfixed"]}
-            results.append((raw["text"], tuple(raw["fixed"]), unfixed))
-    return results
+    return [
+        codemod.decode(raw) for raw in run_jobs(payloads, timeout=timeout, failed="codemod skipped")
+    ]
 
 
 def run_jobs(payloads: Sequence[str], *, timeout: float, failed: str) -> list[dict[str, Any] | str]:
@@ -83,7 +77,7 @@ def run_jobs(payloads: Sequence[str], *, timeout: float, failed: str) -> list[di
     results: list[dict[str, Any] | str] = []
     while len(results) < len(payloads):
         batch = payloads[len(results) : len(results) + WORKER_BATCH]
-        lines, failure = analyzers.run_worker(batch, timeout=timeout)
+        lines, failure = tools.run_worker(batch, timeout=timeout)
         results += [json.loads(line) for line in lines]
         if failure:
             results.append(f"{failed}: libcst {failure}")
@@ -93,7 +87,7 @@ def run_jobs(payloads: Sequence[str], *, timeout: float, failed: str) -> list[di
 def plan(
     state: FileState,
     outcomes: Sequence[Outcome],
-    codemod_results: Sequence[tuple[Sequence[Outcome], CodemodResult]],
+    codemod_results: Sequence[tuple[Sequence[Outcome], Result]],
 ) -> FileResult:
     """Merge the file's fixes in priority order (overlapping ones wait for the next pass), then
     check that the result still parses and compiles; otherwise keep the file as it was."""
@@ -107,19 +101,18 @@ def plan(
             spans = _analyzer_spans(outcome, text, starts, newline)
             groups.append(((outcome.fingerprint,), key, spans))
     for outs, result in codemod_results:
-        if isinstance(result, str):
-            unfixed.update({o.fingerprint: result for o in outs})
+        if isinstance(result, Skipped):
+            unfixed.update({o.fingerprint: result.reason for o in outs})
             continue
-        new_text, fixed, reasons = result
-        unfixed.update({outs[i].fingerprint: reason for i, reason in reasons.items()})
-        if fixed and new_text != text:
-            first = min((outs[i] for i in fixed), key=lambda o: (o.priority, o.finding.line))
+        unfixed.update({outs[i].fingerprint: reason for i, reason in result.skipped})
+        if isinstance(result, Fixed) and result.text != text:
+            first = min((outs[i] for i in result.fixed), key=lambda o: (o.priority, o.finding.line))
             key = f"{first.priority}{first.finding.line:09d}"
             spans = [
                 edits.Span(s.start, s.end, files.match_newlines(s.content, newline))
-                for s in edits.spans_between(text, new_text)
+                for s in edits.spans_between(text, result.text)
             ]
-            groups.append((tuple(outs[i].fingerprint for i in fixed), key, spans))
+            groups.append((tuple(outs[i].fingerprint for i in result.fixed), key, spans))
     groups.sort(key=lambda g: g[1])
     spans, chosen = edits.merge([g[2] for g in groups])
     if not chosen:

@@ -9,27 +9,13 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from healers import (
-    __version__,
-    analyzers,
-    approvals,
-    baseline,
-    catalogue,
-    commands_approval,
-    config,
-    control,
-    engine,
-    gate,
-    init_github,
-    log,
-    project,
-    report,
-    sarif,
-    stats,
-    undo,
-    verify,
-)
+from healers import __version__, catalogue, config, engine, gate, project, report, tools, verify
+from healers.commands import approval as commands_approval
+from healers.commands import init as init_github
+from healers.commands import log, undo
 from healers.finding import PRIORITIES
+from healers.report import sarif
+from healers.state import approvals, baseline, control, stats
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
 
@@ -230,7 +216,7 @@ def _heal(argv: list[str]) -> int:
     ) as exc:
         print(f"heal: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except analyzers.AnalyzerError as exc:
+    except tools.AnalyzerError as exc:
         print(f"heal: error: analyzer failed: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as exc:  # e.g. the lock timed out, or .heal/ cannot be created

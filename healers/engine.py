@@ -12,26 +12,26 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from healers import (
-    analyzers,
     apply,
-    approvals,
     catalogue,
-    control,
     files,
     fingerprint,
     gate,
-    imports,
     ownrules,
     project,
     regressions,
     safeguards,
     security,
     style,
+    tools,
     typecheck,
 )
+from healers.codemod import Result
 from healers.config import Config
 from healers.finding import Approval, Finding, Outcome
+from healers.imports import cycles as imports
 from healers.prioritize import matches, prioritize, status_for
+from healers.state import approvals, control
 
 STATE_GITIGNORE = "# written by heal: run state that is not meant to be committed\n" + "\n".join(
     ("audit.jsonl", "stats.sqlite", "cache/", "lock", "blobs/", "stop", "")
@@ -137,7 +137,7 @@ def _isolating(
     def run(paths: Sequence[str]) -> list[Finding]:
         try:
             return job(paths)
-        except analyzers.AnalyzerError as exc:
+        except tools.AnalyzerError as exc:
             if not exc.crashed:
                 raise
             if len(paths) == 1:
@@ -166,20 +166,20 @@ def analyze(
     @_isolating
     def ruff(files_: Sequence[str]) -> list[Finding]:
         args = style.command(files_, config=conf["ruff"], target=target)
-        out = analyzers.run_tool("ruff", args, cwd=proj.root, ok=(0,))
+        out = tools.run_tool("ruff", args, cwd=proj.root, ok=(0,))
         return style.parse(out.stdout, root)
 
     def mypy(files_: Sequence[str]) -> list[Finding]:
         args = typecheck.command(files_, config=conf["mypy"], cache_dir=str(cache_dir))
-        out = analyzers.run_tool("mypy", args, cwd=proj.root, ok=(0, 1))
+        out = tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1))
         if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):
-            raise analyzers.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
+            raise tools.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
         return typecheck.parse(out.stdout, root)
 
     @_isolating
     def bandit(files_: Sequence[str]) -> list[Finding]:
         args = security.command(files_, config=conf["bandit"])
-        out = analyzers.run_tool("bandit", args, cwd=proj.root, ok=(0, 1))
+        out = tools.run_tool("bandit", args, cwd=proj.root, ok=(0, 1))
         found, errors = security.parse(out.stdout, root)
         return found + [_heal_finding("syntax-error", p, 1, 1, f"bandit: {r}") for p, r in errors]
 
@@ -189,7 +189,7 @@ def analyze(
     if not paths:
         return {}, []
     parts = max(1, min(os.cpu_count() or 1, len(paths) // BANDIT_FILES_PER_PROCESS))
-    with analyzers.Background() as background:
+    with tools.Background() as background:
         running = [background.start(ruff, paths)]
         running += [background.start(bandit, chunk) for chunk in _chunks(paths, parts)]
         states, early = read(proj.root, paths)
@@ -207,7 +207,7 @@ def cycles(proj: project.Project, states: dict[str, apply.FileState]) -> list[Fi
     """Import cycles need the whole project even when only a few files are selected."""
     sources = {p: s.source.text for p, s in states.items() if s.parses}
     if proj.hook:
-        for path in analyzers.git_files(proj.root, proj.root) or ():
+        for path in tools.git_files(proj.root, proj.root) or ():
             if path.endswith(".py") and path not in sources:
                 try:
                     sources[path] = (proj.root / path).read_text(encoding="utf-8")
@@ -270,7 +270,7 @@ def _fix_pass(
         timeout=opts.timeout,
         target=project.target_version(proj.root),
     )
-    per_file: dict[str, list[tuple[Sequence[Outcome], apply.CodemodResult]]] = defaultdict(list)
+    per_file: dict[str, list[tuple[Sequence[Outcome], Result]]] = defaultdict(list)
     for (path, _, outs), done in zip(jobs, results, strict=True):
         per_file[path].append((outs, done))
     by_path: dict[str, list[Outcome]] = defaultdict(list)
@@ -420,7 +420,7 @@ def preview(proj: project.Project, config: Config, opts: Options) -> Report:
     cache = ensure_state_dir(proj.root) / "cache" / "mypy"
     with tempfile.TemporaryDirectory(prefix="heal-diff-") as tmp:
         shadow = Path(tmp)
-        listed = analyzers.git_files(proj.root, proj.root) or list(proj.files)
+        listed = tools.git_files(proj.root, proj.root) or list(proj.files)
         for rel in {*listed, *proj.files, *TOOL_CONFIG_FILES}:
             if (rel.endswith((".py", ".pyi")) or rel in TOOL_CONFIG_FILES) and (
                 proj.root / rel

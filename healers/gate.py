@@ -7,9 +7,11 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from healers import apply, approvals
-from healers.approvals import Decision
+from healers import apply
+from healers.codemod import Fixed, Skipped
 from healers.finding import Approval, Outcome, Rule
+from healers.state import approvals
+from healers.state.approvals import Decision
 
 GATED = frozenset({"needs-approval", "accepted-risk"})
 
@@ -58,19 +60,19 @@ def propose(
     results = apply.run_codemods(jobs, timeout=timeout) if jobs else []
     for (_, text, (o,)), result in zip(jobs, results, strict=True):
         fp, path = o.fingerprint, o.finding.path
-        if isinstance(result, str):
-            proposals[fp] = Proposal(fp, "", result)
+        if isinstance(result, Skipped):
+            proposals[fp] = Proposal(fp, "", result.reason)
             continue
-        after, fixed, unfixed = result
-        if not fixed or after == text:
-            proposals[fp] = Proposal(fp, "", unfixed.get(0, "the codemod made no change"))
+        if not isinstance(result, Fixed) or result.text == text:
+            skipped = dict(result.skipped)
+            proposals[fp] = Proposal(fp, "", skipped.get(0, "the codemod made no change"))
             continue
         try:
-            compile(after, path, "exec", dont_inherit=True)
+            compile(result.text, path, "exec", dont_inherit=True)
         except (SyntaxError, ValueError) as exc:
             proposals[fp] = Proposal(fp, "", f"the fix would not compile: {exc}")
             continue
-        proposals[fp] = Proposal(fp, unified(path, text, after))
+        proposals[fp] = Proposal(fp, unified(path, text, result.text))
     return proposals
 
 

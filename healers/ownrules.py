@@ -11,8 +11,10 @@ from typing import Any
 
 import libcst as cst
 
-from healers import analysis, apply, logic, performance
+from healers import analysis, apply
 from healers.finding import Finding, Outcome
+from healers.logic import rules as logic
+from healers.performance import rules as performance
 
 TABLES = (performance.RULES, logic.RULES)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from healers import analyzers, toml
+from healers import toml, tools
 from healers.config import Config
 from healers.paths import relative
 
@@ -95,7 +95,7 @@ def select(
     root = find_root(common, repo)
     config = config_for(root)
     if scan is not None:
-        listed = analyzers.git_files(root, resolved[0])
+        listed = tools.git_files(root, resolved[0])
         if listed is None:
             candidates = [relative(str(p), str(root)) for p in _walk(resolved[0])]
         else:

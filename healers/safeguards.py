@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from healers import apply, audit, control, stats, verify
+from healers import apply, verify
 from healers.config import Config
 from healers.finding import Outcome
 from healers.project import Project
+from healers.state import audit, control, stats
 
 
 class Guard:

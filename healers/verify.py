@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from healers import analyzers, apply, edits, files
+from healers import apply, edits, files, tools
 from healers.bisection import Unit, isolate, units_of
 from healers.finding import Outcome
 
@@ -47,11 +47,11 @@ class Verifier:
         self.accepted = 0  # the exit code that counts as passing
         self.runs = 0
 
-    def run(self) -> analyzers.Completed:
+    def run(self) -> tools.Completed:
         self.runs += 1
-        return analyzers.run_command(self.command, cwd=self.cwd, timeout=self.timeout)
+        return tools.run_command(self.command, cwd=self.cwd, timeout=self.timeout)
 
-    def ok(self, done: analyzers.Completed) -> bool:
+    def ok(self, done: tools.Completed) -> bool:
         return done.returncode in (0, self.accepted)
 
     def baseline(self) -> str:

@@ -10,8 +10,8 @@ import pytest
 
 from healers import catalogue, toml
 from healers.catalogue import CatalogueError, parse_rule
-from healers.codemods import CODEMODS
 from healers.finding import CATEGORY_PRIORITY, Finding
+from healers.registry import CODEMODS
 
 RULE_FILES = sorted(
     f"{folder.name}/{entry.name}"

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from healers import analysis, catalogue, ownrules
-from healers.codemods import CODEMODS
+from tests.helpers import run_codemod
 
 NAMES = st.sampled_from(["acc", "out", "text", "buf", "line_"])
 VARS = st.sampled_from(["v", "item", "word", "x"])
@@ -23,7 +23,7 @@ def healed(source: str, rule: str) -> str:
     """The source after the rule's codemod fixed every finding of the rule in it."""
     found = [f for f in analysis.run_rules("m.py", source, ownrules.table()) if f.name == rule]
     assert found, f"{rule} did not fire on:\n{source}"
-    result = CODEMODS[catalogue.load().rules[rule].fix](source, found)
+    result = run_codemod(catalogue.load().rules[rule].fix, source, found)
     assert result.fixed and not result.unfixed, (result.unfixed, source)
     compile(result.text, "m.py", "exec", dont_inherit=True)
     return result.text

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from healers import catalogue, ownrules
-from healers.codemods import CODEMODS
 from healers.finding import Example, Finding, Rule
+from tests.helpers import run_codemod
 
 GATED = [
     pytest.param(rule, example, id=f"{rule.id}[example {i}]")
@@ -33,7 +33,7 @@ def test_approval_gated_fix_is_proposed(rule: Rule, example: Example) -> None:
     the codemod's, and it turns `before` into exactly `after`."""
     found = [f for f in analyze(example.before) if f.name == rule.id]
     assert found
-    result = CODEMODS[rule.fix](example.before, found)
+    result = run_codemod(rule.fix, example.before, found)
     assert result.text == example.after
     assert len(result.fixed) == len(found)
 

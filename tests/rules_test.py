@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from healers import analyzers, catalogue, cli, typecheck
+from healers import catalogue, cli, tools, typecheck
 from healers.finding import Example, Rule
 
 PYPROJECT = '[project]\nname = "example"\nrequires-python = ">=3.10"\n'
@@ -37,7 +37,7 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "warm.py").write_text("import os\n", encoding="utf-8")
     cache = root / "cache"
     args = typecheck.command(["warm.py"], config=None, cache_dir=str(cache))
-    analyzers.run_tool("mypy", args, cwd=root, ok=(0,))
+    tools.run_tool("mypy", args, cwd=root, ok=(0,))
     return cache
 
 

@@ -1,0 +1,108 @@
+"""`heal undo [RUN_ID]`: put back, byte for byte, the files a run changed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from healers import config, files, project, state
+from healers.state import audit
+
+
+def latest(grouped: dict[str, list[dict[str, Any]]]) -> str | None:
+    """The most recent run that changed a file and has not been undone."""
+    undone = {r.get("undoes") for records in grouped.values() for r in records}
+    for run_id, records in reversed(grouped.items()):
+        changed = any(r["sha256_before"] != r["sha256_after"] for r in records)
+        if records[0].get("kind", "fix") == "fix" and changed and run_id not in undone:
+            return run_id
+    return None
+
+
+def restore(
+    root: Path, records: Sequence[dict[str, Any]], undo_id: str
+) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    """Restore each file still holding what the run wrote. Returns (restored, problems, records);
+    call under heal's lock."""
+    state_dir, repo = root / ".heal", project.find_repo(root)
+    restored: list[str] = []
+    problems: list[str] = []
+    logged: list[dict[str, Any]] = []
+    for record in records:
+        rel, before, after = record["path"], record["sha256_before"], record["sha256_after"]
+        try:
+            now = files.sha256((root / rel).read_bytes())
+        except OSError as exc:
+            problems.append(f"{rel}: cannot be read ({exc.strerror or exc}); left alone")
+            continue
+        if now == before:
+            continue  # unchanged by the run, or already restored
+        if now != after:
+            problems.append(f"{rel}: edited since heal wrote it; left alone")
+            continue
+        data = audit.blob(state_dir, before)
+        if data is None:
+            problems.append(f"{rel}: its saved copy .heal/{audit.BLOBS}/{before} is missing")
+            continue
+        try:
+            files.write_atomic(root / rel, data, root=repo)
+        except OSError as exc:
+            problems.append(f"{rel}: not restored: {exc}")
+            continue
+        restored.append(rel)
+        logged.append(
+            {
+                "run": undo_id,
+                "time": audit.now_iso(),
+                "kind": "undo",
+                "undoes": record["run"],
+                "path": rel,
+                "rules": [],
+                "fixes": [],
+                "rolled_back": [],
+                "sha256_before": after,
+                "sha256_after": before,
+                "diff": "",
+                "verification": {"command": "", "outcome": "not-run", "runs": 0},
+                "approved_by": "",
+            }
+        )
+    return restored, problems, logged
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`heal undo [RUN_ID]`: restore the files a run changed (default: the latest run not yet
+    undone). A file edited since is named and left alone (exit 1)."""
+    parser = argparse.ArgumentParser(prog="heal undo", description=main.__doc__)
+    parser.add_argument("run", nargs="?", help="a run id from `heal log`")
+    args = parser.parse_args(argv)
+    try:
+        root, _ = state.locate()
+    except config.ConfigError as exc:
+        print(f"heal undo: error: {exc}", file=sys.stderr)
+        return 2
+    state_dir = root / ".heal"
+    grouped = audit.runs(audit.read(state_dir))
+    run_id = args.run or latest(grouped)
+    if run_id is None:
+        print("heal undo: nothing to undo")
+        return 0
+    if run_id not in grouped or grouped[run_id][0].get("kind", "fix") != "fix":
+        print(f"heal undo: error: no heal run {run_id} in .heal/{audit.AUDIT}", file=sys.stderr)
+        return 2
+    try:
+        with files.locked(state_dir):
+            restored, problems, logged = restore(root, grouped[run_id], audit.new_run_id())
+        audit.append(state_dir, logged, {})
+    except OSError as exc:
+        print(f"heal undo: error: {exc}", file=sys.stderr)
+        return 2
+    for rel in restored:
+        print(f"restored {rel}")
+    for problem in problems:
+        print(f"heal undo: {problem}", file=sys.stderr)
+    print(f"heal undo: {run_id}: {len(restored)} file(s) restored, {len(problems)} left alone")
+    return 1 if problems else 0
