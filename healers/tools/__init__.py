@@ -1,17 +1,10 @@
-"""The only door to subprocesses: the analyzers, git, the project's own command, the worker."""
+"""The only door to subprocesses: the analyzers, git, the project's own command, the worker pool."""
 
 from __future__ import annotations
 
-from healers.tools.run import (
-    AnalyzerError,
-    Background,
-    Completed,
-    git_files,
-    git_identity,
-    run_command,
-    run_tool,
-    run_worker,
-)
+from healers.tools.git import git_files, git_identity
+from healers.tools.jobs import run_jobs
+from healers.tools.run import AnalyzerError, Background, Completed, run_command, run_tool
 
 __all__ = [
     "AnalyzerError",
@@ -20,6 +13,6 @@ __all__ = [
     "git_files",
     "git_identity",
     "run_command",
+    "run_jobs",
     "run_tool",
-    "run_worker",
 ]

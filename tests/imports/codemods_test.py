@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from healers import catalogue, style, typecheck
+from healers import catalogue
 from healers.finding import Example, Finding, Rule
 from healers.imports.codemods import (
     STDLIB_SYMBOLS,
@@ -17,6 +17,8 @@ from healers.imports.codemods import (
     move_import_under_type_checking,
 )
 from healers.imports.cycles import find_cycles
+from healers.tools import mypy as mypy_tool
+from healers.tools import ruff as ruff_tool
 from tests.helpers import run_codemod
 
 
@@ -31,7 +33,7 @@ def ruff(tmp_path: Path, source: str, select: str) -> list[Finding]:
         text=True,
         check=True,
     )
-    return style.parse(run.stdout, str(tmp_path))
+    return ruff_tool.read(run.stdout, str(tmp_path))
 
 
 def undefined(tmp_path: Path, source: str) -> list[Finding]:
@@ -226,7 +228,7 @@ def test_add_stdlib_import_noop(tmp_path: Path, before: str, reason: str) -> Non
 def test_add_stdlib_import_reads_mypy_messages(tmp_path: Path) -> None:
     source = "def f() -> Path:\n    return Path()\n"
     (tmp_path / "example.py").write_text(source)
-    args = typecheck.command(["example.py"], config=None, cache_dir=str(tmp_path / "cache"))
+    args = mypy_tool.command(["example.py"], config=None, cache_dir=str(tmp_path / "cache"))
     run = subprocess.run(  # mypy exits 1: it found the errors this test wants
         [sys.executable, "-m", "mypy", *args],
         cwd=tmp_path,
@@ -235,7 +237,7 @@ def test_add_stdlib_import_reads_mypy_messages(tmp_path: Path) -> None:
         check=False,
     )
     findings = [
-        f for f in typecheck.parse(run.stdout, str(tmp_path)) if f.code == "mypy:name-defined"
+        f for f in mypy_tool.read(run.stdout, str(tmp_path)) if f.code == "mypy:name-defined"
     ]
     assert len(findings) == 2
     result = add_stdlib_import(source, findings)
