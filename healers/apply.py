@@ -121,6 +121,8 @@ def propose(
     for o in outcomes:
         if o.finding.path not in texts:
             proposals[o.fingerprint] = Proposal(o.fingerprint, "", "the file could not be read")
+        elif o.rule.fix == "analyzer" and o.finding.fix is not None and o.finding.fix.edits:
+            proposals[o.fingerprint] = _analyzer_proposal(o, texts[o.finding.path])
         elif o.rule.fix in ("none", "analyzer"):
             why = "no automatic fix for this rule"
             proposals[o.fingerprint] = Proposal(o.fingerprint, "", why)
@@ -130,6 +132,13 @@ def propose(
     for (_, text, (o,)), result in zip(jobs, results, strict=True):
         proposals[o.fingerprint] = _proposal(o, text, result)
     return proposals
+
+
+def _analyzer_proposal(o: Outcome, text: str) -> Proposal:
+    """The analyzer's own edit for one finding (ruff's), applied alone to the file's text."""
+    newline = source.dominant_newline(text)
+    spans = sorted(_analyzer_spans(o, text, edits.line_starts(text), newline), key=lambda s: s.start)
+    return _proposal(o, text, Fixed(edits.apply(text, spans), (0,)))
 
 
 def _proposal(o: Outcome, text: str, result: Result) -> Proposal:

@@ -40,13 +40,13 @@ def read_source(data: bytes) -> Source:
         raise SourceError(f"{encoding} is not a text encoding") from None
     if problem:
         raise SourceError(problem)
-    source = Source(text=text, encoding=encoding, newline=_dominant_newline(text))
+    source = Source(text=text, encoding=encoding, newline=dominant_newline(text))
     if encode(source, text) != data:  # e.g. utf-7 or unicode_escape: several spellings of one text
         raise SourceError(f"{encoding} does not round-trip this file byte-exactly")
     return source
 
 
-def _dominant_newline(text: str) -> str:
+def dominant_newline(text: str) -> str:
     counts: dict[str, int] = {}  # in order of first appearance
     for match in _LINE_END.finditer(text):
         counts[match[0]] = counts.get(match[0], 0) + 1

@@ -90,7 +90,8 @@ def blocked_message(outcomes: Sequence[Outcome]) -> str:
     for o in blocked:
         f = o.finding
         where = f"# {f.path}:{f.line} {f.code} {o.rule.id}"
-        if o.rule.fix in ("none", "analyzer"):
+        edit = o.finding.fix is not None and bool(o.finding.fix.edits)
+        if o.rule.fix == "none" or (o.rule.fix == "analyzer" and not edit):
             lines.append(
                 f'  heal reject {o.fingerprint} --reason "..."   {where} (no automatic fix)'
             )
