@@ -137,7 +137,9 @@ def propose(
 def _analyzer_proposal(o: Outcome, text: str) -> Proposal:
     """The analyzer's own edit for one finding (ruff's), applied alone to the file's text."""
     newline = source.dominant_newline(text)
-    spans = sorted(_analyzer_spans(o, text, edits.line_starts(text), newline), key=lambda s: s.start)
+    spans = sorted(
+        _analyzer_spans(o, text, edits.line_starts(text), newline), key=lambda s: s.start
+    )
     return _proposal(o, text, Fixed(edits.apply(text, spans), (0,)))
 
 

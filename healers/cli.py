@@ -4,18 +4,16 @@ dispatch: main(argv) -> exit code."""
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 from typing import cast
 
-from healers import __version__, catalogue, config, project, tools
+from healers import catalogue, config, project, tools
+from healers.commands import COMMANDS
 from healers.errors import CommandError, UsageError
-from healers.finding import PRIORITIES, Approval
+from healers.finding import Approval
 from healers.options import Options
 from healers.state import approvals, baseline, stats
 
@@ -51,129 +49,6 @@ ERRORS = (
 )
 
 
-def _run_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("files", nargs="*", help="check only these files (pre-commit hook mode)")
-    p.add_argument(
-        "--scan",
-        nargs="?",
-        const=".",
-        metavar="PATH",
-        help="every Python file git tracks under PATH (default .)",
-    )
-    p.add_argument("--fix", action="store_true", help="apply the safe fixes")
-    p.add_argument(
-        "--unsafe-fixes",
-        action="store_true",
-        default=None,
-        help="also apply fixes that may change behaviour",
-    )
-    p.add_argument(
-        "--diff", action="store_true", help="print the changes --fix would make; write nothing"
-    )
-    p.add_argument("--output-format", choices=("text", "json", "github", "sarif"), default="text")
-    p.add_argument("--output-file", metavar="PATH", help="write the report to PATH, not stdout")
-    p.add_argument(
-        "--select",
-        action="append",
-        metavar="SEL",
-        help="only these categories, rule ids or codes (comma-separated)",
-    )
-    p.add_argument(
-        "--ignore",
-        action="append",
-        metavar="SEL",
-        help="leave out these categories, rule ids or codes",
-    )
-    p.add_argument(
-        "--fail-on",
-        choices=PRIORITIES,
-        help="lowest priority that makes the run fail (default P3: any)",
-    )
-    p.add_argument(
-        "--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed"
-    )
-    p.add_argument(
-        "--statistics", action="store_true", help="counts per code instead of each finding"
-    )
-    p.add_argument(
-        "--max-passes", type=int, metavar="N", help="fix passes before giving up (default 5)"
-    )
-    p.add_argument(
-        "--config",
-        metavar="FILE",
-        help="read [tool.healers] from FILE instead of the project's pyproject.toml",
-    )
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    p.add_argument(
-        "--verify-cmd",
-        metavar="CMD",
-        help="run CMD (e.g. the tests) after each fix pass; roll back the fixes that make it fail",
-    )
-    p.add_argument(
-        "--verify-baseline-failing",
-        action="store_true",
-        help="fix even though CMD fails before any fix (fixes must keep its exit code)",
-    )
-    p.add_argument("--version", action="version", version=f"heal {__version__}")
-
-
-def _scan(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--scan",
-        default=".",
-        metavar="PATH",
-        help="the part of the project to analyze (default: the whole project, .)",
-    )
-
-
-def _command_arguments(name: str, p: argparse.ArgumentParser) -> None:
-    if name == "pending":
-        _scan(p)
-        p.add_argument("--output-format", choices=("text", "json"), default="text")
-    elif name in ("approve", "reject"):
-        _scan(p)
-        p.add_argument("targets", nargs="+", metavar="ID", help="fingerprints (or unique prefixes)")
-        if name == "reject":
-            p.add_argument("--reason", required=True, help="why the risk is acceptable (recorded)")
-    elif name == "baseline":
-        p.add_argument(
-            "scan", nargs="?", default=".", metavar="PATH", help="the project to scan (default .)"
-        )
-    elif name in ("log", "undo"):
-        what = "show this run only, with its diffs" if name == "log" else "a run id from `heal log`"
-        p.add_argument("targets", nargs="?", metavar="RUN_ID", help=what)
-        if name == "log":
-            p.add_argument(
-                "-n",
-                dest="count",
-                type=int,
-                default=10,
-                metavar="N",
-                help="how many runs (default 10)",
-            )
-            p.add_argument("--output-format", choices=("text", "json"), default="text")
-    elif name == "stats":
-        p.add_argument("--output-format", choices=("text", "json"), default="text")
-    elif name == "stop":
-        p.add_argument(
-            "targets", nargs="*", metavar="REASON", help="why (shown to every run refused)"
-        )
-    elif name == "init":
-        p.add_argument(
-            "targets", nargs="?", metavar="TARGET", help="github (the one target so far)"
-        )
-        p.add_argument("--cron", default="17 3 * * 1", help="schedule (default Mondays 03:17 UTC)")
-        p.add_argument("--python", default="3.12", help="Python version for setup-python")
-        p.add_argument(
-            "--install",
-            default=f"healers=={__version__}",
-            metavar="SPEC",
-            help="pip install arguments that get heal, as shell words "
-            "(default: this version of healers; add your project's own requirements for mypy)",
-        )
-        p.add_argument("--force", action="store_true", help="overwrite an existing workflow")
-
-
 def parser() -> argparse.ArgumentParser:
     """The one parser: `heal [options] [FILES]` is the hidden subcommand RUN, so that `heal
     --help` shows the run's options and, below them, every subcommand."""
@@ -191,10 +66,16 @@ def parser() -> argparse.ArgumentParser:
         "2 usage, configuration, tool or internal error; "
         "3 a high-severity security finding waits for a human decision.",
     )
-    _run_arguments(run)
+    COMMANDS[""].arguments(run)
     for name, what in SUBCOMMANDS.items():
-        _command_arguments(name, sub.add_parser(name, prog=f"heal {name}", description=what))
+        COMMANDS[name].arguments(sub.add_parser(name, prog=f"heal {name}", description=what))
     return top
+
+
+def _usage() -> str:
+    """The heal run's usage line, as argparse prints it before an error."""
+    subparsers = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return str(subparsers.choices[RUN].format_usage())
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
@@ -221,11 +102,6 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
     """The one Options builder: the command line, then the project's [tool.healers], then heal's
     state in .heal/ (baseline, learned trust) for the commands that analyze."""
     command = "" if args.command == RUN else args.command
-    if command == "":
-        if args.scan is None and not args.files:
-            raise UsageError("name files to check, or use --scan [PATH] for the whole project")
-        if args.scan is not None and args.files:
-            raise UsageError("give either files or --scan, not both")
     explicit = Path(args.config).absolute() if getattr(args, "config", None) else None
     catalogue.load()
     scan = getattr(args, "scan", None) if command == "" else getattr(args, "scan", ".")
@@ -281,36 +157,25 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
     )
 
 
-@contextlib.contextmanager
-def sigterm_interrupts() -> Iterator[None]:
-    """Within the block SIGTERM raises KeyboardInterrupt, so the same cleanup runs: temp files
-    removed, unverified fixes taken back, the audit trail written; then exit 130."""
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    from healers.commands import COMMANDS
-
     args = parse(sys.argv[1:] if argv is None else argv)
     prog = "heal" if args.command == RUN else f"heal {args.command}"
+    if args.command == RUN and (args.scan is None) == (not args.files):
+        if args.files:
+            print("heal: error: give either files or --scan, not both", file=sys.stderr)
+        else:
+            sys.stderr.write(_usage())
+            print(
+                "heal: error: name files to check, or use --scan [PATH] for the whole project",
+                file=sys.stderr,
+            )
+        return EXIT_ERROR
     try:
-        with sigterm_interrupts():
+        with tools.sigterm_interrupts():
             opts = options(args, Path.cwd())
             if opts.allow_unapproved_high and opts.command in ANALYZING:
                 print(UNGATED_WARNING.format(opts.config.source), file=sys.stderr)
-            return COMMANDS[opts.command](opts)
+            return COMMANDS[opts.command].run(opts)
     except KeyboardInterrupt:  # files are whole, old or new; unverified fixes were taken back
         print(f"{prog}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -138,6 +138,46 @@ def drop_bytecode(path: Path) -> None:
             pyc.unlink()
 
 
+class _Trials:
+    """Subsets of the pass's fixes put on disk and tried with the command, each subset once."""
+
+    def __init__(self, work: Pass, verifier: Verifier, stopped: Callable[[], bool]) -> None:
+        self.work, self.verifier, self.stopped = work, verifier, stopped
+        self.units = units_of(work.plans, work.outcomes)
+        self.disk = _Disk(work)
+        self.failures: list[tuple[frozenset[int], str]] = []  # (subset, what the command said)
+        self.seen: dict[frozenset[int], bool] = {}
+
+    def texts(self, subset: frozenset[int]) -> dict[str, str]:
+        units = self.units
+        return {
+            path: self.disk.text(path, [units[i] for i in sorted(subset) if units[i].path == path])
+            for path in self.work.plans
+        }
+
+    def materialize(self, subset: frozenset[int]) -> None:
+        with write.locked(self.work.state_dir):
+            for path, text in self.texts(subset).items():
+                self.disk.put(path, text)
+
+    def passes(self, subset: frozenset[int]) -> bool:
+        if subset in self.seen:
+            return self.seen[subset]
+        if self.stopped():
+            raise _Abort("emergency stop (heal stop) during verification")
+        broken = [p for p, text in self.texts(subset).items() if not _compiles(text, p)]
+        if broken:  # fixes that only compile together: this subset cannot be kept
+            self.seen[subset] = False
+            self.failures.append((subset, f"{', '.join(broken)} would not compile"))
+            return False
+        self.materialize(subset)
+        done = self.verifier.run()
+        self.seen[subset] = self.verifier.ok(done)
+        if not self.seen[subset]:
+            self.failures.append((subset, done.stdout))
+        return self.seen[subset]
+
+
 def check_pass(
     work: Pass,
     verifier: Verifier,
@@ -148,48 +188,16 @@ def check_pass(
     """The pass's fixes are on disk: run the command; when it fails, isolate the fixes that break
     it, take them back, and leave the rest. An interrupt takes the whole pass back, tells
     `interrupted` what it did, and goes on up."""
-    units = units_of(work.plans, work.outcomes)
-    disk = _Disk(work)
-    failures: list[tuple[frozenset[int], str]] = []
-    seen: dict[frozenset[int], bool] = {}
-
-    def texts(subset: frozenset[int]) -> dict[str, str]:
-        return {
-            path: disk.text(path, [units[i] for i in sorted(subset) if units[i].path == path])
-            for path in work.plans
-        }
-
-    def materialize(subset: frozenset[int]) -> None:
-        with write.locked(work.state_dir):
-            for path, text in texts(subset).items():
-                disk.put(path, text)
-
-    def passes(subset: frozenset[int]) -> bool:
-        if subset in seen:
-            return seen[subset]
-        if stopped():
-            raise _Abort("emergency stop (heal stop) during verification")
-        broken = [p for p, text in texts(subset).items() if not _compiles(text, p)]
-        if broken:  # fixes that only compile together: this subset cannot be kept
-            seen[subset] = False
-            failures.append((subset, f"{', '.join(broken)} would not compile"))
-            return False
-        materialize(subset)
-        done = verifier.run()
-        seen[subset] = verifier.ok(done)
-        if not seen[subset]:
-            failures.append((subset, done.stdout))
-        return seen[subset]
-
+    trials = _Trials(work, verifier, stopped)
+    units, disk = trials.units, trials.disk
     everything = frozenset(range(len(units)))
     started = verifier.runs
     try:
-        seen[everything] = _first_run(verifier, failures, everything)
-        if seen[everything]:
+        if _first_run(verifier, trials, everything):
             return Check(_written(disk, units, everything), tuple(units), (), {})
-        culprits = isolate(units, passes)
+        culprits = isolate(units, trials.passes)
         kept = everything - set(culprits)
-        materialize(kept)  # the last run may have tried another subset
+        trials.materialize(kept)  # the last run may have tried another subset
     except _Abort as exc:
         return _take_all_back(disk, units, str(exc))
     except BaseException:
@@ -202,7 +210,7 @@ def check_pass(
         f"{verifier.runs - started} run(s) isolated {len(culprits)} that break it: rolled back, "
         f"the other {len(kept)} kept"
     )
-    return _report(verifier, disk, units, culprits, kept, failures, summary)
+    return _report(verifier, disk, units, culprits, kept, trials.failures, summary)
 
 
 def _compiles(text: str, path: str) -> bool:
@@ -213,13 +221,13 @@ def _compiles(text: str, path: str) -> bool:
     return True
 
 
-def _first_run(
-    verifier: Verifier, failures: list[tuple[frozenset[int], str]], everything: frozenset[int]
-) -> bool:
+def _first_run(verifier: Verifier, trials: _Trials, everything: frozenset[int]) -> bool:
+    """The command with the whole pass, as the fix pass wrote it."""
     done = verifier.run()
-    if not verifier.ok(done):
-        failures.append((everything, done.stdout))
-    return verifier.ok(done)
+    trials.seen[everything] = verifier.ok(done)
+    if not trials.seen[everything]:
+        trials.failures.append((everything, done.stdout))
+    return trials.seen[everything]
 
 
 def _written(disk: _Disk, units: Sequence[Unit], kept: frozenset[int]) -> dict[str, str]:

@@ -1,8 +1,10 @@
-"""The subcommands, each a small module with `run(options) -> int`; "" is the heal run itself."""
+"""The subcommands, each a small module with `arguments(parser)` and `run(options) -> int`; ""
+is the heal run itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import argparse
+from typing import Protocol
 
 from healers.commands import (
     approve,
@@ -19,16 +21,23 @@ from healers.commands import (
 )
 from healers.options import Options
 
-COMMANDS: dict[str, Callable[[Options], int]] = {
-    "": heal.run,
-    "pending": pending.run,
-    "approve": approve.run,
-    "reject": reject.run,
-    "baseline": baseline.run,
-    "log": log.run,
-    "undo": undo.run,
-    "stats": stats.run,
-    "stop": stop.run,
-    "resume": resume.run,
-    "init": init.run,
+
+class Command(Protocol):
+    def arguments(self, p: argparse.ArgumentParser) -> None: ...
+
+    def run(self, opts: Options) -> int: ...
+
+
+COMMANDS: dict[str, Command] = {
+    "": heal,
+    "pending": pending,
+    "approve": approve,
+    "reject": reject,
+    "baseline": baseline,
+    "log": log,
+    "undo": undo,
+    "stats": stats,
+    "stop": stop,
+    "resume": resume,
+    "init": init,
 }

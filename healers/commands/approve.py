@@ -3,15 +3,21 @@ apply path and checks as --fix. Exit 0 when every one was applied."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from dataclasses import replace
 
 from healers import engine
-from healers.commands.decisions import pick, record
+from healers.commands.decisions import pick, record, scan_argument
 from healers.errors import CommandError
 from healers.options import Options
 
 EXIT_OK, EXIT_LEFT = 0, 1
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    scan_argument(p)
+    p.add_argument("targets", nargs="+", metavar="ID", help="fingerprints (or unique prefixes)")
 
 
 def run(opts: Options) -> int:

@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import replace
 
 from healers import engine, state
 from healers.options import Options
 from healers.state import baseline
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scan", nargs="?", default=".", metavar="PATH", help="the project to scan")
 
 
 def run(opts: Options) -> int:

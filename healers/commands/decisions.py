@@ -3,6 +3,7 @@ of a person's decision, and how a waiting finding is shown."""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -14,6 +15,10 @@ from healers.state import approvals
 from healers.state.approvals import Decision, Verdict
 
 MIN_PREFIX = 6  # a fingerprint may be shortened to a unique prefix this long
+
+
+def scan_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scan", default=".", metavar="PATH", help="the part of the project to analyze")
 
 
 def texts(proj: Project, outcomes: Sequence[Outcome]) -> dict[str, str]:

@@ -3,17 +3,84 @@ format asked for, and the exit code."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
 
-from healers import engine
-from healers.finding import Report
+from healers import __version__, engine
+from healers.finding import PRIORITIES, Report
 from healers.options import Options
 from healers.project import Project
 from healers.report import LEFT, diff, github, json, sarif, text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="*", help="check only these files (pre-commit hook mode)")
+    p.add_argument(
+        "--scan",
+        nargs="?",
+        const=".",
+        metavar="PATH",
+        help="every Python file git tracks under PATH (default .)",
+    )
+    p.add_argument("--fix", action="store_true", help="apply the safe fixes")
+    p.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        default=None,
+        help="also apply fixes that may change behaviour",
+    )
+    p.add_argument(
+        "--diff", action="store_true", help="print the changes --fix would make; write nothing"
+    )
+    p.add_argument("--output-format", choices=("text", "json", "github", "sarif"), default="text")
+    p.add_argument("--output-file", metavar="PATH", help="write the report to PATH, not stdout")
+    p.add_argument(
+        "--select",
+        action="append",
+        metavar="SEL",
+        help="only these categories, rule ids or codes (comma-separated)",
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        metavar="SEL",
+        help="leave out these categories, rule ids or codes",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=PRIORITIES,
+        help="lowest priority that makes the run fail (default P3: any)",
+    )
+    p.add_argument(
+        "--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed"
+    )
+    p.add_argument(
+        "--statistics", action="store_true", help="counts per code instead of each finding"
+    )
+    p.add_argument(
+        "--max-passes", type=int, metavar="N", help="fix passes before giving up (default 5)"
+    )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read [tool.healers] from FILE instead of the project's pyproject.toml",
+    )
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument(
+        "--verify-cmd",
+        metavar="CMD",
+        help="run CMD (e.g. the tests) after each fix pass; roll back the fixes that make it fail",
+    )
+    p.add_argument(
+        "--verify-baseline-failing",
+        action="store_true",
+        help="fix even though CMD fails before any fix (fixes must keep its exit code)",
+    )
+    p.add_argument("--version", action="version", version=f"heal {__version__}")
 
 
 def run(opts: Options) -> int:

@@ -3,6 +3,7 @@ opens one pull request with the safe fixes."""
 
 from __future__ import annotations
 
+import argparse
 import re
 import shlex
 from collections.abc import Sequence
@@ -114,6 +115,20 @@ def render(*, cron: str, python: str, install: str, args: Sequence[str] = ()) ->
 
 
 DEFAULTS = {"cron": "17 3 * * 1", "python": "3.12", "install": f"healers=={__version__}"}
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("targets", nargs="?", metavar="TARGET", help="github (the one target so far)")
+    p.add_argument("--cron", default=DEFAULTS["cron"], help="schedule (default Mondays 03:17 UTC)")
+    p.add_argument("--python", default=DEFAULTS["python"], help="Python for setup-python")
+    p.add_argument(
+        "--install",
+        default=DEFAULTS["install"],
+        metavar="SPEC",
+        help="pip install arguments that get heal, as shell words "
+        "(default: this version of healers; add your project's own requirements for mypy)",
+    )
+    p.add_argument("--force", action="store_true", help=f"overwrite an existing {WORKFLOW}")
 
 
 def run(opts: Options) -> int:

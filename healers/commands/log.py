@@ -3,6 +3,7 @@ with its diffs."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Sequence
@@ -35,6 +36,12 @@ def describe(run_id: str, records: Sequence[dict[str, Any]], *, diffs: bool) -> 
         if diffs and r.get("diff"):
             lines += ["    " + line for line in r["diff"].splitlines()]
     return [*lines, ""]
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("targets", nargs="?", metavar="RUN_ID", help="this run only, with its diffs")
+    p.add_argument("-n", dest="count", type=int, default=10, help="how many runs (default 10)")
+    p.add_argument("--output-format", choices=("text", "json"), default="text")
 
 
 def run(opts: Options) -> int:

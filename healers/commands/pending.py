@@ -3,16 +3,22 @@ waits, 0 when nothing does. It never prompts."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import replace
 from typing import Any
 
 from healers import engine
-from healers.commands.decisions import describe
+from healers.commands.decisions import describe, scan_argument
 from healers.options import Options
 
 EXIT_OK, EXIT_BLOCKED = 0, 3
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    scan_argument(p)
+    p.add_argument("--output-format", choices=("text", "json"), default="text")
 
 
 def run(opts: Options) -> int:

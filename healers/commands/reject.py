@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import replace
 
 from healers import engine
-from healers.commands.decisions import pick, record
+from healers.commands.decisions import pick, record, scan_argument
 from healers.errors import CommandError
 from healers.options import Options
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    scan_argument(p)
+    p.add_argument("targets", nargs="+", metavar="ID", help="fingerprints (or unique prefixes)")
+    p.add_argument("--reason", required=True, help="why the risk is acceptable (recorded)")
 
 
 def run(opts: Options) -> int:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
+
 from healers.options import Options
 from healers.state import control
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    """No arguments."""
 
 
 def run(opts: Options) -> int:

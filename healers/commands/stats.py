@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Mapping
@@ -32,6 +33,10 @@ def to_json(counts: Mapping[str, Counts], policy: Policy) -> str:
     ]
     payload = {"policy": {"min_fixes": policy.min_fixes, "rollback_rate": policy.rate}}
     return json.dumps({**payload, "rules": rules}, indent=2) + "\n"
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--output-format", choices=("text", "json"), default="text")
 
 
 def run(opts: Options) -> int:

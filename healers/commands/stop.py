@@ -3,8 +3,14 @@ report but do not write until `heal resume`."""
 
 from __future__ import annotations
 
+import argparse
+
 from healers.options import Options
 from healers.state import control
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("targets", nargs="*", metavar="REASON", help="why (shown to every run refused)")
 
 
 def run(opts: Options) -> int:

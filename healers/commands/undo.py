@@ -3,6 +3,7 @@ not yet undone). A file edited since is named and left alone (exit 1)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,6 +78,10 @@ def restore(
             }
         )
     return restored, problems, logged
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("targets", nargs="?", metavar="RUN_ID", help="a run id from `heal log`")
 
 
 def run(opts: Options) -> int:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from healers.tools.git import git_files, git_identity
 from healers.tools.jobs import run_jobs
-from healers.tools.run import AnalyzerError, Background, Completed, run_command, run_tool
+from healers.tools.run import (
+    AnalyzerError,
+    Background,
+    Completed,
+    run_command,
+    run_tool,
+    sigterm_interrupts,
+)
 
 __all__ = [
     "AnalyzerError",
@@ -15,4 +22,5 @@ __all__ = [
     "run_command",
     "run_jobs",
     "run_tool",
+    "sigterm_interrupts",
 ]
