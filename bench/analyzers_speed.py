@@ -4,7 +4,7 @@ ratio. Not a test; it prints figures.
 
 Both sides run in this process, one file after another, and both parse every file with libcst:
 
-  heal   analysis.run_rules(path, text, analysis.table()): what the worker runs per file
+  heal   analysis.run_rules(path, text, registry.own_table()): what the worker runs per file
   fixit  fixit.api.fixit_bytes(path, bytes, config=...) with the built-in rules (`fixit.rules`),
          per file, as `fixit lint` does (it builds fresh rule objects per file: reusing them
          across files carries violations over, so that would not be a fair shortcut)
@@ -51,7 +51,7 @@ def fixit_runner(target: Target) -> Callable[[str, bytes], int]:
 
 
 def heal_rules(path: str, data: bytes) -> int:
-    return len(analysis.run_rules(path, data.decode("utf-8"), analysis.table()))
+    return len(analysis.run_rules(path, data.decode("utf-8"), registry.own_table()))
 
 
 def timed(run: Callable[[str, bytes], int], files: dict[str, bytes]) -> tuple[float, int, int]:

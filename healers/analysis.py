@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 
 import libcst as cst
@@ -210,18 +210,12 @@ def run_rules(
     return findings
 
 
-@cache
-def table() -> dict[type[cst.CSTNode], list[Check]]:
-    """Every healer's own rules, by the node type they look at."""
-    from healers import registry
-
-    return dispatch([registry.own_rules()])
-
-
-def analyze_job(path: str, text: str) -> dict[str, Any]:
+def analyze_job(
+    path: str, text: str, table: Mapping[type[cst.CSTNode], Sequence[Check]]
+) -> dict[str, Any]:
     """The worker's side: {"findings": [...]} or {"error": why}, never an exception."""
     try:
-        found = run_rules(path, text, table())
+        found = run_rules(path, text, table)
     except RecursionError:
         return {"error": "the file is nested too deeply for libcst"}
     except Exception as exc:  # a rule's bug, or libcst refusing the file, costs this file only

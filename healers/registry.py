@@ -66,3 +66,11 @@ def own_rules() -> RuleTable:
     for healer in HEALERS.values():
         table.update(healer.own_rules())
     return table
+
+
+@cache
+def own_table() -> dict[type[cst.CSTNode], list[Check]]:
+    """Every healer's own rules by the node type they look at: the worker's one libcst pass."""
+    from healers.analysis import dispatch
+
+    return dispatch([own_rules()])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from healers import analysis, catalogue
+from healers import analysis, catalogue, registry
 from healers.analyze import own_rules
 from healers.finding import Example, Finding, Rule
 from tests.helpers import run_codemod
@@ -19,7 +19,7 @@ GATED = [
 
 
 def analyze(source: str) -> list[Finding]:
-    result = analysis.analyze_job("m.py", source)
+    result = analysis.analyze_job("m.py", source, registry.own_table())
     assert "error" not in result, result
     return [Finding(**f) for f in result["findings"]]
 

@@ -36,6 +36,11 @@ def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--diff", action="store_true", help="print the changes --fix would make; write nothing"
     )
+    _other_options(p)
+
+
+def _other_options(p: argparse.ArgumentParser) -> None:
+    """The run's other options: what to select, how to report, how to verify."""
     p.add_argument("--output-format", choices=("text", "json", "github", "sarif"), default="text")
     p.add_argument("--output-file", metavar="PATH", help="write the report to PATH, not stdout")
     p.add_argument(

@@ -23,9 +23,9 @@ def _finding(raw: dict[str, Any]) -> Finding:
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     if job.get("kind") == "analyze":  # heal's own rules on one file: findings, or why not
-        from healers import analysis
+        from healers import analysis, registry
 
-        return analysis.analyze_job(job["path"], job["text"])
+        return analysis.analyze_job(job["path"], job["text"], registry.own_table())
     from healers import codemod
     from healers.registry import codemods
 
