@@ -29,7 +29,7 @@ class Healer(Protocol):
 
     def own_rules(self) -> RuleTable: ...
 
-    def codemods(self) -> Codemods: ...
+    def codemods_by_name(self) -> Codemods: ...
 
 
 HEALERS: dict[Category, Healer] = {
@@ -52,7 +52,7 @@ def codemods() -> Codemods:
     """Every codemod by name (a rule's `fix`); a name used by two healers is an error."""
     found: dict[str, type[FindingCodemod]] = {}
     for healer in HEALERS.values():
-        for name, codemod in healer.codemods().items():
+        for name, codemod in healer.codemods_by_name().items():
             if name in found:
                 raise ValueError(f"codemod {name} is registered by two healers")
             found[name] = codemod

@@ -36,7 +36,7 @@ def own_rules() -> RuleTable:
     return {}
 
 
-def codemods() -> Codemods:
+def codemods_by_name() -> Codemods:
     from healers.imports.codemods import CODEMODS
 
     return CODEMODS

@@ -36,7 +36,7 @@ def own_rules() -> RuleTable:
     return RULES
 
 
-def codemods() -> Codemods:
+def codemods_by_name() -> Codemods:
     from healers.performance.codemods import CODEMODS
 
     return CODEMODS

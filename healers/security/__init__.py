@@ -34,7 +34,7 @@ def own_rules() -> RuleTable:
     return {}
 
 
-def codemods() -> Codemods:
+def codemods_by_name() -> Codemods:
     from healers.security.codemods import CODEMODS
 
     return CODEMODS

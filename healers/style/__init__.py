@@ -33,6 +33,6 @@ def own_rules() -> RuleTable:
     return {}
 
 
-def codemods() -> Codemods:
+def codemods_by_name() -> Codemods:
     """None: ruff's own edits fix style findings."""
     return {}
