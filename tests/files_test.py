@@ -388,6 +388,7 @@ def _child(state, timeout, hold=0.0):
     return subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_lock_excludes_another_process_until_released(tmp_path):
     state = tmp_path / "state"
     with locked(state, timeout=1):
@@ -401,6 +402,7 @@ def test_lock_excludes_another_process_until_released(tmp_path):
     assert (child.returncode, out) == (0, "held\n")
 
 
+@pytest.mark.slow
 def test_lock_waits_for_another_process(tmp_path):
     state = tmp_path / "state"
     child = _child(state, timeout=5, hold=0.5)

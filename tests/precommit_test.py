@@ -22,6 +22,8 @@ import yaml
 
 from tests.helpers import GIT_USER, REPO, Run, git, make_repo
 
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
+
 _HOOK_FAILED = re.compile(r"heal \(fix\)\.+Failed")
 
 UNUSED_IMPORT = '"""Imports what it never uses."""\n\nimport os\n\nX = 1\n'

@@ -18,6 +18,8 @@ import pytest
 from healers import write
 from tests.helpers import heal, make_repo, snapshot, start_heal
 
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
+
 FIXABLE = dict.fromkeys(("a.py", "b.py", "c.py"), "import os\n\nX = 1\n")
 FIXED = "\nX = 1\n"
 

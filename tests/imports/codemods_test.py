@@ -173,6 +173,7 @@ ADD_FIXES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("before", "after"), ADD_FIXES)
 def test_add_stdlib_import_fixes(tmp_path: Path, before: str, after: str) -> None:
     findings = undefined(tmp_path, before)
@@ -214,6 +215,7 @@ ADD_NOOP = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("before", "reason"), ADD_NOOP)
 def test_add_stdlib_import_noop(tmp_path: Path, before: str, reason: str) -> None:
     findings = undefined(tmp_path, before)
@@ -225,6 +227,7 @@ def test_add_stdlib_import_noop(tmp_path: Path, before: str, reason: str) -> Non
     assert all(reason in why for _, why in result.unfixed), result.unfixed
 
 
+@pytest.mark.slow
 def test_add_stdlib_import_reads_mypy_messages(tmp_path: Path) -> None:
     source = "def f() -> Path:\n    return Path()\n"
     (tmp_path / "example.py").write_text(source)
@@ -369,6 +372,7 @@ MOVE_FIXES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("before", "after", "context"), MOVE_FIXES)
 def test_move_import_under_type_checking_fixes(
     tmp_path: Path, before: str, after: str, context: dict[str, str]
@@ -472,6 +476,7 @@ def rule_examples(rule_id: str, kind: str) -> list[Any]:
     return [pytest.param(rule, ex, id=f"{rule_id}[{kind}{i}]") for i, ex in enumerate(examples)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("rule", "example"),
     rule_examples("undefined-stdlib-name", "example")

@@ -13,6 +13,8 @@ from healers.tools import mypy as mypy_tool
 from healers.tools import ruff as ruff_tool
 from tests.helpers import run_codemod
 
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
+
 # the codes each codemod is given, as the catalogue routes them
 CODES = {
     "MakeOptionalExplicit": "mypy:assignment",

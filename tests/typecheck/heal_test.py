@@ -6,9 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from healers import tools
 from healers.tools import mypy
 from tests.helpers import findings_for, heal, make_repo
+
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
 
 PYPROJECT = """\
 [project]
