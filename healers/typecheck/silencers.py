@@ -81,7 +81,7 @@ def _without(node: cst.CSTNode, *, unused: set[str]) -> cst.CSTNode:
     if not rest:
         # x  # type: ignore -> x
         return trailing.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
-    # x  # type: ignore
+    # x  # type: ignore  # why -> x  # why
     return trailing.with_changes(comment=cst.Comment(rest if rest.startswith("#") else f"# {rest}"))
 
 
