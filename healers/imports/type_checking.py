@@ -109,8 +109,10 @@ class MoveImportUnderTypeChecking(FindingCodemod):
         if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
             return "a star import binds names heal cannot see"
         assignments = self.imported.get(id(node), ())
+        # by position, so the reason reads the same on every run (a set of accesses is unordered)
         accesses = sorted(
-            {a for s in assignments for a in s.references}, key=lambda a: self.line(a.node)
+            {a for s in assignments for a in s.references},
+            key=lambda a: (self.positions[a.node].start.line, self.positions[a.node].start.column),
         )
         bound = order.bound_names(stmt)
         runtime = [f"{n} (`__all__`, line {line})" for n, line in self.exported if n in bound]
