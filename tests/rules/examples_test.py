@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from healers import captures, catalogue, examples
+from healers import captures, catalogue, examples, registry
+from healers.codemod import FindingCodemod
 from healers.examples import Case, Files
 from healers.finding import Finding
 from tests.helpers import REPO
@@ -77,3 +78,19 @@ def test_every_rule_is_exercised() -> None:
 
 def test_every_case_is_captured() -> None:
     assert captures.check(CAPTURES, catalogue.load()) == [], REFRESH
+
+
+class Declines(FindingCodemod):
+    def fix(self, finding: Finding) -> str | None:
+        return "declined by the test"
+
+
+@pytest.mark.parametrize("case", [CASES[0], next(c for c in CASES if c.rule.category == "type")])
+def test_a_codemod_that_declines_fails_its_example(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast tier runs the registry's codemod (as the worker does), not a copy of the fix."""
+    monkeypatch.setitem(registry.codemods(), case.rule.fix, Declines)
+    states, declined = healed(case, tmp_path)
+    assert states == [case.files()]
+    assert declined and all(why.endswith("declined by the test") for why in declined)
