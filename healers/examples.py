@@ -106,10 +106,10 @@ def real_findings(root: Path, files: Files, rule: Rule, cache: Path) -> list[Fin
     proj = projects.Project(root, root, tuple(paths), hook=False)
     states, found = analyze.analyze(proj, paths, root / MYPY_CACHE, timeout=TIMEOUT)
     found += analyze.whole_project(proj, states)
-    return sort([f for f in found if f.code in rule.codes])
+    return ordered([f for f in found if f.code in rule.codes])
 
 
-def sort(findings: Sequence[Finding]) -> list[Finding]:
+def ordered(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.path, f.line, f.column, f.code, f.message))
 
 
@@ -134,6 +134,8 @@ def fix_pass(
     target = codemod.version(projects.target_version(root))
     results: dict[str, list[tuple[Sequence[Outcome], Result]]] = defaultdict(list)
     for path, name, outs in apply.codemod_jobs(outcomes):
+        if path not in states or not states[path].parses:  # as the engine: such files stay
+            continue
         job = worker.encode_job(name, files[path], [o.finding for o in outs], target)
         results[path].append((outs, codemod.decode(worker.run_job(job))))
     by_path: dict[str, list[Outcome]] = defaultdict(list)
