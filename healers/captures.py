@@ -95,10 +95,10 @@ def check(data: Mapping[str, Any], cat: catalogue.Catalogue) -> list[str]:
     return problems
 
 
-def covered(found: Entry | None, case: Case, scratch: Path) -> bool:
+def covered(found: Entry, case: Case, scratch: Path) -> bool:
     """Is the entry current: made from this case's text, holding the findings of every state
     heal's fixes take its files through (replayed here from the captures alone), and of `after`?"""
-    if found is None or found["sha256"] != case.digest():
+    if found["sha256"] != case.digest():
         return False
     try:
         examples.heal(scratch, case, lookup(found, case))
@@ -135,17 +135,17 @@ def refresh(
         # compile() of an example may warn ("assertion is always true"): that is its point
         warnings.simplefilter("ignore", SyntaxWarning)
         work, every = Path(tmp), examples.cases(cat)
-        todo: list[Case] = []
+        current: dict[str, Entry] = {}
         for n, case in enumerate(every):
             (work / f"replay{n}").mkdir()
-            if everything or not covered(entry(data, case), case, work / f"replay{n}"):
-                todo.append(case)
-        new = _capture_all(todo, work, jobs) if todo else {}
+            found = entry(data, case)
+            if not everything and found and covered(found, case, work / f"replay{n}"):
+                current[case.id] = found
+        todo = [case for case in every if case.id not in current]
+        current.update(_capture_all(todo, work, jobs) if todo else {})
     rules: dict[str, dict[str, Entry]] = {}
     for case in every:
-        kept = new.get(case.id) or entry(data, case)
-        assert kept is not None  # every case without a current entry was captured
-        rules.setdefault(case.rule.id, {})[case.key] = kept
+        rules.setdefault(case.rule.id, {})[case.key] = current[case.id]
     return {"about": ABOUT, "versions": now, "rules": rules}, [case.id for case in todo]
 
 
