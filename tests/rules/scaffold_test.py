@@ -23,6 +23,12 @@ def rule_files() -> set[Path]:
     return set((REPO / "rules").rglob("*.toml"))
 
 
+def test_packages_are_the_healers() -> None:
+    assert {c: f"healers.{p}" for c, p in scaffold.PACKAGES.items()} == {
+        c: getattr(h, "__name__", "") for c, h in registry.HEALERS.items()
+    }
+
+
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
