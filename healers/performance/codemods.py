@@ -12,6 +12,7 @@ import libcst as cst
 from healers.codemod import Codemods, legacy
 from healers.finding import Finding, Transformed
 from healers.imports import order
+from healers.performance import accumulators, loops
 from healers.performance import rules as perf
 from healers.sites import Located, Rewrite, changes, fresh_name, locate, module_names, to
 from healers.sites import with_trailing_comma_fixed as trim
@@ -206,8 +207,8 @@ def iterate_directly(
     taken = module_names(found.ctx.module)
     for index, site in found.pairs:
         loop = cst.ensure_type(site.node, cst.For)
-        shape = perf.range_len(loop)
-        reads = perf.indexed_reads(loop, *shape) if shape else None
+        shape = loops.range_len(loop)
+        reads = loops.indexed_reads(loop, *shape) if shape else None
         if shape is None or reads is None:
             continue
         i, seq = shape
@@ -264,11 +265,11 @@ def _plan_join(found: Located, loop: cst.CSTNode, name: str, parts: str) -> None
             value: cst.BaseExpression = node.value
         elif (
             isinstance(node, cst.Assign)
-            and perf.leftmost_sum_operand(node.value) is not None
+            and accumulators.leftmost_sum_operand(node.value) is not None
             and any(isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets)
         ):
             # s = s + a + b -> s_parts.append(a + b)
-            value = perf.without_leftmost(node.value)
+            value = accumulators.without_leftmost(node.value)
         else:
             continue
         # s += x -> s_parts.append(x)
