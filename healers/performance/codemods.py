@@ -115,6 +115,10 @@ class JoinStringParts(SiteCodemod):
     rule = "string-concat-in-loop"
     rules = RULES
 
+    def __init__(self, module: cst.Module, target: tuple[int, int] | None) -> None:
+        super().__init__(module, target)
+        self.joined: dict[cst.CSTNode, list[tuple[str, str]]] = {}  # loop -> (name, parts list)
+
     def fix_site(self, site: Site) -> str | None:
         loop, name = site.related[0], site.detail
         parts = self.fresh(f"{name}_parts")
@@ -125,20 +129,22 @@ class JoinStringParts(SiteCodemod):
                 cst.Call(cst.Attribute(cst.Name(parts), cst.Name("append")), [cst.Arg(value)])
             )
             self.replace(node, partial(_keep_semicolon, append))
-        start = order.statement(f"{parts} = []")
-        end = order.statement(f'{name} += "".join({parts})')
-        self.edits[loop] = partial(_around, start, end)  # as before: the loop's last string wins
+        if loop not in self.joined:  # one loop may grow several strings: all wrap it once
+            self.joined[loop] = []
+            self.replace(loop, partial(self._around, loop))
+        self.joined[loop].append((name, parts))
         return None
 
-
-def _around(
-    start: cst.SimpleStatementLine, end: cst.SimpleStatementLine, node: cst.CSTNode
-) -> cst.FlattenSentinel[cst.CSTNode]:
-    """`start` before the statement (taking over its comments and blank lines), `end` after."""
-    if not isinstance(node, (cst.For, cst.While)):
-        raise TypeError(f"expected a loop, got {type(node).__name__}")
-    first = start.with_changes(leading_lines=node.leading_lines)
-    return cst.FlattenSentinel([first, node.with_changes(leading_lines=()), end])
+    def _around(self, loop: cst.CSTNode, node: cst.CSTNode) -> cst.FlattenSentinel[cst.CSTNode]:
+        """Each `parts = []` before the loop (the first takes over its comments and blank
+        lines), each `name += "".join(parts)` after it."""
+        if not isinstance(node, (cst.For, cst.While)):
+            raise TypeError(f"expected a loop, got {type(node).__name__}")
+        joined = self.joined[loop]
+        starts = [order.statement(f"{parts} = []") for _, parts in joined]
+        ends = [order.statement(f'{name} += "".join({parts})') for name, parts in joined]
+        starts[0] = starts[0].with_changes(leading_lines=node.leading_lines)
+        return cst.FlattenSentinel([*starts, node.with_changes(leading_lines=()), *ends])
 
 
 def _appends(loop: cst.CSTNode, name: str) -> list[cst.AugAssign | cst.Assign]:
