@@ -61,6 +61,7 @@ class UseDeque(SiteCodemod):
     def finish(self, module: cst.Module) -> cst.Module | str:
         body: list[cst.BaseStatement] = list(module.body)
         if not self.imported:
+            # q = deque() -> from collections import deque / q = deque()
             order.add_from_import(module, body, "collections", "deque")
         return module.with_changes(body=body)
 

@@ -66,6 +66,7 @@ class FlaggedCodemod(FindingCodemod):
         body: list[cst.BaseStatement] = list(module.body)
         for name in sorted(self.imports):
             if not imports_module(module, name):
+                # x = os.environ["X"] -> import os / x = os.environ["X"]
                 order.insert_import(body, order.statement(f"import {name}"), start=0, top=True)
         return module.with_changes(body=body)
 
