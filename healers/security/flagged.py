@@ -31,18 +31,24 @@ class FlaggedCodemod(FindingCodemod):
     and span its line (B501 reports the line of `verify=` inside the call) are asked, innermost
     first (post-order), for a `rewrite`; the first that answers decides: a Rewrite fixes the
     finding, a string says why not, None means "not this node" (another node starts at the same
-    place, as `a.b(c)` inside `a.b(c).d()`). Modules named in `imports` are imported at the top
-    of the file once the nodes are rewritten."""
+    place, as `a.b(c)` inside `a.b(c).d()`). A node a finding rewrote is asked again, as
+    rewritten, by the later findings that reach it: when it no longer answers they move on to
+    the next node (`requests.get(u).json()` flagged twice at one column: the inner call, then
+    the outer one). Modules named in `imports` are imported at the top of the file once the
+    nodes are rewritten."""
 
     kinds: ClassVar[tuple[type[cst.CSTNode], ...]] = (cst.Call,)
+    asked_again: ClassVar[bool] = True  # False: a node answers one finding, the others move on
 
     def __init__(self, module: cst.Module, target: tuple[int, int] | None) -> None:
         super().__init__(module, target)
         self.imports: set[str] = set()  # modules a rewrite needs imported (`import os`)
+        self.answered: dict[cst.CSTNode, list[Rewrite]] = {}  # node -> the rewrites it gave
 
     def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
-        """The rewrite of `node` (an original node of the module) for `finding`, why there is
-        none, or None when `node` is not the node flagged."""
+        """The rewrite of `node` for `finding`, why there is none, or None when `node` is not the
+        node flagged. `node` is a node of the module (parents, positions and code are known
+        for it), or one an earlier finding rewrote (then they are not)."""
         raise NotImplementedError
 
     def covers(self, node: cst.CSTNode, finding: Finding) -> bool:
@@ -54,11 +60,15 @@ class FlaggedCodemod(FindingCodemod):
         for node in self._flaggable.get(char_column(self._lines, finding), ()):
             if not self.covers(node, finding):
                 continue
-            answer = self.rewrite(node, finding)
+            earlier = self.answered.get(node, [])
+            if earlier and not self.asked_again:
+                continue
+            answer = self.rewrite(_rewritten(node, earlier), finding)
             if isinstance(answer, str):
                 return answer
             if answer is not None:
                 self.replace(node, answer)
+                self.answered.setdefault(node, []).append(answer)
                 return None
         return NOT_FOUND
 
@@ -81,6 +91,17 @@ class FlaggedCodemod(FindingCodemod):
         for node in _post_order(self.module, self.kinds):
             by_column[self.positions[node].start.column].append(node)
         return by_column
+
+
+def _rewritten(node: cst.CSTNode, rewrites: Sequence[Rewrite]) -> cst.CSTNode:
+    """`node` after `rewrites` (not those of the nodes inside it: no rewrite here looks at
+    them), as the earlier findings on it left it."""
+    for rewrite in rewrites:
+        done = rewrite(node)
+        if not isinstance(done, cst.CSTNode):
+            break
+        node = done
+    return node
 
 
 class _PostOrder(cst.CSTVisitor):

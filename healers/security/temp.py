@@ -35,6 +35,8 @@ class MktempToNamedTemporaryFile(FlaggedCodemod):
     Two replacements per call: the call becomes `tmp_file.name`, its statement goes inside the
     `with` that creates the file."""
 
+    asked_again = False  # a second finding on the same call finds nothing: as before
+
     def __init__(self, module: cst.Module, target: tuple[int, int] | None) -> None:
         super().__init__(module, target)
         self.planned: set[cst.SimpleStatementLine] = set()

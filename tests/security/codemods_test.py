@@ -42,6 +42,13 @@ FIXES = [
         id="the innermost call starting at the column",
     ),
     pytest.param(
+        "AddRequestTimeout",
+        "import requests\ndata = requests.get(url).json()\n",
+        [at(2, 8), at(2, 8)],  # the inner call, once rewritten, no longer answers the second
+        "import requests\ndata = requests.get(url, timeout=60).json(timeout=60)\n",
+        id="two findings at one column: the second moves on to the outer call",
+    ),
+    pytest.param(
         "SecretFromEnvironment",
         'password = "hunter2"\ntoken = "s3cret"\n',
         [
