@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
@@ -214,3 +215,17 @@ def run_rules(
             )
         )
     return findings
+
+
+def analyze_job(
+    path: str, text: str, table: Mapping[type[cst.CSTNode], Sequence[Check]]
+) -> dict[str, Any]:
+    """The worker's side: {"findings": [...]} or {"error": why}, never an exception."""
+    try:
+        found = run_rules(path, text, table)
+    except RecursionError:
+        return {"error": "the file is nested too deeply for libcst"}
+    except Exception as exc:  # a rule's bug, or libcst refusing the file, costs this file only
+        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return {"error": f"heal's own analyzers failed: {last}"}
+    return {"findings": [asdict(f) for f in found]}

@@ -76,6 +76,7 @@ class FindingCodemod:
     # --- what a subclass writes --------------------------------------------------------------
 
     def fix(self, finding: Finding) -> str | None:
+        """None when the fix is planned; else why not (an empty string reads as "not found")."""
         raise NotImplementedError
 
     def finish(self, module: cst.Module) -> cst.Module | str:
@@ -104,6 +105,9 @@ class FindingCodemod:
         done = codemod.finish(module.visit(Replace(codemod.edits)) if codemod.edits else module)
         if isinstance(done, str):
             return Unchanged(tuple(sorted([*skipped, *((i, done) for i in fixed)])))
+        if done.code == source:  # planned fixes that rewrote nothing: nothing was fixed
+            unchanged = "the codemod made no change"
+            return Unchanged(tuple(sorted([*skipped, *((i, unchanged) for i in fixed)])))
         return Fixed(done.code, tuple(fixed), tuple(skipped))
 
     def replace(self, node: cst.CSTNode, rewrite: Rewrite) -> None:

@@ -1,12 +1,76 @@
-"""The six healers and their codemods: every codemod name (a rule's `fix`) -> its class."""
+"""The six healers, one per category: what each claims, its own rules and its codemods."""
 
 from __future__ import annotations
 
-from healers.codemod import Codemods
-from healers.imports.codemods import CODEMODS as IMPORTS
-from healers.logic.codemods import CODEMODS as LOGIC
-from healers.performance.codemods import CODEMODS as PERFORMANCE
-from healers.security.codemods import CODEMODS as SECURITY
-from healers.typecheck.codemods import CODEMODS as TYPECHECK
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Protocol
 
-CODEMODS: Codemods = {**TYPECHECK, **IMPORTS, **SECURITY, **PERFORMANCE, **LOGIC}
+from healers import imports, logic, performance, security, style, typecheck
+from healers.finding import Category, Finding
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from healers.analysis import Check, RuleTable
+    from healers.codemod import Codemods, FindingCodemod
+
+
+class Healer(Protocol):
+    """What every healer module offers (pre-commit's `languages` pattern: a module is the
+    implementation). Heavy parts (libcst rules, codemods) are imported only when asked for."""
+
+    CATEGORY: Category
+    TOOLS: tuple[str, ...]
+
+    def parse(self, tool: str, output: str, root: str) -> list[Finding]: ...
+
+    def analyze_project(self, sources: Mapping[str, str]) -> list[Finding]: ...
+
+    def own_rules(self) -> RuleTable: ...
+
+    def codemods_by_name(self) -> Codemods: ...
+
+
+HEALERS: dict[Category, Healer] = {
+    "type": typecheck,
+    "import": imports,
+    "style": style,
+    "security": security,
+    "performance": performance,
+    "logic": logic,
+}
+
+
+def parse(tool: str, output: str, root: str) -> list[Finding]:
+    """An analyzer's output, claimed healer by healer."""
+    return [f for h in HEALERS.values() if tool in h.TOOLS for f in h.parse(tool, output, root)]
+
+
+@cache
+def codemods() -> Codemods:
+    """Every codemod by name (a rule's `fix`); a name used by two healers is an error."""
+    found: dict[str, type[FindingCodemod]] = {}
+    for healer in HEALERS.values():
+        for name, codemod in healer.codemods_by_name().items():
+            if name in found:
+                raise ValueError(f"codemod {name} is registered by two healers")
+            found[name] = codemod
+    return found
+
+
+@cache
+def own_rules() -> RuleTable:
+    """heal's own per-file rules of every healer, for the one libcst pass of the worker."""
+    table: dict[str, tuple[type[cst.CSTNode], Check]] = {}
+    for healer in HEALERS.values():
+        table.update(healer.own_rules())
+    return table
+
+
+@cache
+def own_table() -> dict[type[cst.CSTNode], list[Check]]:
+    """Every healer's own rules by the node type they look at: the worker's one libcst pass."""
+    from healers.analysis import dispatch
+
+    return dispatch([own_rules()])

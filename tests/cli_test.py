@@ -34,6 +34,8 @@ from tests.helpers import (
     start_heal,
 )
 
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
+
 # compiled once: the checks below run them in loops (heal's regex-compiled-in-loop)
 FINGERPRINT = re.compile(r"[0-9a-f]{16}")
 RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

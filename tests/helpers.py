@@ -17,7 +17,7 @@ from typing import Any
 from healers import cli
 from healers.codemod import Fixed, Skipped, Unchanged
 from healers.finding import Finding, Transformed
-from healers.registry import CODEMODS
+from healers.registry import codemods
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "fixtures" / "sample_repo"
@@ -189,7 +189,7 @@ def run_codemod(
 ) -> Transformed:
     """The codemod `name` on `source`, called as the worker calls it, its result seen as the new
     text, the indexes fixed and (index, reason) for the others."""
-    result = CODEMODS[name].run(source, findings, target)
+    result = codemods()[name].run(source, findings, target)
     if isinstance(result, Fixed):
         return Transformed(result.text, result.fixed, result.skipped)
     if isinstance(result, Unchanged):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from healers import ownrules
+from healers.analyze import own_rules
 
 
 def test_a_file_that_hangs_libcst_costs_that_file_only() -> None:
@@ -12,7 +12,7 @@ def test_a_file_that_hangs_libcst_costs_that_file_only() -> None:
     batch are still analyzed by a fresh worker."""
     slow = "x = " + "+".join(["1"] * 20_000) + "\n"
     ok = "def f(a):\n    return a == a\n"
-    found = ownrules.analyze([("slow.py", slow), ("ok.py", ok)], timeout=1.0)
+    found = own_rules([("slow.py", slow), ("ok.py", ok)], timeout=1.0)
     assert [(f.path, f.code) for f in found] == [
         ("slow.py", "heal:analysis-failed"),
         ("ok.py", "heal:self-comparison"),
@@ -23,7 +23,7 @@ def test_a_file_that_hangs_libcst_costs_that_file_only() -> None:
 def test_a_file_that_crashes_libcst_costs_that_file_only() -> None:
     deep = "x = " + "(" * 10_000 + ")" * 10_000 + "\n"  # libcst 1.9 segfaults on this
     ok = "def f(a):\n    return a == a\n"
-    found = ownrules.analyze([("deep.py", deep), ("ok.py", ok)], timeout=20.0)
+    found = own_rules([("deep.py", deep), ("ok.py", ok)], timeout=20.0)
     assert [(f.path, f.code) for f in found] == [
         ("deep.py", "heal:analysis-failed"),
         ("ok.py", "heal:self-comparison"),

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from healers import catalogue, cli, tools, typecheck
+from healers import catalogue, cli, tools
 from healers.finding import Example, Rule
+from healers.tools import mypy
 
 PYPROJECT = '[project]\nname = "example"\nrequires-python = ">=3.10"\n'
 RULES = sorted(catalogue.load().rules.values(), key=lambda r: (r.category, r.id))
@@ -36,7 +37,7 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     (root / "warm.py").write_text("import os\n", encoding="utf-8")
     cache = root / "cache"
-    args = typecheck.command(["warm.py"], config=None, cache_dir=str(cache))
+    args = mypy.command(["warm.py"], config=None, cache_dir=str(cache))
     tools.run_tool("mypy", args, cwd=root, ok=(0,))
     return cache
 

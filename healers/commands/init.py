@@ -6,11 +6,11 @@ from __future__ import annotations
 import argparse
 import re
 import shlex
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-from healers import __version__, project
+from healers import __version__
+from healers.errors import UsageError
+from healers.options import Options
 
 WORKFLOW = ".github/workflows/heal.yml"
 SARIF_FILE = "heal.sarif"  # in the workspace: hashFiles() and upload-sarif look there
@@ -114,44 +114,36 @@ def render(*, cron: str, python: str, install: str, args: Sequence[str] = ()) ->
     return text
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="heal init github",
-        description=f"Write {WORKFLOW} at the top of the git repository: a weekly heal scan "
-        "that uploads SARIF to code scanning and opens a pull request with the safe fixes.",
-    )
-    p.add_argument("--cron", default="17 3 * * 1", help="schedule (default Mondays 03:17 UTC)")
-    p.add_argument("--python", default="3.12", help="Python version for setup-python")
+DEFAULTS = {"cron": "17 3 * * 1", "python": "3.12", "install": f"healers=={__version__}"}
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("targets", nargs="?", metavar="TARGET", help="github (the one target so far)")
+    p.add_argument("--cron", default=DEFAULTS["cron"], help="schedule (default Mondays 03:17 UTC)")
+    p.add_argument("--python", default=DEFAULTS["python"], help="Python for setup-python")
     p.add_argument(
         "--install",
-        default=f"healers=={__version__}",
+        default=DEFAULTS["install"],
         metavar="SPEC",
         help="pip install arguments that get heal, as shell words "
         "(default: this version of healers; add your project's own requirements for mypy)",
     )
     p.add_argument("--force", action="store_true", help=f"overwrite an existing {WORKFLOW}")
-    return p
 
 
-def main(argv: Sequence[str]) -> int:
-    argv = list(argv)
-    if not argv or argv[0] != "github":
-        print("usage: heal init github [options]  (the one target so far)", file=sys.stderr)
-        return 2
-    args = parser().parse_args(argv[1:])
-    if "\n" in args.install:
-        print("heal: error: --install must be one line", file=sys.stderr)
-        return 2
-    if not CRON.match(args.cron):
-        print(f"heal: error: --cron needs five fields, got {args.cron!r}", file=sys.stderr)
-        return 2
-    repo = project.find_repo(Path.cwd())
-    target = repo / WORKFLOW
-    if target.exists() and not args.force:
-        print(f"heal: error: {target} exists; --force overwrites it", file=sys.stderr)
-        return 2
-    recorded = [a for a in argv[1:] if a != "--force"]
-    text = render(cron=args.cron, python=args.python, install=args.install, args=recorded)
+def run(opts: Options) -> int:
+    if opts.targets != ("github",):
+        raise UsageError("usage: heal init github [options]  (the one target so far)")
+    if "\n" in opts.install:
+        raise UsageError("--install must be one line")
+    if not CRON.match(opts.cron):
+        raise UsageError(f"--cron needs five fields, got {opts.cron!r}")
+    target = opts.project.repo / WORKFLOW
+    if target.exists() and not opts.force:
+        raise UsageError(f"{target} exists; --force overwrites it")
+    given = {"cron": opts.cron, "python": opts.python, "install": opts.install}
+    recorded = [w for k, v in given.items() if v != DEFAULTS[k] for w in (f"--{k}", v)]
+    text = render(cron=opts.cron, python=opts.python, install=opts.install, args=recorded)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target}")

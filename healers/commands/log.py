@@ -1,4 +1,5 @@
-"""`heal log`: the audit trail (.heal/audit.jsonl), run by run, readably."""
+"""`heal log [RUN_ID]`: the audit trail (.heal/audit.jsonl), run by run, newest first; one run
+with its diffs."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from healers import config, state
+from healers.errors import UsageError
+from healers.options import Options
 from healers.state import audit
 
 
@@ -36,33 +38,28 @@ def describe(run_id: str, records: Sequence[dict[str, Any]], *, diffs: bool) -> 
     return [*lines, ""]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """`heal log [RUN_ID]`: the most recent runs that wrote files, newest first."""
-    parser = argparse.ArgumentParser(prog="heal log", description=main.__doc__)
-    parser.add_argument("run", nargs="?", help="show this run only, with its diffs")
-    parser.add_argument("-n", type=int, default=10, metavar="N", help="how many runs (default 10)")
-    parser.add_argument("--output-format", choices=("text", "json"), default="text")
-    args = parser.parse_args(argv)
-    try:
-        root, _ = state.locate()
-    except config.ConfigError as exc:
-        print(f"heal log: error: {exc}", file=sys.stderr)
-        return 2
-    grouped = audit.runs(audit.read(root / ".heal"))
-    if args.run:
-        if args.run not in grouped:
-            print(f"heal log: error: no run {args.run} in .heal/{audit.AUDIT}", file=sys.stderr)
-            return 2
-        chosen = [(args.run, grouped[args.run])]
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("targets", nargs="?", metavar="RUN_ID", help="this run only, with its diffs")
+    p.add_argument("-n", dest="count", type=int, default=10, help="how many runs (default 10)")
+    p.add_argument("--output-format", choices=("text", "json"), default="text")
+
+
+def run(opts: Options) -> int:
+    grouped = audit.runs(audit.read(opts.project.state_dir))
+    run_id = opts.targets[0] if opts.targets else ""
+    if run_id:
+        if run_id not in grouped:
+            raise UsageError(f"no run {run_id} in .heal/{audit.AUDIT}")
+        chosen = [(run_id, grouped[run_id])]
     else:
-        chosen = list(reversed(grouped.items()))[: max(args.n, 0)]
-    if args.output_format == "json":
-        payload = [{"run": run_id, "records": records} for run_id, records in chosen]
+        chosen = list(reversed(grouped.items()))[: max(opts.count, 0)]
+    if opts.output_format == "json":
+        payload = [{"run": rid, "records": records} for rid, records in chosen]
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return 0
     if not chosen:
         print("No runs recorded yet (heal --fix appends to .heal/audit.jsonl).")
         return 0
-    for run_id, records in chosen:
-        print("\n".join(describe(run_id, records, diffs=bool(args.run))))
+    for rid, records in chosen:
+        print("\n".join(describe(rid, records, diffs=bool(run_id))))
     return 0

@@ -1,4 +1,5 @@
-"""`heal undo [RUN_ID]`: put back, byte for byte, the files a run changed."""
+"""`heal undo [RUN_ID]`: put back, byte for byte, the files a run changed (default: the latest run
+not yet undone). A file edited since is named and left alone (exit 1)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from healers import config, files, project, state
+from healers import write
+from healers.errors import UsageError
+from healers.options import Options
 from healers.state import audit
 
 
@@ -23,21 +26,22 @@ def latest(grouped: dict[str, list[dict[str, Any]]]) -> str | None:
 
 
 def restore(
-    root: Path, records: Sequence[dict[str, Any]], undo_id: str
+    root: Path, repo: Path, records: Sequence[dict[str, Any]], undo_id: str
 ) -> tuple[list[str], list[str], list[dict[str, Any]]]:
     """Restore each file still holding what the run wrote. Returns (restored, problems, records);
     call under heal's lock."""
-    state_dir, repo = root / ".heal", project.find_repo(root)
+    state_dir = root / ".heal"
     restored: list[str] = []
     problems: list[str] = []
     logged: list[dict[str, Any]] = []
     for record in records:
         rel, before, after = record["path"], record["sha256_before"], record["sha256_after"]
         try:
-            now = files.sha256((root / rel).read_bytes())
+            current = (root / rel).read_bytes()
         except OSError as exc:
             problems.append(f"{rel}: cannot be read ({exc.strerror or exc}); left alone")
             continue
+        now = write.sha256(current)
         if now == before:
             continue  # unchanged by the run, or already restored
         if now != after:
@@ -48,7 +52,10 @@ def restore(
             problems.append(f"{rel}: its saved copy .heal/{audit.BLOBS}/{before} is missing")
             continue
         try:
-            files.write_atomic(root / rel, data, root=repo)
+            write.replace(root / rel, data, expected=current, repo=repo)
+        except write.Changed:
+            problems.append(f"{rel}: edited since heal wrote it; left alone")
+            continue
         except OSError as exc:
             problems.append(f"{rel}: not restored: {exc}")
             continue
@@ -73,33 +80,24 @@ def restore(
     return restored, problems, logged
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """`heal undo [RUN_ID]`: restore the files a run changed (default: the latest run not yet
-    undone). A file edited since is named and left alone (exit 1)."""
-    parser = argparse.ArgumentParser(prog="heal undo", description=main.__doc__)
-    parser.add_argument("run", nargs="?", help="a run id from `heal log`")
-    args = parser.parse_args(argv)
-    try:
-        root, _ = state.locate()
-    except config.ConfigError as exc:
-        print(f"heal undo: error: {exc}", file=sys.stderr)
-        return 2
-    state_dir = root / ".heal"
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("targets", nargs="?", metavar="RUN_ID", help="a run id from `heal log`")
+
+
+def run(opts: Options) -> int:
+    root, state_dir = opts.project.root, opts.project.state_dir
     grouped = audit.runs(audit.read(state_dir))
-    run_id = args.run or latest(grouped)
+    run_id = opts.targets[0] if opts.targets else latest(grouped)
     if run_id is None:
         print("heal undo: nothing to undo")
         return 0
     if run_id not in grouped or grouped[run_id][0].get("kind", "fix") != "fix":
-        print(f"heal undo: error: no heal run {run_id} in .heal/{audit.AUDIT}", file=sys.stderr)
-        return 2
-    try:
-        with files.locked(state_dir):
-            restored, problems, logged = restore(root, grouped[run_id], audit.new_run_id())
-        audit.append(state_dir, logged, {})
-    except OSError as exc:
-        print(f"heal undo: error: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(f"no heal run {run_id} in .heal/{audit.AUDIT}")
+    with write.locked(state_dir):
+        restored, problems, logged = restore(
+            root, opts.project.repo, grouped[run_id], audit.new_run_id()
+        )
+    audit.append(state_dir, logged, {})
     for rel in restored:
         print(f"restored {rel}")
     for problem in problems:

@@ -9,8 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from healers import __version__, docs
-from healers.engine import Report
-from healers.finding import Edit, Outcome, Priority, Rule
+from healers.finding import Edit, Outcome, Priority, Report, Rule
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -1,43 +1,40 @@
-"""Security healer: bandit's JSON -> findings (keeping severity and confidence apart)."""
+"""Security healer: bandit's findings (and ruff's S codes) -> the security codemods; a
+HIGH-severity finding waits for a human (the approval gate) whatever the fix."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from healers.finding import Finding
-from healers.paths import relative
+from healers import claims
+from healers.finding import Category, Finding
 
-
-class BanditError(ValueError):
-    """bandit could not read a file: it lists it in `errors[]` and still exits 0."""
-
-
-def command(paths: Sequence[str], *, config: str | None) -> list[str]:
-    args = ["-f", "json", "-q"]
-    if config is not None:
-        args += ["-c", config]
-    return [*args, *paths]
+if TYPE_CHECKING:
+    from healers.analysis import RuleTable
+    from healers.codemod import Codemods
 
 
-def parse(output: str, root: str) -> tuple[list[Finding], list[tuple[str, str]]]:
-    """bandit `-f json` -> (findings, errors) where errors are (repo-relative path, reason)."""
-    data = json.loads(output)
-    findings = [
-        Finding(
-            code=f"bandit:{item['test_id']}",
-            path=relative(item["filename"], root),
-            line=item["line_number"],
-            column=item.get("col_offset", 0) + 1,
-            end_line=max(item.get("line_range") or [item["line_number"]]),
-            end_column=(item.get("end_col_offset") or item.get("col_offset", 0)) + 1,
-            message=item["issue_text"],
-            name=item.get("test_name") or "",
-            severity=item["issue_severity"].lower(),
-            confidence=item["issue_confidence"].lower(),
-            hint=f"CWE-{item['issue_cwe']['id']}" if item.get("issue_cwe") else "",
-        )
-        for item in data.get("results", [])
-    ]
-    errors = [(relative(e["filename"], root), e.get("reason", "")) for e in data.get("errors", [])]
-    return findings, errors
+CATEGORY: Category = "security"
+TOOLS: tuple[str, ...] = ("bandit", "ruff")  # the analyzers whose codes it claims
+
+
+def parse(tool: str, output: str, root: str) -> list[Finding]:
+    """The findings of `tool`'s output that are this healer's: the catalogue files them under
+    rules/security/ or its prefix tables give them the category security."""
+    return claims.claimed(CATEGORY, tool, output, root)
+
+
+def analyze_project(sources: Mapping[str, str]) -> list[Finding]:
+    """No whole-project analysis of its own."""
+    return []
+
+
+def own_rules() -> RuleTable:
+    """No per-file rules of its own."""
+    return {}
+
+
+def codemods_by_name() -> Codemods:
+    from healers.security.codemods import CODEMODS
+
+    return CODEMODS

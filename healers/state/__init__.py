@@ -1,15 +1,20 @@
-"""Where a subcommand (log, undo, stats, stop, ...) finds the project and its .heal/ state."""
+"""heal's state in a project's `.heal/`: approvals.toml and baseline.json (meant to be committed),
+the audit trail, learned trust and the emergency stop (ignored by the .gitignore heal writes)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from healers import config, project
+GITIGNORE = "# written by heal: run state that is not meant to be committed\n" + "\n".join(
+    ("audit.jsonl", "stats.sqlite", "cache/", "lock", "blobs/", "stop", "")
+)
 
 
-def locate(cwd: Path | None = None) -> tuple[Path, config.Config]:
-    """The project root a run from `cwd` would use, and its configuration (a broken one raises
-    ConfigError)."""
-    here = (cwd or Path.cwd()).absolute()
-    root = project.find_root(here, project.find_repo(here))
-    return root, config.load(root / "pyproject.toml", explicit=False)
+def ensure(root: Path) -> Path:
+    """The project's .heal/ folder, made with its .gitignore when missing."""
+    state = root / ".heal"
+    state.mkdir(exist_ok=True)
+    ignore = state / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(GITIGNORE, encoding="utf-8")
+    return state

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from healers import files, toml
+from healers import toml, write
 from healers.finding import Finding
 
 FILE_NAME = "approvals.toml"
@@ -167,6 +167,6 @@ def dumps(decisions: Mapping[str, Decision]) -> str:
 def record(state_dir: Path, new: Mapping[str, Decision], *, repo: Path) -> None:
     """Add or replace decisions: re-read under the lock (another heal may have written), merge,
     write atomically."""
-    with files.locked(state_dir):
+    with write.locked(state_dir):
         merged = {**load(state_dir), **new}
-        files.write_atomic(path_of(state_dir), dumps(merged).encode("utf-8"), root=repo)
+        write.write_atomic(path_of(state_dir), dumps(merged).encode("utf-8"), root=repo)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import difflib
 import json
 import os
 import secrets
@@ -13,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from healers import apply, files
+from healers import source, write
 from healers.finding import Outcome
-from healers.verify import Check
+from healers.report.diff import unified
+from healers.verify import Check, Pass
 
 AUDIT = "audit.jsonl"
 BLOBS = "blobs"  # the bytes before each write, by sha256, so that undo is byte for byte
@@ -66,14 +66,10 @@ class Trail:
         self.verify_runs = 0
         self.files: dict[str, _FileLog] = {}
 
-    def add_pass(
-        self,
-        bases: Mapping[str, apply.FileState],
-        plans: Mapping[str, apply.FileResult],
-        outcomes: Mapping[str, Outcome],
-        check: Check | None,
-    ) -> None:
-        """Log one pass: `plans` were written over `bases`; `check` is what verification kept."""
+    def add_pass(self, work: Pass, check: Check | None) -> None:
+        """Log one pass: its plans were written over its bases; `check` is what verification
+        kept."""
+        bases, plans, outcomes = work.bases, work.plans, work.outcomes
         written = {p: r.after or "" for p, r in plans.items()} if check is None else check.written
         taken = check.unfixed if check is not None else {}
         blamed = check is not None and check.passed  # not an interrupt or an emergency stop
@@ -83,7 +79,7 @@ class Trail:
             log = self.files.setdefault(
                 path, _FileLog(base.data, base.source.text, base.data, base.source.text)
             )
-            log.after_text, log.after = text, files.encode(base.source, text)
+            log.after_text, log.after = text, source.encode(base.source, text)
             for print_ in result.applied:
                 entry = _fix(outcomes[print_])
                 if print_ in taken:
@@ -113,12 +109,6 @@ class Trail:
         when = now_iso()
         out = []
         for path, log in sorted(self.files.items()):
-            diff = difflib.unified_diff(
-                log.before_text.splitlines(keepends=True),
-                log.after_text.splitlines(keepends=True),
-                fromfile=f"a/{path}",
-                tofile=f"b/{path}",
-            )
             out.append(
                 {
                     "run": self.run_id,
@@ -128,9 +118,9 @@ class Trail:
                     "rules": sorted({f["rule"] for f in log.fixes.values()}),
                     "fixes": list(log.fixes.values()),
                     "rolled_back": list(log.rolled_back.values()),
-                    "sha256_before": files.sha256(log.before),
-                    "sha256_after": files.sha256(log.after),
-                    "diff": "".join(diff),
+                    "sha256_before": write.sha256(log.before),
+                    "sha256_after": write.sha256(log.after),
+                    "diff": unified(path, log.before_text, log.after_text),
                     "verification": {
                         "command": self.command,
                         "outcome": log.outcome,
@@ -142,7 +132,7 @@ class Trail:
         return out
 
     def blobs(self) -> dict[str, bytes]:
-        return {files.sha256(log.before): log.before for log in self.files.values()}
+        return {write.sha256(log.before): log.before for log in self.files.values()}
 
 
 def _outcome_of(path: str, check: Check | None) -> str:
@@ -161,12 +151,12 @@ def append(
     """Save the blobs, then append the records, under heal's lock: two runs never interleave."""
     if not records:
         return
-    with files.locked(state_dir):
+    with write.locked(state_dir):
         store = state_dir / BLOBS
         store.mkdir(exist_ok=True)
         for digest, data in blobs.items():
             if not (store / digest).exists():
-                files.write_atomic(store / digest, data, root=state_dir)
+                write.write_atomic(store / digest, data, root=state_dir)
         lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
         fd = os.open(state_dir / AUDIT, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
@@ -206,4 +196,4 @@ def blob(state_dir: Path, digest: str) -> bytes | None:
         data = (state_dir / BLOBS / digest).read_bytes()
     except OSError:
         return None
-    return data if files.sha256(data) == digest else None
+    return data if write.sha256(data) == digest else None

@@ -3,13 +3,11 @@ them as `baseline` and never fail on them: new code is held to the bar, legacy c
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from healers import __version__, catalogue, config, engine, files, project, tools
+from healers import __version__, config, write
 from healers.finding import Outcome
 
 BASELINE = "baseline.json"
@@ -41,35 +39,9 @@ def dump(outcomes: Sequence[Outcome]) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """`heal baseline [PATH]`: accept every finding of today as the baseline."""
-    parser = argparse.ArgumentParser(prog="heal baseline", description=main.__doc__)
-    parser.add_argument("path", nargs="?", default=".", help="the project to scan (default .)")
-    args = parser.parse_args(argv)
-    try:
-        catalogue.load()
-        proj, conf = project.select(
-            [],
-            scan=args.path,
-            cwd=Path.cwd(),
-            config_for=lambda root: config.load(root / "pyproject.toml", explicit=False),
-        )
-        rep = engine.run(proj, conf, engine.Options())
-        state_dir = engine.ensure_state_dir(proj.root)
-        data = dump(rep.outcomes).encode("utf-8")
-        with files.locked(state_dir):
-            files.write_atomic(state_dir / BASELINE, data, root=state_dir)
-    except (
-        project.SelectError,
-        config.ConfigError,
-        catalogue.CatalogueError,
-        tools.AnalyzerError,
-        OSError,
-    ) as exc:
-        print(f"heal baseline: error: {exc}", file=sys.stderr)
-        return 2
-    print(
-        f"heal baseline: {len(rep.outcomes)} finding(s) recorded in "
-        f"{state_dir / BASELINE}; runs report them as `baseline` and do not fail on them"
-    )
-    return 0
+def save(state_dir: Path, outcomes: Sequence[Outcome]) -> Path:
+    """Write every outcome's fingerprint to .heal/baseline.json, under heal's lock."""
+    path = state_dir / BASELINE
+    with write.locked(state_dir):
+        write.write_atomic(path, dump(outcomes).encode("utf-8"), root=state_dir)
+    return path

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 import sqlite3
-import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-
-from healers import state
 
 STATS = "stats.sqlite"
 COLUMNS = ("applied", "verified", "rolled_back", "approved", "rejected")
@@ -108,42 +103,3 @@ def demoted(state_dir: Path, policy: Policy) -> dict[str, str]:
         for rule, c in load(state_dir).items()
         if policy.demotes(c)
     }
-
-
-def to_text(counts: Mapping[str, Counts], policy: Policy) -> str:
-    if not counts:
-        return "No fixes recorded yet (.heal/stats.sqlite fills as `heal --fix` runs).\n"
-    head = f"{'rule':<36} {'applied':>7} {'verified':>8} {'rolled back':>11} "
-    lines = [head + f"{'approved':>8} {'rejected':>8}  trust"]
-    for rule, c in sorted(counts.items()):
-        trust = "demoted: needs approval" if policy.demotes(c) else "ok"
-        lines.append(
-            f"{rule:<36} {c.applied:7d} {c.verified:8d} {c.rolled_back:11d} "
-            f"{c.approved:8d} {c.rejected:8d}  {trust}"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def to_json(counts: Mapping[str, Counts], policy: Policy) -> str:
-    rules = [
-        {**asdict(c), "rollback_rate": round(c.rollback_rate, 4), "demoted": policy.demotes(c)}
-        for _, c in sorted(counts.items())
-    ]
-    payload = {"policy": {"min_fixes": policy.min_fixes, "rollback_rate": policy.rate}}
-    return json.dumps({**payload, "rules": rules}, indent=2) + "\n"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`heal stats`: what heal has learned about each rule's fixes in this project."""
-    parser = argparse.ArgumentParser(prog="heal stats", description=main.__doc__)
-    parser.add_argument("--output-format", choices=("text", "json"), default="text")
-    args = parser.parse_args(argv)
-    try:
-        root, conf = state.locate()
-        counts = load(root / ".heal")
-    except (StatsError, ValueError) as exc:
-        print(f"heal stats: error: {exc}", file=sys.stderr)
-        return 2
-    policy = Policy(conf.demote_min_fixes, conf.demote_rollback_rate)
-    sys.stdout.write((to_json if args.output_format == "json" else to_text)(counts, policy))
-    return 0

@@ -1,16 +1,16 @@
-"""The only door to subprocesses: the analyzers, git, the project's own command, the worker."""
+"""The only door to subprocesses: the analyzers, git, the project's own command, the worker pool."""
 
 from __future__ import annotations
 
+from healers.tools.git import git_files, git_identity
+from healers.tools.jobs import run_jobs
 from healers.tools.run import (
     AnalyzerError,
     Background,
     Completed,
-    git_files,
-    git_identity,
     run_command,
     run_tool,
-    run_worker,
+    sigterm_interrupts,
 )
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "git_files",
     "git_identity",
     "run_command",
+    "run_jobs",
     "run_tool",
-    "run_worker",
+    "sigterm_interrupts",
 ]

@@ -1,21 +1,21 @@
-"""The only place heal starts subprocesses: the analyzers (at once), git, the codemod worker."""
+"""Running an analyzer or the project's own command: exit codes checked, output captured, a
+timeout or an interrupt never leaves a process behind."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import queue
 import signal
 import subprocess  # nosec B404 - this module is the one place heal starts processes
 import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import TypeVar
 
 T = TypeVar("T")
-WORKER_STARTUP = 10.0  # seconds allowed for the worker to start, on top of a job's timeout
 
 
 class AnalyzerError(RuntimeError):
@@ -120,99 +120,20 @@ class Background:
         return self._pool.submit(job, paths)
 
 
-def git_files(root: Path, target: Path) -> list[str] | None:
-    """Files git tracks or would track under `target` (relative to root), or None outside git."""
+@contextlib.contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """Within the block SIGTERM raises KeyboardInterrupt, so the same cleanup runs: temp files
+    removed, unverified fixes taken back, the audit trail written; then exit 130."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
     try:
-        proc = subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", target],
-            cwd=root,
-            check=False,
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if proc.returncode != 0:
-        return None
-    names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return sorted({n for n in names if n})
-
-
-def run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]:
-    """Feed JSON jobs to the codemod worker (`python -m healers.tools.worker`), a result line each.
-
-    Each job gets `timeout` seconds. Returns the result lines received and, when the worker hung or
-    died before answering them all, why: the job after the last answered one is the culprit.
-    """
-    proc = subprocess.Popen(  # nosec B603 - heal's own worker module, no shell
-        [sys.executable, "-m", "healers.tools.worker"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-    if proc.stdin is None or proc.stdout is None or proc.stderr is None:  # PIPE gives all three
-        raise RuntimeError("the codemod worker started without pipes")
-    lines: queue.Queue[str | None] = queue.Queue()
-    stdin, stdout = proc.stdin, proc.stdout
-
-    def feed() -> None:
-        try:
-            stdin.write("[" + ",".join(jobs) + "]")
-            stdin.close()
-        except OSError:  # the worker died early; the reader reports it
-            pass
-
-    def read() -> None:
-        for line in stdout:
-            lines.put(line)
-        lines.put(None)
-
-    for target in (feed, read):
-        threading.Thread(target=target, daemon=True).start()
-    results: list[str] = []
-    failure = ""
-    while len(results) < len(jobs):
-        try:
-            # the first answer also waits for Python to start and import libcst
-            line = lines.get(timeout=timeout + (WORKER_STARTUP if not results else 0))
-        except queue.Empty:
-            proc.kill()
-            failure = f"timed out after {timeout:g} s"
-            break
-        if line is None:
-            proc.wait()
-            failure = f"worker died (exit code {proc.returncode}): {proc.stderr.read()[-300:]}"
-            break
-        results.append(line)
-    proc.kill()
-    proc.wait()
-    proc.stdout.close()
-    proc.stderr.close()
-    return results, failure
-
-
-def git_identity(root: Path) -> str:
-    """`Name <email>` from `git config`, the person a recorded decision is attributed to; "" when
-    git has no user.name."""
-    values = []
-    for key in ("user.name", "user.email"):
-        try:
-            proc = subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
-                ["git", "config", "--get", key],
-                cwd=root,
-                check=False,
-                capture_output=True,
-                text=True,
-                stdin=subprocess.DEVNULL,
-                timeout=30,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return ""
-        values.append(proc.stdout.strip() if proc.returncode == 0 else "")
-    name, email = values
-    if not name:
-        return ""
-    return f"{name} <{email}>" if email else name
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -23,16 +23,16 @@ def _finding(raw: dict[str, Any]) -> Finding:
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     if job.get("kind") == "analyze":  # heal's own rules on one file: findings, or why not
-        from healers import ownrules
+        from healers import analysis, registry
 
-        return ownrules.analyze_job(job["path"], job["text"])
+        return analysis.analyze_job(job["path"], job["text"], registry.own_table())
     from healers import codemod
-    from healers.registry import CODEMODS
+    from healers.registry import codemods
 
     findings = [_finding(raw) for raw in job["findings"]]
     target = tuple(job["target"]) if job.get("target") else None
     try:
-        result = CODEMODS[job["codemod"]].run(job["text"], findings, target)
+        result = codemods()[job["codemod"]].run(job["text"], findings, target)
     except RecursionError:
         result = codemod.Skipped("the file is nested too deeply for libcst")
     except Exception as exc:  # a codemod bug must cost one file, never the run

@@ -1,50 +1,40 @@
-"""Type healer: mypy's JSON lines -> findings."""
+"""Type healer: mypy's findings (and ruff's ANN, PYI and FA codes) -> the type codemods,
+whose fixes are checked by running mypy again (a pass that adds a type error is rolled back)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from healers.finding import Finding
-from healers.paths import relative
+from healers import claims
+from healers.finding import Category, Finding
 
-
-def command(paths: Sequence[str], *, config: str | None, cache_dir: str) -> list[str]:
-    """mypy's arguments: JSON output, heal's own cache, the project's own config file if any."""
-    args = ["-O", "json", "--cache-dir", cache_dir, "--no-error-summary", "--no-pretty"]
-    # An explicit config keeps mypy from picking up an enclosing project's settings.
-    args += ["--config-file", config or ""]
-    return [*args, "--", *paths]
+if TYPE_CHECKING:
+    from healers.analysis import RuleTable
+    from healers.codemod import Codemods
 
 
-def parse(output: str, root: str) -> list[Finding]:
-    """mypy `-O json` (a JSON object per line) -> findings; notes join the error before them."""
-    findings: list[Finding] = []
-    for line in output.splitlines():
-        if not line.startswith("{"):
-            continue
-        item = json.loads(line)
-        severity = item.get("severity", "error")
-        if severity == "note":
-            path = relative(item["file"], root)
-            if findings and (findings[-1].path, findings[-1].line) == (path, item["line"]):
-                last = findings[-1]
-                hint = "\n".join(filter(None, (last.hint, item["message"])))
-                findings[-1] = Finding(**{**last.__dict__, "hint": hint})
-            continue
-        code = item.get("code") or "misc"
-        findings.append(
-            Finding(
-                code=f"mypy:{code}",
-                path=relative(item["file"], root),
-                line=item["line"],
-                column=item["column"] + 1,
-                end_line=item.get("end_line") or item["line"],
-                end_column=(item.get("end_column") or item["column"]) + 1,
-                message=item["message"],
-                name=code,
-                severity=severity,
-                hint=item.get("hint") or "",
-            )
-        )
-    return findings
+CATEGORY: Category = "type"
+TOOLS: tuple[str, ...] = ("mypy", "ruff")  # the analyzers whose codes it claims
+
+
+def parse(tool: str, output: str, root: str) -> list[Finding]:
+    """The findings of `tool`'s output that are this healer's: the catalogue files them under
+    rules/type/ or its prefix tables give them the category type."""
+    return claims.claimed(CATEGORY, tool, output, root)
+
+
+def analyze_project(sources: Mapping[str, str]) -> list[Finding]:
+    """No whole-project analysis of its own."""
+    return []
+
+
+def own_rules() -> RuleTable:
+    """No per-file rules of its own."""
+    return {}
+
+
+def codemods_by_name() -> Codemods:
+    from healers.typecheck.codemods import CODEMODS
+
+    return CODEMODS

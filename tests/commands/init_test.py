@@ -18,6 +18,8 @@ import yaml
 from tests.helpers import REPO, commit_all, copy_sample, git, heal, make_repo
 from tests.report.sarif_test import github_errors, schema_errors
 
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
+
 _TEST_ACTION_STEPS_RUN_LOCALLY_PATTERN = re.compile(r"\$\{\{ inputs\.([\w-]+) \}\}")
 
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")

@@ -9,14 +9,12 @@ from typing import Any
 
 import pytest
 
-from healers import catalogue, style, typecheck
+from healers import catalogue
 from healers.finding import Example, Finding, Rule
-from healers.imports.codemods import (
-    STDLIB_SYMBOLS,
-    add_stdlib_import,
-    move_import_under_type_checking,
-)
 from healers.imports.cycles import find_cycles
+from healers.imports.stdlib import STDLIB_SYMBOLS
+from healers.tools import mypy as mypy_tool
+from healers.tools import ruff as ruff_tool
 from tests.helpers import run_codemod
 
 
@@ -31,7 +29,7 @@ def ruff(tmp_path: Path, source: str, select: str) -> list[Finding]:
         text=True,
         check=True,
     )
-    return style.parse(run.stdout, str(tmp_path))
+    return ruff_tool.read(run.stdout, str(tmp_path))
 
 
 def undefined(tmp_path: Path, source: str) -> list[Finding]:
@@ -171,17 +169,18 @@ ADD_FIXES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("before", "after"), ADD_FIXES)
 def test_add_stdlib_import_fixes(tmp_path: Path, before: str, after: str) -> None:
     findings = undefined(tmp_path, before)
     assert findings, "ruff must flag the input"
-    result = add_stdlib_import(before, findings)
+    result = run_codemod("AddStdlibImport", before, findings)
     assert result.text == after
     assert (result.fixed, result.unfixed) == (tuple(range(len(findings))), ())
     assert undefined(tmp_path, after) == []
     assert unsorted(tmp_path, after) <= unsorted(tmp_path, before), "isort (I001) now fires"
     # a second run on its own output, with the same findings, changes nothing
-    again = add_stdlib_import(after, findings)
+    again = run_codemod("AddStdlibImport", after, findings)
     assert (again.text, again.fixed) == (after, ())
     assert all("is bound in this module" in reason for _, reason in again.unfixed)
 
@@ -212,21 +211,23 @@ ADD_NOOP = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("before", "reason"), ADD_NOOP)
 def test_add_stdlib_import_noop(tmp_path: Path, before: str, reason: str) -> None:
     findings = undefined(tmp_path, before)
     assert findings, "ruff must flag the input"
-    result = add_stdlib_import(before, findings)
+    result = run_codemod("AddStdlibImport", before, findings)
     assert result.text == before
     assert result.fixed == ()
     assert [i for i, _ in result.unfixed] == list(range(len(findings)))
     assert all(reason in why for _, why in result.unfixed), result.unfixed
 
 
+@pytest.mark.slow
 def test_add_stdlib_import_reads_mypy_messages(tmp_path: Path) -> None:
     source = "def f() -> Path:\n    return Path()\n"
     (tmp_path / "example.py").write_text(source)
-    args = typecheck.command(["example.py"], config=None, cache_dir=str(tmp_path / "cache"))
+    args = mypy_tool.command(["example.py"], config=None, cache_dir=str(tmp_path / "cache"))
     run = subprocess.run(  # mypy exits 1: it found the errors this test wants
         [sys.executable, "-m", "mypy", *args],
         cwd=tmp_path,
@@ -235,10 +236,10 @@ def test_add_stdlib_import_reads_mypy_messages(tmp_path: Path) -> None:
         check=False,
     )
     findings = [
-        f for f in typecheck.parse(run.stdout, str(tmp_path)) if f.code == "mypy:name-defined"
+        f for f in mypy_tool.read(run.stdout, str(tmp_path)) if f.code == "mypy:name-defined"
     ]
     assert len(findings) == 2
-    result = add_stdlib_import(source, findings)
+    result = run_codemod("AddStdlibImport", source, findings)
     assert result.text == "from pathlib import Path\n\n\n" + source
     assert result.fixed == (0, 1)
 
@@ -248,14 +249,14 @@ def test_unparsable_or_bare_cr_is_left_alone() -> None:
         code="ruff:F821", path="x.py", line=1, column=1, message="Undefined name `Path`"
     )
     for source in ("x = (\n", "x = Path()\r"):
-        result = add_stdlib_import(source, [finding])
+        result = run_codemod("AddStdlibImport", source, [finding])
         assert result.text == source
         assert result.unfixed and "byte for byte" in result.unfixed[0][1]
 
 
 def test_message_without_a_name_is_unfixed() -> None:
     finding = Finding(code="ruff:F821", path="x.py", line=1, column=1, message="something else")
-    result = add_stdlib_import("x = Path()\n", [finding])
+    result = run_codemod("AddStdlibImport", "x = Path()\n", [finding])
     assert result.text == "x = Path()\n"
     assert result.unfixed == ((0, "cannot read the undefined name from the message"),)
 
@@ -367,18 +368,19 @@ MOVE_FIXES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("before", "after", "context"), MOVE_FIXES)
 def test_move_import_under_type_checking_fixes(
     tmp_path: Path, before: str, after: str, context: dict[str, str]
 ) -> None:
     findings = cycle_findings(before, context)
     assert findings, "the analyzer must see the cycle"
-    result = move_import_under_type_checking(before, findings)
+    result = run_codemod("MoveImportUnderTypeChecking", before, findings)
     assert result.text == after
     assert (result.fixed, result.unfixed) == (tuple(range(len(findings))), ())
     assert cycle_findings(after, context) == [], "the cycle is broken"
     assert unsorted(tmp_path, after) <= unsorted(tmp_path, before), "isort (I001) now fires"
-    again = move_import_under_type_checking(after, [])
+    again = run_codemod("MoveImportUnderTypeChecking", after, [])
     assert (again.text, again.fixed, again.unfixed) == (after, (), ())
 
 
@@ -454,7 +456,7 @@ MOVE_NOOP = [
 def test_move_import_under_type_checking_noop(before: str, reason: str) -> None:
     findings = cycle_findings(before, {"pkg/b.py": "import pkg.a\nclass B: pass\n"})
     assert findings, "the analyzer must see the cycle"
-    result = move_import_under_type_checking(before, findings)
+    result = run_codemod("MoveImportUnderTypeChecking", before, findings)
     assert result.text == before
     assert result.fixed == ()
     assert len(result.unfixed) == len(findings)
@@ -470,6 +472,7 @@ def rule_examples(rule_id: str, kind: str) -> list[Any]:
     return [pytest.param(rule, ex, id=f"{rule_id}[{kind}{i}]") for i, ex in enumerate(examples)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("rule", "example"),
     rule_examples("undefined-stdlib-name", "example")

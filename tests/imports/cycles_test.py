@@ -190,6 +190,7 @@ def test_finding_fields() -> None:
     assert (finding.line, finding.column, finding.end_line, finding.end_column) == (2, 1, 4, 2)
 
 
+@pytest.mark.slow
 def test_long_cycle_does_not_recurse() -> None:
     n = 3000
     sources = {f"m{i}.py": f"import m{(i + 1) % n}\n" for i in range(n)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from healers import catalogue, ownrules
+from healers import analysis, catalogue, registry
 from healers.finding import Example, Finding, Rule
 from tests.helpers import run_codemod
 
@@ -17,7 +17,7 @@ GATED = [
 
 
 def analyze(source: str) -> list[Finding]:
-    result = ownrules.analyze_job("m.py", source)
+    result = analysis.analyze_job("m.py", source, registry.own_table())
     assert "error" not in result, result
     return [Finding(**f) for f in result["findings"]]
 

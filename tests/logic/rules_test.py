@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from healers import ownrules
+from healers import analysis, registry
 
 
 def rules_at(source: str) -> list[tuple[int, str]]:
     """(line, rule) of each finding of heal's own rules, as the worker reports them."""
-    result = ownrules.analyze_job("m.py", source)
+    result = analysis.analyze_job("m.py", source, registry.own_table())
     assert "error" not in result, result
     return [(f["line"], f["name"]) for f in result["findings"]]
 

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healers import analysis, catalogue, ownrules
+from healers import analysis, catalogue, registry
 from tests.helpers import run_codemod
 
 NAMES = st.sampled_from(["acc", "out", "text", "buf", "line_"])
@@ -21,7 +21,7 @@ SETTINGS = settings(max_examples=30, deadline=None)
 
 def healed(source: str, rule: str) -> str:
     """The source after the rule's codemod fixed every finding of the rule in it."""
-    found = [f for f in analysis.run_rules("m.py", source, ownrules.table()) if f.name == rule]
+    found = [f for f in analysis.run_rules("m.py", source, registry.own_table()) if f.name == rule]
     assert found, f"{rule} did not fire on:\n{source}"
     result = run_codemod(catalogue.load().rules[rule].fix, source, found)
     assert result.fixed and not result.unfixed, (result.unfixed, source)

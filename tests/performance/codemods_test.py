@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import libcst as cst
 
-from healers import analysis, ownrules
+from healers import analysis, registry
 from healers.finding import Finding
 from healers.performance.codemods import UseSetLiteral
 from healers.sites import NOT_FOUND
@@ -15,7 +15,7 @@ from tests.helpers import run_codemod
 
 
 def findings(source: str, rule: str) -> list[Finding]:
-    return [f for f in analysis.run_rules("m.py", source, ownrules.table()) if f.name == rule]
+    return [f for f in analysis.run_rules("m.py", source, registry.own_table()) if f.name == rule]
 
 
 def run(source: str) -> object:

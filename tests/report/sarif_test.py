@@ -104,6 +104,7 @@ def sample_sarif(sample: Path) -> dict[str, Any]:
     return log
 
 
+@pytest.mark.slow
 def test_sample_scan_validates_against_the_oasis_schema(sample_sarif):
     assert schema_errors(sample_sarif) == []
 
@@ -162,6 +163,7 @@ def test_one_rule_per_catalogue_rule_with_security_severity(sample_sarif):
     assert rules["unused-import"]["helpUri"] == "https://docs.astral.sh/ruff/rules/unused-import/"
 
 
+@pytest.mark.slow
 def test_fingerprints_are_heals_own(sample):
     json_run = heal(sample, "--scan", ".", "--output-format", "json")
     _, log = sarif_scan(sample, "--scan", ".")
@@ -192,6 +194,7 @@ def apply_replacements(text: str, replacements: list[dict[str, Any]]) -> str:
     return text
 
 
+@pytest.mark.slow
 def test_a_proposed_fix_is_a_sarif_fix_that_applies(tmp_path):
     repo = make_repo(tmp_path / "app", {"app.py": UNUSED_IMPORT})
     code, log = sarif_scan(repo, "--scan", ".")
@@ -218,6 +221,7 @@ def test_an_unsafe_fix_says_so(sample_sarif):
     assert any(r.get("fixes") for r in unsafe)
 
 
+@pytest.mark.slow
 def test_uris_are_relative_to_the_repository_not_the_project(tmp_path):
     repo = make_repo(tmp_path / "mono", {"README.md": "x\n"}, commit=False)
     copy = copy_sample(tmp_path / "sample")
@@ -239,6 +243,7 @@ def test_uris_are_relative_to_the_repository_not_the_project(tmp_path):
     assert files and all(f.startswith("services/api/src/app/") for f in files), files
 
 
+@pytest.mark.slow
 def test_annotations_carry_the_end_column_on_one_line(tmp_path):
     repo = make_repo(tmp_path / "app", {"app.py": UNUSED_IMPORT})
     out = heal(repo, "--scan", ".", "--output-format", "github").out
@@ -246,6 +251,7 @@ def test_annotations_carry_the_end_column_on_one_line(tmp_path):
     assert ",endLine=3,endColumn=10::" in out, out  # `os` spans columns 8-9
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
 def test_output_file_takes_any_format(tmp_path, fmt):
     repo = make_repo(tmp_path / "app", {"app.py": UNUSED_IMPORT})
@@ -256,6 +262,7 @@ def test_output_file_takes_any_format(tmp_path, fmt):
     assert "F401" in to_stdout.out
 
 
+@pytest.mark.slow
 def test_an_unwritable_output_file_is_an_error(tmp_path):
     repo = make_repo(tmp_path / "app", {"app.py": UNUSED_IMPORT})
     run = heal(repo, "--scan", ".", "--output-format", "sarif", "--output-file", "no/such/dir/x")

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from healers import security, tools
+from healers import tools
 from healers.codemod import CANNOT_PARSE
 from healers.finding import Finding
 from healers.security.flagged import NOT_FOUND
+from healers.tools import bandit
 from tests.helpers import run_codemod
 
 
@@ -158,8 +159,8 @@ def test_bandit_columns_after_non_ascii_text(tmp_path: Path) -> None:
     """The byte columns are bandit's own: a real run on a line with a two-byte character."""
     source = 'import hashlib\nh = {"é": hashlib.md5(b"x")}\n'
     (tmp_path / "m.py").write_text(source, encoding="utf-8")
-    out = tools.run_tool("bandit", security.command(["m.py"], config=None), cwd=tmp_path, ok=(1,))
-    findings, _ = security.parse(out.stdout, str(tmp_path))
+    out = tools.run_tool("bandit", bandit.command(["m.py"], config=None), cwd=tmp_path, ok=(1,))
+    findings, _ = bandit.read(out.stdout, str(tmp_path))
     assert [(f.code, f.line, f.column) for f in findings] == [("bandit:B324", 2, 12)]
     result = run_codemod("HashNotForSecurity", source, findings)
     assert result.text == 'import hashlib\nh = {"é": hashlib.md5(b"x", usedforsecurity=False)}\n'

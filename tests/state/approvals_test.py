@@ -80,6 +80,7 @@ def healed(
     return repo, run.err, before
 
 
+@pytest.mark.slow
 def test_fix_applies_medium_fixes_and_leaves_high_lines_byte_identical(healed):
     repo, _, before = healed
     assert {c: f["severity"] for c, f in before.items() if c != "bandit:B404"} == {
@@ -103,6 +104,7 @@ def test_fix_applies_medium_fixes_and_leaves_high_lines_byte_identical(healed):
     assert "bandit:B506" not in after and "bandit:B113" not in after
 
 
+@pytest.mark.slow
 def test_blocked_run_prints_the_exact_commands(healed):
     repo, err, _ = healed
     after = security(repo)
@@ -110,6 +112,7 @@ def test_blocked_run_prints_the_exact_commands(healed):
     assert f"heal approve {after['bandit:B501']['fingerprint']}" in err
 
 
+@pytest.mark.slow
 def test_approve_applies_exactly_that_fix_and_records_it(tmp_path):
     repo = project(tmp_path)
     fps = {c: f["fingerprint"] for c, f in security(repo).items()}
@@ -131,6 +134,7 @@ def test_approve_applies_exactly_that_fix_and_records_it(tmp_path):
     assert left["bandit:B501"]["status"] == "needs-approval"
 
 
+@pytest.mark.slow
 def test_reject_records_accepted_risk_that_survives_lines_inserted_above(tmp_path):
     repo = project(tmp_path)
     fp = security(repo)["bandit:B501"]["fingerprint"]
@@ -149,6 +153,7 @@ def security_line(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
+@pytest.mark.slow
 def test_a_decision_is_void_when_the_flagged_code_changes(tmp_path):
     repo = project(tmp_path)
     fp = security(repo)["bandit:B501"]["fingerprint"]
@@ -165,6 +170,7 @@ def test_a_decision_is_void_when_the_flagged_code_changes(tmp_path):
     assert "void" in str(again["fix"])
 
 
+@pytest.mark.slow
 def test_pending_lists_the_proposed_diff_and_never_prompts(tmp_path):
     repo = project(tmp_path)
     run = heal_process(repo, "pending")  # stdin is /dev/null, as under pre-commit
@@ -177,6 +183,7 @@ def test_pending_lists_the_proposed_diff_and_never_prompts(tmp_path):
     assert f'heal reject {fps["bandit:B602"]} --reason "..."' in run.out
 
 
+@pytest.mark.slow
 def test_approving_a_finding_without_a_fix_is_refused(tmp_path):
     repo = project(tmp_path)
     fp = security(repo)["bandit:B602"]["fingerprint"]
@@ -186,6 +193,7 @@ def test_approving_a_finding_without_a_fix_is_refused(tmp_path):
     assert approvals.load(repo / ".heal") == {}
 
 
+@pytest.mark.slow
 def test_unknown_fingerprint_is_an_error(tmp_path):
     repo = project(tmp_path)
     run = heal(repo, "approve", "0123456789abcdef")
@@ -193,6 +201,7 @@ def test_unknown_fingerprint_is_an_error(tmp_path):
     assert "no finding waits" in run.err
 
 
+@pytest.mark.slow
 def test_policy_cannot_lower_the_high_gate_without_the_logged_setting(tmp_path):
     lowered = PYPROJECT + '\n[tool.healers]\napproval = { "weak-hash" = "never" }\n'
     repo = project(tmp_path)
@@ -207,6 +216,7 @@ def test_policy_cannot_lower_the_high_gate_without_the_logged_setting(tmp_path):
     assert found["bandit:B324"]["status"] == "fixable"
 
 
+@pytest.mark.slow
 def test_policy_can_raise_a_rule_to_always(tmp_path):
     raised = PYPROJECT + '\n[tool.healers]\napproval = { "unsafe-yaml-load" = "always" }\n'
     repo = project(tmp_path)

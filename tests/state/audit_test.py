@@ -12,6 +12,8 @@ import pytest
 from healers.state import audit
 from tests.helpers import heal, make_repo, snapshot
 
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
+
 BOM = b"\xef\xbb\xbf"
 FILES: dict[str, str | bytes] = {
     "lf.py": "import os\n\nX = 1\n",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.helpers import commit_all, heal, make_repo, snapshot
 
 LEGACY = {
@@ -12,6 +14,7 @@ LEGACY = {
 }
 
 
+@pytest.mark.slow
 def test_baseline_findings_do_not_fail_the_run_and_are_not_fixed(tmp_path):
     repo = make_repo(tmp_path / "repo", LEGACY)
     assert heal(repo, "--scan").code != 0

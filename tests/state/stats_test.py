@@ -73,6 +73,7 @@ def test_stats_command_text_and_json(tmp_path):
     }
 
 
+@pytest.mark.slow
 def test_a_demoted_rule_needs_approval_and_is_not_applied(tmp_path):
     repo = make_repo(tmp_path / "repo", {"a.py": "import os\n\nX = 1\n"})
     stats.add(repo / ".heal", {"unused-import": {"applied": 5, "rolled_back": 2}})
@@ -84,6 +85,7 @@ def test_a_demoted_rule_needs_approval_and_is_not_applied(tmp_path):
     assert (repo / "a.py").read_text() == "import os\n\nX = 1\n"
 
 
+@pytest.mark.slow
 def test_demotion_threshold_is_configurable(tmp_path):
     config = "[tool.healers]\ndemote-min-fixes = 10\ndemote-rollback-rate = 0.5\n"
     repo = make_repo(tmp_path / "repo", {"pyproject.toml": config, "a.py": "import os\n\nX = 1\n"})
@@ -93,6 +95,7 @@ def test_demotion_threshold_is_configurable(tmp_path):
     assert "trust" in heal(repo, "stats").out and "demoted" not in heal(repo, "stats").out
 
 
+@pytest.mark.slow
 def test_the_run_that_crosses_the_threshold_says_so(tmp_path):
     repo = make_repo(tmp_path / "repo", {"a.py": "import os\n", "b.py": "import sys\n"})
     stats.add(repo / ".heal", {"unused-import": {"applied": 4, "rolled_back": 1}})

@@ -12,8 +12,9 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from healers import catalogue, security, style, typecheck
+from healers import catalogue
 from healers.finding import CATEGORIES, Edit, Finding, Fix
+from healers.tools import bandit, mypy, ruff
 from tests.helpers import REPO
 
 FIXTURES = REPO / "fixtures"
@@ -27,15 +28,15 @@ def captured(name: str) -> str:
 
 
 def ruff_findings() -> list[Finding]:
-    return style.parse(captured("ruff.json"), str(SAMPLE))
+    return ruff.read(captured("ruff.json"), str(SAMPLE))
 
 
 def mypy_findings() -> list[Finding]:
-    return typecheck.parse(captured("mypy.jsonl"), str(SAMPLE))
+    return mypy.read(captured("mypy.jsonl"), str(SAMPLE))
 
 
 def bandit_findings() -> list[Finding]:
-    findings, errors = security.parse(captured("bandit.json"), str(SAMPLE))
+    findings, errors = bandit.read(captured("bandit.json"), str(SAMPLE))
     assert errors == []
     return findings
 
@@ -428,17 +429,17 @@ def test_ruff_absolute_filenames_parse_the_same():
     items = json.loads(captured("ruff.json"))
     for item in items:
         item["filename"] = str(SAMPLE / item["filename"])
-    assert style.parse(json.dumps(items), str(SAMPLE)) == ruff_findings()
+    assert ruff.read(json.dumps(items), str(SAMPLE)) == ruff_findings()
 
 
 @pytest.mark.parametrize("output", ["[]", "", "[]\n"])
 def test_ruff_empty(output):
-    assert style.parse(output, str(SAMPLE)) == []
+    assert ruff.read(output, str(SAMPLE)) == []
 
 
 def test_ruff_clean_capture_is_empty():
     assert captured("ruff_clean.json") == "[]"
-    assert style.parse(captured("ruff_clean.json"), str(SAMPLE)) == []
+    assert ruff.read(captured("ruff_clean.json"), str(SAMPLE)) == []
 
 
 def test_ruff_reports_unparsable_file_as_invalid_syntax():
@@ -450,7 +451,7 @@ def test_ruff_reports_unparsable_file_as_invalid_syntax():
 
 
 def test_ruff_syntax_errors_are_left_to_the_prescreen():
-    assert style.parse(captured("ruff_syntax.json"), str(BROKEN)) == []
+    assert ruff.read(captured("ruff_syntax.json"), str(BROKEN)) == []
 
 
 # --- mypy ---------------------------------------------------------------------------------------
@@ -537,22 +538,22 @@ def _captured_error(code: str, file: str) -> str:
 def test_mypy_separate_note_on_the_same_line_joins_the_hint():
     # mypy prints a note as its own line when it is at another column of the error's line.
     plain = _note_after(_captured_error("union-attr", "src/app/models.py"), column=4)
-    [f] = typecheck.parse(plain, str(SAMPLE))
+    [f] = mypy.read(plain, str(SAMPLE))
     assert (f.code, f.line, f.hint) == ("mypy:union-attr", 27, "a note")
     hinted = _note_after(_captured_error("return-value", "src/app/config.py"), column=4)
     hinted = hinted.replace('"hint": null', '"hint": "first"', 1)
-    [f] = typecheck.parse(hinted, str(SAMPLE))
+    [f] = mypy.read(hinted, str(SAMPLE))
     assert f.hint == "first\na note"
 
 
 def test_mypy_note_in_another_file_is_not_attached():
     output = _note_after(_captured_error("name-defined", "src/app/util.py"), file="src/app/app.py")
-    [f] = typecheck.parse(output, str(SAMPLE))
+    [f] = mypy.read(output, str(SAMPLE))
     assert f.hint == ""
 
 
 def test_mypy_syntax_error():
-    findings = typecheck.parse(captured("mypy_syntax.jsonl"), str(BROKEN))
+    findings = mypy.read(captured("mypy_syntax.jsonl"), str(BROKEN))
     assert [(f.code, f.path, f.line, f.column, f.message) for f in findings] == [
         # mypy 2.4.1 reports these columns one greater than ruff does (ruff: 7 and 8)
         (
@@ -568,7 +569,7 @@ def test_mypy_syntax_error():
 
 @pytest.mark.parametrize("output", ["", "\n"])
 def test_mypy_empty(output):
-    assert typecheck.parse(output, str(SAMPLE)) == []
+    assert mypy.read(output, str(SAMPLE)) == []
 
 
 def test_mypy_clean_capture_is_empty():
@@ -639,7 +640,7 @@ def test_bandit_counts():
 def test_bandit_unparsable_file_is_an_error_not_a_finding():
     raw = json.loads(captured("bandit_errors.json"))
     assert [e["filename"] for e in raw["errors"]] == ["./syntax_error.py"]
-    findings, errors = security.parse(captured("bandit_errors.json"), str(BROKEN))
+    findings, errors = bandit.read(captured("bandit_errors.json"), str(BROKEN))
     assert findings == []
     assert errors == [("syntax_error.py", "syntax error while parsing AST from file")]
 

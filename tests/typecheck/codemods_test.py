@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from healers import style, tools, typecheck
+from healers import tools
 from healers.finding import Finding
+from healers.tools import mypy as mypy_tool
+from healers.tools import ruff as ruff_tool
 from tests.helpers import run_codemod
+
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
 
 # the codes each codemod is given, as the catalogue routes them
 CODES = {
@@ -29,11 +33,11 @@ def mypy(tmp_path: Path, source: str, code: str) -> list[Finding]:
     """Real mypy findings of `code` for `source` saved as example.py, with the flags above."""
     (tmp_path / "example.py").write_bytes(source.encode())
     (tmp_path / "pyproject.toml").write_text(f"[tool.mypy]\n{FLAGS}", encoding="utf-8")
-    args = typecheck.command(
+    args = mypy_tool.command(
         ["example.py"], config="pyproject.toml", cache_dir=str(tmp_path / "cache")
     )
     out = tools.run_tool("mypy", args, cwd=tmp_path, ok=(0, 1))
-    return [f for f in typecheck.parse(out.stdout, str(tmp_path)) if f.code == code]
+    return [f for f in mypy_tool.read(out.stdout, str(tmp_path)) if f.code == code]
 
 
 def import_order(tmp_path: Path, source: str) -> list[Finding]:
@@ -41,7 +45,7 @@ def import_order(tmp_path: Path, source: str) -> list[Finding]:
     (tmp_path / "sorted.py").write_bytes(source.encode())
     args = ["check", "--isolated", "--no-cache", "--exit-zero", "--output-format", "json"]
     out = tools.run_tool("ruff", [*args, "--select", "I", "sorted.py"], cwd=tmp_path, ok=(0,))
-    return style.parse(out.stdout, str(tmp_path))
+    return ruff_tool.read(out.stdout, str(tmp_path))
 
 
 FIXES = [

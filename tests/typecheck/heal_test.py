@@ -6,8 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from healers import tools, typecheck
+import pytest
+
+from healers import tools
+from healers.tools import mypy
 from tests.helpers import findings_for, heal, make_repo
+
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
 
 PYPROJECT = """\
 [project]
@@ -74,11 +79,9 @@ ROWS = {
 
 
 def mypy_codes(root: Path) -> Counter[str]:
-    args = typecheck.command(
-        ["sample.py"], config="pyproject.toml", cache_dir=str(root / ".mypy-test")
-    )
+    args = mypy.command(["sample.py"], config="pyproject.toml", cache_dir=str(root / ".mypy-test"))
     out = tools.run_tool("mypy", args, cwd=root, ok=(0, 1))
-    return Counter(f.code for f in typecheck.parse(out.stdout, str(root)))
+    return Counter(f.code for f in mypy.read(out.stdout, str(root)))
 
 
 def test_eight_rows_leave_at_most_a_fifth_and_no_new_code(tmp_path: Path) -> None:

@@ -1,28 +1,20 @@
-"""Reading and writing source files byte-exactly and atomically."""
+"""The one writer: every file heal changes (fixes, rollbacks, undo, its own state) is replaced
+atomically through `write_atomic`, a project file only through `replace`, which first checks it
+still holds what heal read; `locked` keeps two heal runs from writing at once."""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import hashlib
-import io
 import os
-import re
 import tempfile
 import time
-import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
-from healers.finding import Source
-
-# Only these end a line in Python source; str.splitlines() would also split on \f, \v, \x1c, ...
-_LINE_END = re.compile(r"\r\n|\r|\n")
-NEWLINES = ("\n", "\r\n", "\r")
-
-
-class SourceError(ValueError):
-    """A file heal cannot read as Python source (undecodable, binary)."""
+from healers import source
+from healers.finding import FileState
 
 
 class WriteError(OSError):
@@ -34,65 +26,6 @@ class WriteError(OSError):
 
 class LockTimeout(TimeoutError):
     """Another process held the lock for longer than the timeout (TimeoutError is an OSError)."""
-
-
-def read_source(data: bytes) -> Source:
-    """Decode a file's bytes the way Python would, keeping every line ending as it is."""
-    nul = data.find(b"\0")
-    if nul >= 0:
-        raise SourceError(f"contains a NUL byte at offset {nul} (binary file?)")
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        problem = ""
-    except SyntaxError as exc:  # an unknown codec, or a cookie that contradicts the BOM
-        encoding, problem = "utf-8", str(exc.msg)
-    try:
-        if b"#\n".decode(encoding) != "#\n":  # CPython refuses these too (utf-16, ...)
-            raise SourceError(f"{encoding} is not an ASCII-compatible encoding")
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        # utf-8-sig reports offsets after the BOM it stripped; count from the file's first byte.
-        offset = exc.start + len(data) - len(exc.object)
-        raise SourceError(f"not valid {encoding}: {exc.reason} at offset {offset}") from None
-    except LookupError:  # e.g. "# coding: rot13", a str-to-str codec
-        raise SourceError(f"{encoding} is not a text encoding") from None
-    if problem:
-        raise SourceError(problem)
-    source = Source(text=text, encoding=encoding, newline=_dominant_newline(text))
-    if encode(source, text) != data:  # e.g. utf-7 or unicode_escape: several spellings of one text
-        raise SourceError(f"{encoding} does not round-trip this file byte-exactly")
-    return source
-
-
-def _dominant_newline(text: str) -> str:
-    counts: dict[str, int] = {}  # in order of first appearance
-    for match in _LINE_END.finditer(text):
-        counts[match[0]] = counts.get(match[0], 0) + 1
-    # max() keeps the earliest of equals, so a tie goes to the ending seen first. (libcst's
-    # Module.default_newline is always the first line's ending, even when it is the odd one out.)
-    return max(counts, key=counts.__getitem__, default="\n")
-
-
-def encode(source: Source, text: str) -> bytes:
-    """`text` as bytes in the encoding `source` was read with (utf-8-sig writes the BOM back)."""
-    try:
-        return text.encode(source.encoding)
-    except UnicodeEncodeError as exc:
-        line = len(_LINE_END.findall(text, 0, exc.start)) + 1
-        char, codec = exc.object[exc.start], source.encoding
-        raise SourceError(f"{char!r} on line {line} cannot be encoded in {codec}") from None
-
-
-def match_newlines(inserted: str, newline: str) -> str:
-    """Give every line ending in text a fix inserts the file's own `newline`."""
-    if newline not in NEWLINES:
-        raise ValueError(f"not a line ending: {newline!r}")
-    return _LINE_END.sub(newline, inserted)
-
-
-def sha256(data: bytes) -> str:
-    """Hex SHA-256 of `data`, for audit records and "changed since it was read" checks."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def write_atomic(path: Path, data: bytes, *, root: Path) -> None:
@@ -189,3 +122,34 @@ def locked(state_dir: Path, *, timeout: float = 60.0) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the only descriptor releases the lock
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of `data`, for audit records and "changed since it was read" checks."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class Changed(OSError):
+    """The file on disk is no longer the one heal read: someone else wrote it meanwhile."""
+
+
+def replace(path: Path, data: bytes, *, expected: bytes, repo: Path) -> None:
+    """Write `data` over the project file at `path`, only while it still holds `expected` (what
+    heal read, or last wrote); call under `locked`. Raises Changed, or WriteError with the file
+    untouched."""
+    if path.read_bytes() != expected:
+        raise Changed(f"{path}: changed on disk")
+    write_atomic(path, data, root=repo)
+
+
+def write_text(state: FileState, text: str, *, root: Path, repo: Path) -> str:
+    """Write `text` over the project file `state` was read from, in its own encoding, unless it
+    changed on disk since; "" when written, else why not. Call under `locked`."""
+    try:
+        data = source.encode(state.source, text)
+        replace(root / state.path, data, expected=state.data, repo=repo)
+    except Changed:
+        return "changed on disk during the run; left alone"
+    except (OSError, source.SourceError) as exc:
+        return f"not written: {exc}"
+    return ""

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from healers import catalogue
+from healers.classify import matches, prioritize
 from healers.finding import Edit, Finding, Fix, Outcome
-from healers.prioritize import matches, prioritize, status_for
+from healers.policy import fixability as status_for
 
 
 def finding(code: str, *, fix: Fix | None = None, severity: str = "", line: int = 1) -> Finding:

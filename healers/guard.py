@@ -4,37 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from healers import apply, verify
-from healers.config import Config
-from healers.finding import Outcome
-from healers.project import Project
+from healers import verify
+from healers.finding import FileResult, FileState, Outcome
+from healers.options import Options
 from healers.state import audit, control, stats
+from healers.verify import Pass
 
 
 class Guard:
     """One run's safeguards, called by engine.run: start(), check() after each pass, finish()."""
 
-    def __init__(
-        self,
-        proj: Project,
-        config: Config,
-        *,
-        verify_cmd: str,
-        verify_timeout: float,
-        baseline_failing: bool,
-        demoted: Mapping[str, str],
-    ) -> None:
-        self.proj = proj
-        self.config = config
-        self.demoted = demoted
-        self.trail = audit.Trail(audit.new_run_id(), verify_cmd)
+    def __init__(self, opts: Options) -> None:
+        self.proj = opts.project
+        self.config = opts.config
+        self.demoted = opts.demoted
+        self.trail = audit.Trail(audit.new_run_id(), opts.verify_cmd)
         self.verifier: verify.Verifier | None = None
-        if verify_cmd:
+        if opts.verify_cmd:
             self.verifier = verify.Verifier(
-                verify_cmd,
-                cwd=proj.root,
-                timeout=verify_timeout,
-                baseline_failing=baseline_failing,
+                opts.verify_cmd,
+                cwd=self.proj.root,
+                timeout=opts.verify_timeout,
+                baseline_failing=opts.verify_baseline_failing,
             )
 
     @property
@@ -59,51 +50,48 @@ class Guard:
             notes += [note] if note else []
         return True
 
+    def _pass(
+        self,
+        states: Mapping[str, FileState],
+        plans: Mapping[str, FileResult],
+        outcomes: Sequence[Outcome],
+    ) -> Pass:
+        by_print = {o.fingerprint: o for o in outcomes}
+        proj = self.proj
+        return Pass(proj.root, proj.repo, proj.state_dir, states, plans, by_print)
+
     def check(
         self,
-        states: Mapping[str, apply.FileState],
-        plans: Mapping[str, apply.FileResult],
+        states: Mapping[str, FileState],
+        plans: Mapping[str, FileResult],
         outcomes: Sequence[Outcome],
     ) -> verify.Check | None:
         """After a pass is written: verify it (rolling back what breaks verify_cmd), log it."""
-        by_print = {o.fingerprint: o for o in outcomes}
+        work = self._pass(states, plans, outcomes)
         check = None
         if self.verifier is not None and plans:
             check = verify.check_pass(
-                root=self.proj.root,
-                repo=self.proj.repo,
-                state_dir=self.proj.state_dir,
-                bases=states,
-                plans=plans,
-                outcomes=by_print,
-                verifier=self.verifier,
+                work,
+                self.verifier,
                 stopped=self.stopped,
-                interrupted=lambda taken: self.trail.add_pass(states, plans, by_print, taken),
+                interrupted=lambda taken: self.trail.add_pass(work, taken),
             )
-        self.trail.add_pass(states, plans, by_print, check)
+        self.trail.add_pass(work, check)
         return check
 
     def abandon(
         self,
-        states: Mapping[str, apply.FileState],
-        plans: Mapping[str, apply.FileResult],
+        states: Mapping[str, FileState],
+        plans: Mapping[str, FileResult],
         outcomes: Sequence[Outcome],
     ) -> None:
         """A pass interrupted while writing: unverified fixes are taken back; without
         verification the files written so far are whole and stay, on record for `heal undo`."""
-        by_print = {o.fingerprint: o for o in outcomes}
+        work = self._pass(states, plans, outcomes)
         check = None
         if self.verifier is not None and plans:
-            check = verify.take_back(
-                root=self.proj.root,
-                repo=self.proj.repo,
-                state_dir=self.proj.state_dir,
-                bases=states,
-                plans=plans,
-                outcomes=by_print,
-                why="interrupted",
-            )
-        self.trail.add_pass(states, plans, by_print, check)
+            check = verify.take_back(work, why="interrupted")
+        self.trail.add_pass(work, check)
 
     def finish(self, notes: list[str]) -> None:
         """Append the run's audit records and count its fixes; say when a rule lost our trust."""
