@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +13,7 @@ from typing import Literal
 
 from healers import analyze, apply, catalogue, classify, codemod, policy, prescreen, tools
 from healers import project as projects
-from healers.codemod import Result
-from healers.finding import Example, Finding, Outcome, Rule
+from healers.finding import Example, Finding, Rule
 from healers.tools import mypy, worker
 
 # The project every example lives in, unless its context carries its own pyproject.toml (an
@@ -132,20 +130,15 @@ def fix_pass(
     states, _ = prescreen.read(root, paths)
     outcomes = classify.classify(findings, states, approved(rule), select=(rule.id,))
     target = codemod.version(projects.target_version(root))
-    results: dict[str, list[tuple[Sequence[Outcome], Result]]] = defaultdict(list)
-    for path, name, outs in apply.codemod_jobs(outcomes):
-        if path not in states or not states[path].parses:  # as the engine: such files stay
-            continue
-        job = worker.encode_job(name, files[path], [o.finding for o in outs], target)
-        results[path].append((outs, codemod.decode(worker.run_job(job))))
-    by_path: dict[str, list[Outcome]] = defaultdict(list)
-    for outcome in outcomes:
-        by_path[outcome.finding.path].append(outcome)
+    jobs = [j for j in apply.codemod_jobs(outcomes) if j[0] in states and states[j[0]].parses]
+    results = [
+        codemod.decode(
+            worker.run_job(worker.encode_job(name, files[path], [o.finding for o in outs], target))
+        )
+        for path, name, outs in jobs
+    ]
     after, declined = dict(files), []
-    for path in sorted(set(by_path) | set(results)):
-        if path not in states or not states[path].parses:
-            continue
-        done = apply.plan(states[path], by_path[path], results[path])
+    for path, done in apply.plan_files(states, outcomes, jobs, results).items():
         declined += [f"{path}: {why}" for why in done.unfixed.values()]
         if done.after is not None:
             after[path] = done.after

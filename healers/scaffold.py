@@ -17,15 +17,6 @@ from pathlib import Path
 from healers import catalogue, registry, tools
 from healers.finding import CATEGORIES, CATEGORY_PRIORITY, Category
 
-# category -> its healer's package under healers/ (registry.HEALERS holds the same modules)
-PACKAGES: dict[Category, str] = {
-    "type": "typecheck",
-    "import": "imports",
-    "style": "style",
-    "security": "security",
-    "performance": "performance",
-    "logic": "logic",
-}
 RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]+")
 CODE = re.compile(r"(ruff|mypy|bandit|heal):[A-Za-z0-9_-]+")
@@ -76,7 +67,7 @@ def request(target: str, *, code: str = "", fix: str = "", codemod: str = "") ->
         raise ScaffoldError(f"{code} already belongs to rule {cat.by_code[code].id}")
     if fix and codemod:
         raise ScaffoldError(f"--fix {fix} has no codemod: leave out --codemod {codemod}")
-    if not fix and category == "style":
+    if not fix and not registry.HEALERS[category].has_codemods:
         raise ScaffoldError("style findings are fixed by ruff's own edits: use --fix analyzer|none")
     codemod = "" if fix else codemod or camel(rule_id)
     if codemod and not CLASS_NAME.fullmatch(codemod):
@@ -199,7 +190,7 @@ def add_codemod(text: str, name: str, source: str, imports: Sequence[str], where
 
 
 def codemods_module(category: Category) -> Path:
-    package = importlib.import_module(f"healers.{PACKAGES[category]}")
+    package = importlib.import_module(f"healers.{registry.HEALERS[category].package}")
     return Path(package.__file__ or "").parent / "codemods.py"
 
 

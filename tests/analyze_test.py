@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from healers.analyze import own_rules
 
 
+@pytest.mark.slow
 def test_a_file_that_hangs_libcst_costs_that_file_only() -> None:
     """The analyzers run in the worker with the codemods' timeout: a pathological file (5,000
     terms take libcst seconds to parse) becomes one finding, and the files after it in the same
@@ -20,6 +23,7 @@ def test_a_file_that_hangs_libcst_costs_that_file_only() -> None:
     assert "timed out" in found[0].message
 
 
+@pytest.mark.slow
 def test_a_file_that_crashes_libcst_costs_that_file_only() -> None:
     deep = "x = " + "(" * 10_000 + ")" * 10_000 + "\n"  # libcst 1.9 segfaults on this
     ok = "def f(a):\n    return a == a\n"
