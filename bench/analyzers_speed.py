@@ -4,12 +4,12 @@ ratio. Not a test; it prints figures.
 
 Both sides run in this process, one file after another, and both parse every file with libcst:
 
-  heal   analysis.run_rules(path, text, ownrules.table()): what the worker runs per file
+  heal   analysis.run_rules(path, text, registry.own_table()): what the worker runs per file
   fixit  fixit.api.fixit_bytes(path, bytes, config=...) with the built-in rules (`fixit.rules`),
          per file, as `fixit lint` does (it builds fresh rule objects per file: reusing them
          across files carries violations over, so that would not be a fair shortcut)
 
-It also times heal's worker path (ownrules.analyze: JSON jobs to `python -m healers.worker`, one
+It also times heal's worker path (analyze.own_rules: JSON jobs to the worker, one
 process, batches of 50), which is how a `heal --scan` runs the rules. Needs `pip install fixit`.
 
     /work/venvs/NAME/bin/python bench/analyzers_speed.py [--package rich==13.9.4] [--repeat 3]
@@ -30,7 +30,8 @@ from importlib import metadata
 
 from scan_speed import WORK, Target, fetch  # bench/ is on sys.path when run as a script
 
-from healers import analysis, ownrules
+from healers import analysis, registry
+from healers.analyze import own_rules
 
 DEFAULT_PACKAGE = "rich==13.9.4"
 
@@ -50,7 +51,7 @@ def fixit_runner(target: Target) -> Callable[[str, bytes], int]:
 
 
 def heal_rules(path: str, data: bytes) -> int:
-    return len(analysis.run_rules(path, data.decode("utf-8"), ownrules.table()))
+    return len(analysis.run_rules(path, data.decode("utf-8"), registry.own_table()))
 
 
 def timed(run: Callable[[str, bytes], int], files: dict[str, bytes]) -> tuple[float, int, int]:
@@ -75,7 +76,7 @@ def _count(run: Callable[[str, bytes], int], path: str, data: bytes) -> int:
 def worker_path(files: dict[str, bytes]) -> tuple[float, int, int]:
     texts = [(p, d.decode("utf-8")) for p, d in files.items()]
     start = time.perf_counter()
-    found = ownrules.analyze(texts, timeout=60.0)
+    found = own_rules(texts, timeout=60.0)
     failed = sum(1 for f in found if f.code == "heal:analysis-failed")
     return time.perf_counter() - start, len(found) - failed, failed
 
@@ -114,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "lines": lines,
         "repeat": args.repeat,
         "load_average_1min": [round(x, 2) for x in loads],
-        "heal_rules": sum(len(t) for t in ownrules.TABLES),
+        "heal_rules": len(registry.own_rules()),
         "fixit_rules": len(fixit_rule_names()),
         "seconds_median": {k: round(v, 3) for k, v in median.items()},
         "seconds_min": {k: round(v, 3) for k, v in best.items()},

@@ -33,7 +33,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from healers import config, project, security, style, typecheck
+from healers import config, project
+from healers.tools import bandit, mypy, ruff
 
 DEFAULT_PACKAGE = "rich==13.9.4"  # 78 .py files, about 26,600 lines, its own [tool.mypy]
 WORK = Path(__file__).resolve().parent / ".work"
@@ -159,9 +160,9 @@ def tool_commands(target: Target, cache_dir: Path) -> dict[str, list[str]]:
     conf = project.tool_config(target.root)
     paths = target.files
     args = {
-        "ruff": style.command(paths, config=conf["ruff"]),
-        "mypy": typecheck.command(paths, config=conf["mypy"], cache_dir=str(cache_dir)),
-        "bandit": security.command(paths, config=conf["bandit"]),
+        "ruff": ruff.command(paths, config=conf["ruff"]),
+        "mypy": mypy.command(paths, config=conf["mypy"], cache_dir=str(cache_dir)),
+        "bandit": bandit.command(paths, config=conf["bandit"]),
     }
     return {tool: [sys.executable, "-m", tool, *a] for tool, a in args.items()}
 

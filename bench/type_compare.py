@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from healers import typecheck
+from healers.tools import mypy
 
 WORK = Path(__file__).resolve().parent / ".work" / "type"
 BIN = Path(sys.executable).parent
@@ -105,9 +105,9 @@ def unpack(pkg: Package, name: str, dest: Path) -> Path:
 def mypy_codes(root: Path, source: str) -> Counter[str]:
     conf = "pyproject.toml" if "[tool.mypy]" in (root / "pyproject.toml").read_text() else None
     cache = root / ".bench-mypy"
-    args = typecheck.command([source], config=conf, cache_dir=str(cache))
+    args = mypy.command([source], config=conf, cache_dir=str(cache))
     out = run([sys.executable, "-m", "mypy", *args], cwd=root)
-    return Counter(f.code for f in typecheck.parse(out, str(root)))
+    return Counter(f.code for f in mypy.read(out, str(root)))
 
 
 def new_errors(before: Counter[str], after: Counter[str]) -> int:

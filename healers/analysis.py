@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
@@ -60,9 +61,12 @@ class Context:
     """One parsed file and what its rules share: where the pass is (enclosing functions and
     loops), and metadata (positions, scopes) resolved once, on first use only."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, wrapper: MetadataWrapper | None = None) -> None:
         self.module = module
-        self.wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        # a codemod passes its own wrapper: positions and scopes are resolved once per file
+        self.wrapper = (
+            wrapper if wrapper is not None else MetadataWrapper(module, unsafe_skip_copy=True)
+        )
         self.stack: list[Frame] = []
         self.seen: set[int] = set()  # ids of nodes a rule already covered (elif heads, chains)
 
@@ -178,10 +182,14 @@ def dispatch(tables: Iterable[RuleTable]) -> dict[type[cst.CSTNode], list[Check]
 
 
 def sites(
-    module: cst.Module, table: Mapping[type[cst.CSTNode], Sequence[Check]]
+    module: cst.Module,
+    table: Mapping[type[cst.CSTNode], Sequence[Check]],
+    *,
+    wrapper: MetadataWrapper | None = None,
 ) -> tuple[Context, list[Site]]:
-    """Run the rules in `table` over the module in one pass, with a Context built for it."""
-    ctx = Context(module)
+    """Run the rules in `table` over the module in one pass, with a Context built for it (on
+    `wrapper`, the metadata of that module, when the caller has one)."""
+    ctx = Context(module, wrapper)
     visitor = _Pass(ctx, table)
     module.visit(visitor)
     return ctx, visitor.found
@@ -207,3 +215,17 @@ def run_rules(
             )
         )
     return findings
+
+
+def analyze_job(
+    path: str, text: str, table: Mapping[type[cst.CSTNode], Sequence[Check]]
+) -> dict[str, Any]:
+    """The worker's side: {"findings": [...]} or {"error": why}, never an exception."""
+    try:
+        found = run_rules(path, text, table)
+    except RecursionError:
+        return {"error": "the file is nested too deeply for libcst"}
+    except Exception as exc:  # a rule's bug, or libcst refusing the file, costs this file only
+        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return {"error": f"heal's own analyzers failed: {last}"}
+    return {"findings": [asdict(f) for f in found]}

@@ -1,56 +1,27 @@
-"""Stages 5 and 7, apply and write: per-file transactions that never raise past a file."""
+"""Stage 5, apply: each file's fixes planned in priority order and checked (ruff's own edits and
+heal's codemods merged without overlaps; the result must compile), and the fix a gated finding
+would get planned alone for a human to see. Nothing here writes; nothing raises past a file."""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping, Sequence
 
-from healers import analyzers, edits, files, worker
-from healers.finding import Outcome, Source
-
-WORKER_BATCH = 50  # files per codemod worker process
-# a codemod job's result: (new text, indexes fixed, index -> reason unfixed), or why it failed
-CodemodResult = tuple[str, tuple[int, ...], dict[int, str]] | str
+from healers import codemod, edits, source, tools
+from healers.codemod import Fixed, Result, Skipped
+from healers.finding import FileResult, FileState, Outcome, Proposal, Span
+from healers.report.diff import unified
+from healers.tools import worker
 
 
-@dataclass(frozen=True)
-class FileState:
-    """One selected file as read at the start of a pass."""
-
-    path: str
-    data: bytes
-    source: Source
-    parses: bool
-    scopes: tuple[tuple[int, int, str], ...] = ()  # functions and classes, for fingerprints
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What happened to one file in one pass: `after` is None when it was left unchanged."""
-
-    path: str
-    after: str | None = None
-    applied: tuple[str, ...] = ()  # fingerprints of the outcomes whose fix is in `after`
-    unfixed: dict[str, str] = field(default_factory=dict)  # fingerprint -> reason
-    problem: str = ""  # why the file was skipped or its fixes dropped
-    # the fixes in `after`, each (fingerprints, spans on the text read): what verify can take back
-    groups: tuple[tuple[tuple[str, ...], tuple[edits.Span, ...]], ...] = ()
-
-
-def _analyzer_spans(
-    outcome: Outcome, text: str, starts: list[int], newline: str
-) -> list[edits.Span]:
-    fix = outcome.finding.fix
-    if fix is None:  # status "fixable" with fix="analyzer" implies an edit; nothing to add
-        return []
-    return [
-        edits.Span(s.start, s.end, files.match_newlines(s.content, newline))
-        for s in (edits.to_span(e, starts, text) for e in fix.edits)
-    ]
+def codemod_jobs(outcomes: Sequence[Outcome]) -> list[Job]:
+    """(path, codemod, outcomes) for each file's fixable outcomes whose rule names a codemod."""
+    grouped: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        if outcome.status == "fixable" and outcome.rule.fix not in ("analyzer", "none"):
+            grouped[(outcome.finding.path, outcome.rule.fix)].append(outcome)
+    return [(path, name, outs) for (path, name), outs in sorted(grouped.items())]
 
 
 def run_codemods(
@@ -58,48 +29,63 @@ def run_codemods(
     *,
     timeout: float,
     target: str | None = None,
-) -> list[CodemodResult]:
+) -> list[Result]:
     """Run codemod jobs (codemod name, text, outcomes) in worker processes, batched; a job that
-    hangs or crashes its worker becomes an error string and the jobs after it are retried."""
+    hangs or crashes its worker is Skipped and the jobs after it are retried."""
+    version = codemod.version(target)
     payloads = [
-        json.dumps(worker.encode_job(name, text, [o.finding for o in outs], target))
+        json.dumps(worker.encode_job(name, text, [o.finding for o in outs], version))
         for name, text, outs in jobs
     ]
-    results: list[CodemodResult] = []
-    for raw in run_jobs(payloads, timeout=timeout, failed="codemod skipped"):
-        if isinstance(raw, str):
-            results.append(raw)
-        elif "error" in raw:
-            results.append(raw["error"])
-        else:
-            unfixed = {int(i): str(reason) for i, reason in raw["unfixed"]}
-            results.append((raw["text"], tuple(raw["fixed"]), unfixed))
-    return results
+    results = tools.run_jobs(payloads, timeout=timeout, failed="codemod skipped")
+    return [codemod.decode(raw) for raw in results]
 
 
-def run_jobs(payloads: Sequence[str], *, timeout: float, failed: str) -> list[dict[str, Any] | str]:
-    """Worker jobs (JSON) in batches, one decoded result each; a job that hangs or kills its
-    worker becomes the string "<failed>: libcst <why>" and the jobs after it get a new worker."""
-    results: list[dict[str, Any] | str] = []
-    while len(results) < len(payloads):
-        batch = payloads[len(results) : len(results) + WORKER_BATCH]
-        lines, failure = analyzers.run_worker(batch, timeout=timeout)
-        results += [json.loads(line) for line in lines]
-        if failure:
-            results.append(f"{failed}: libcst {failure}")
-    return results
+Job = tuple[str, str, list[Outcome]]  # (path, codemod, the outcomes it is asked to fix)
+
+
+def plan_files(
+    states: Mapping[str, FileState],
+    outcomes: Sequence[Outcome],
+    jobs: Sequence[Job],
+    results: Sequence[Result],
+) -> dict[str, FileResult]:
+    """Every file's plan for one pass: its outcomes and the results of its codemod jobs, merged
+    by `plan`; a file that is not known or does not parse is left out (it stays as it is)."""
+    per_file: dict[str, list[tuple[Sequence[Outcome], Result]]] = defaultdict(list)
+    for (path, _, outs), done in zip(jobs, results, strict=True):
+        per_file[path].append((outs, done))
+    by_path: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_path[outcome.finding.path].append(outcome)
+    planned = {}
+    for path in sorted(set(by_path) | set(per_file)):
+        state = states.get(path)
+        if state is not None and state.parses:
+            planned[path] = plan(state, by_path[path], per_file[path])
+    return planned
+
+
+def _analyzer_spans(outcome: Outcome, text: str, starts: list[int], newline: str) -> list[Span]:
+    fix = outcome.finding.fix
+    if fix is None:  # status "fixable" with fix="analyzer" implies an edit; nothing to add
+        return []
+    return [
+        Span(s.start, s.end, source.match_newlines(s.content, newline))
+        for s in (edits.to_span(e, starts, text) for e in fix.edits)
+    ]
 
 
 def plan(
     state: FileState,
     outcomes: Sequence[Outcome],
-    codemod_results: Sequence[tuple[Sequence[Outcome], CodemodResult]],
+    codemod_results: Sequence[tuple[Sequence[Outcome], Result]],
 ) -> FileResult:
     """Merge the file's fixes in priority order (overlapping ones wait for the next pass), then
     check that the result still parses and compiles; otherwise keep the file as it was."""
     text, newline = state.source.text, state.source.newline
     starts = edits.line_starts(text)
-    groups: list[tuple[tuple[str, ...], str, list[edits.Span]]] = []  # (fingerprints, key, spans)
+    groups: list[tuple[tuple[str, ...], str, list[Span]]] = []  # (fingerprints, key, spans)
     unfixed: dict[str, str] = {}
     for outcome in outcomes:
         if outcome.status == "fixable" and outcome.rule.fix == "analyzer":
@@ -107,19 +93,18 @@ def plan(
             spans = _analyzer_spans(outcome, text, starts, newline)
             groups.append(((outcome.fingerprint,), key, spans))
     for outs, result in codemod_results:
-        if isinstance(result, str):
-            unfixed.update({o.fingerprint: result for o in outs})
+        if isinstance(result, Skipped):
+            unfixed.update({o.fingerprint: result.reason for o in outs})
             continue
-        new_text, fixed, reasons = result
-        unfixed.update({outs[i].fingerprint: reason for i, reason in reasons.items()})
-        if fixed and new_text != text:
-            first = min((outs[i] for i in fixed), key=lambda o: (o.priority, o.finding.line))
+        unfixed.update({outs[i].fingerprint: reason for i, reason in result.skipped})
+        if isinstance(result, Fixed) and result.text != text:
+            first = min((outs[i] for i in result.fixed), key=lambda o: (o.priority, o.finding.line))
             key = f"{first.priority}{first.finding.line:09d}"
             spans = [
-                edits.Span(s.start, s.end, files.match_newlines(s.content, newline))
-                for s in edits.spans_between(text, new_text)
+                Span(s.start, s.end, source.match_newlines(s.content, newline))
+                for s in edits.spans_between(text, result.text)
             ]
-            groups.append((tuple(outs[i].fingerprint for i in fixed), key, spans))
+            groups.append((tuple(outs[i].fingerprint for i in result.fixed), key, spans))
     groups.sort(key=lambda g: g[1])
     spans, chosen = edits.merge([g[2] for g in groups])
     if not chosen:
@@ -139,30 +124,58 @@ def _check(after: str, state: FileState) -> str:
     """Why `after` must not be written, or "" when it parses, compiles and encodes."""
     try:
         compile(after, state.path, "exec", dont_inherit=True)
-        files.encode(state.source, after)
+        source.encode(state.source, after)
     except SyntaxError as exc:
         return f"SyntaxError: {exc.msg} at line {exc.lineno}"
-    except (ValueError, RecursionError, MemoryError, files.SourceError) as exc:
+    except (ValueError, RecursionError, MemoryError, source.SourceError) as exc:
         return f"{type(exc).__name__}: {exc}"
     return ""
 
 
-def write(root: Path, repo: Path, state: FileState, after: str) -> str:
-    """Write one file atomically unless it changed on disk since it was read; "" or a problem."""
-    path = root / state.path
+def propose(
+    outcomes: Sequence[Outcome],
+    texts: Mapping[str, str],
+    *,
+    timeout: float,
+    target: str | None = None,
+) -> dict[str, Proposal]:
+    """Plan each outcome's fix alone (one codemod job per finding, in the worker, the same
+    codemods --fix runs), so every proposal is exactly the change `heal approve` would make."""
+    proposals: dict[str, Proposal] = {}
+    jobs: list[tuple[str, str, Sequence[Outcome]]] = []
+    for o in outcomes:
+        if o.finding.path not in texts:
+            proposals[o.fingerprint] = Proposal(o.fingerprint, "", "the file could not be read")
+        elif o.rule.fix == "analyzer" and o.finding.fix is not None and o.finding.fix.edits:
+            proposals[o.fingerprint] = _analyzer_proposal(o, texts[o.finding.path])
+        elif o.rule.fix in ("none", "analyzer"):
+            why = "no automatic fix for this rule"
+            proposals[o.fingerprint] = Proposal(o.fingerprint, "", why)
+        else:
+            jobs.append((o.rule.fix, texts[o.finding.path], [o]))
+    results = run_codemods(jobs, timeout=timeout, target=target) if jobs else []
+    for (_, text, (o,)), result in zip(jobs, results, strict=True):
+        proposals[o.fingerprint] = _proposal(o, text, result)
+    return proposals
+
+
+def _analyzer_proposal(o: Outcome, text: str) -> Proposal:
+    """The analyzer's own edit for one finding (ruff's), applied alone to the file's text."""
+    newline = source.dominant_newline(text)
+    spans = sorted(
+        _analyzer_spans(o, text, edits.line_starts(text), newline), key=lambda s: s.start
+    )
+    return _proposal(o, text, Fixed(edits.apply(text, spans), (0,)))
+
+
+def _proposal(o: Outcome, text: str, result: Result) -> Proposal:
+    fp, path = o.fingerprint, o.finding.path
+    if isinstance(result, Skipped):
+        return Proposal(fp, "", result.reason)
+    if not isinstance(result, Fixed) or result.text == text:
+        return Proposal(fp, "", dict(result.skipped).get(0, "the codemod made no change"))
     try:
-        if path.read_bytes() != state.data:
-            return "changed on disk during the run; left alone"
-        files.write_atomic(path, files.encode(state.source, after), root=repo)
-    except (OSError, files.SourceError, files.WriteError) as exc:
-        return f"not written: {exc}"
-    return ""
-
-
-def codemod_jobs(outcomes: Sequence[Outcome]) -> list[tuple[str, str, list[Outcome]]]:
-    """(path, codemod, outcomes) for each file's fixable outcomes whose rule names a codemod."""
-    grouped: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
-    for outcome in outcomes:
-        if outcome.status == "fixable" and outcome.rule.fix not in ("analyzer", "none"):
-            grouped[(outcome.finding.path, outcome.rule.fix)].append(outcome)
-    return [(path, name, outs) for (path, name), outs in sorted(grouped.items())]
+        compile(result.text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        return Proposal(fp, "", f"the fix would not compile: {exc}")
+    return Proposal(fp, unified(path, text, result.text))

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from healers import apply, edits
-from healers.finding import Outcome
+from healers.finding import FileResult, Outcome, Span
 
 
 @dataclass(frozen=True)
@@ -17,10 +16,10 @@ class Unit:
     path: str
     rule: str
     fingerprints: tuple[str, ...]
-    spans: tuple[edits.Span, ...]
+    spans: tuple[Span, ...]
 
 
-def units_of(plans: Mapping[str, apply.FileResult], outcomes: Mapping[str, Outcome]) -> list[Unit]:
+def units_of(plans: Mapping[str, FileResult], outcomes: Mapping[str, Outcome]) -> list[Unit]:
     """Every fix of the pass, ordered by rule, file and position: the order bisection splits."""
     found = []
     for path, result in plans.items():

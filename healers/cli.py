@@ -1,37 +1,87 @@
-"""`heal`: the command line; main(argv) -> int is the only place that prints."""
+"""`heal`: the one parser (the heal run and its subcommands), the one Options builder, and the
+dispatch: main(argv) -> exit code."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
-from healers import (
-    __version__,
-    analyzers,
-    approvals,
-    baseline,
-    catalogue,
-    commands_approval,
-    config,
-    control,
-    engine,
-    gate,
-    init_github,
-    log,
-    project,
-    report,
-    sarif,
-    stats,
-    undo,
-    verify,
-)
-from healers.finding import PRIORITIES
+from healers import catalogue, config, project, tools
+from healers.commands import COMMANDS
+from healers.errors import CommandError, UsageError
+from healers.finding import Approval
+from healers.options import Options
+from healers.state import approvals, baseline, stats
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # what a shell reports for a run ended by SIGINT; pre-commit uses it too
+RUN = "heal"  # the hidden name of the heal run itself among the subcommands
+UNGATED_WARNING = (
+    "heal: warning: allow-unapproved-high = true in {}: HIGH-severity security findings "
+    "are fixed and passed without a human decision"
+)
+# The subcommands and what each does (the first line of `heal --help`'s list).
+SUBCOMMANDS = {
+    "pending": "list the findings that wait for a human decision, with the fix heal proposes",
+    "approve": "approve and apply the proposed fixes of these findings",
+    "reject": "accept the risk of these findings: they stop blocking",
+    "baseline": "accept every finding of today: runs report them as `baseline`",
+    "log": "the runs that wrote files, newest first (one run: with its diffs)",
+    "undo": "restore, byte for byte, the files a run changed (default: the latest)",
+    "stats": "per rule: fixes applied, verified, rolled back, approved, rejected",
+    "stop": "emergency stop: running heals stop writing, new ones refuse to",
+    "resume": "lift the emergency stop",
+    "init": "heal init github: write a scheduled GitHub workflow (SARIF, fix pull request)",
+}
+ANALYZING = frozenset({"", "pending", "approve", "reject", "baseline"})
+ERRORS = (
+    project.SelectError,
+    config.ConfigError,
+    catalogue.CatalogueError,
+    approvals.ApprovalsError,
+    stats.StatsError,
+    UsageError,
+    OSError,  # the lock timed out, .heal/ cannot be created, a file cannot be written
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The one parser: `heal [options] [FILES]` is the hidden subcommand RUN, so that `heal
+    --help` shows the run's options and, below them, every subcommand."""
+    top = argparse.ArgumentParser(prog="heal", add_help=False)
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    listed = "\n".join(f"  {name:<9} {what}" for name, what in SUBCOMMANDS.items())
+    run = sub.add_parser(
+        RUN,
+        prog="heal",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run ruff, mypy and bandit, prioritize what they find "
+        "(P0 security .. P3 style) and heal what can be fixed safely.",
+        epilog=f"commands (heal COMMAND --help):\n{listed}\n\nexit codes: 0 nothing left at or "
+        "above --fail-on; 1 findings left (or files changed with --exit-non-zero-on-fix);\n"
+        "2 usage, configuration, tool or internal error; "
+        "3 a high-severity security finding waits for a human decision.",
+    )
+    COMMANDS[""].arguments(run)
+    for name, what in SUBCOMMANDS.items():
+        COMMANDS[name].arguments(sub.add_parser(name, prog=f"heal {name}", description=what))
+    return top
+
+
+def _usage() -> str:
+    """The heal run's usage line, as argparse prints it before an error."""
+    subparsers = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return str(subparsers.choices[RUN].format_usage())
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """A first word that is not a subcommand starts the heal run (a file named like one: ./NAME)."""
+    words = list(argv)
+    return parser().parse_args(words if words and words[0] in SUBCOMMANDS else [RUN, *words])
 
 
 def _selectors(values: Sequence[str] | None) -> tuple[str, ...]:
@@ -41,237 +91,107 @@ def _selectors(values: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(config.check_selector(s, "command line") for s in out)
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="heal",
-        description="Run ruff, mypy and bandit, prioritize what they find "
-        "(P0 security .. P3 style) and heal what can be fixed safely.",
-        epilog="exit codes: 0 nothing left at or above --fail-on; "
-        "1 findings left (or files changed with --exit-non-zero-on-fix); "
-        "2 usage, configuration, tool or internal error; "
-        "3 a high-severity security finding waits for a human decision.",
-    )
-    p.add_argument("files", nargs="*", help="check only these files (pre-commit hook mode)")
-    p.add_argument(
-        "--scan",
-        nargs="?",
-        const=".",
-        metavar="PATH",
-        help="every Python file git tracks under PATH (default .)",
-    )
-    p.add_argument("--fix", action="store_true", help="apply the safe fixes")
-    p.add_argument(
-        "--unsafe-fixes",
-        action="store_true",
-        default=None,
-        help="also apply fixes that may change behaviour",
-    )
-    p.add_argument(
-        "--diff", action="store_true", help="print the changes --fix would make; write nothing"
-    )
-    p.add_argument("--output-format", choices=("text", "json", "github", "sarif"), default="text")
-    p.add_argument("--output-file", metavar="PATH", help="write the report to PATH, not stdout")
-    p.add_argument(
-        "--select",
-        action="append",
-        metavar="SEL",
-        help="only these categories, rule ids or codes (comma-separated)",
-    )
-    p.add_argument(
-        "--ignore",
-        action="append",
-        metavar="SEL",
-        help="leave out these categories, rule ids or codes",
-    )
-    p.add_argument(
-        "--fail-on",
-        choices=PRIORITIES,
-        help="lowest priority that makes the run fail (default P3: any)",
-    )
-    p.add_argument(
-        "--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed"
-    )
-    p.add_argument(
-        "--statistics", action="store_true", help="counts per code instead of each finding"
-    )
-    p.add_argument(
-        "--config",
-        metavar="FILE",
-        help="read [tool.healers] from FILE instead of the project's pyproject.toml",
-    )
-    p.add_argument(
-        "--max-passes", type=int, metavar="N", help="fix passes before giving up (default 5)"
-    )
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    p.add_argument(
-        "--verify-cmd",
-        metavar="CMD",
-        help="run CMD (e.g. the tests) after each fix pass; roll back the fixes that make it fail",
-    )
-    p.add_argument(
-        "--verify-baseline-failing",
-        action="store_true",
-        help="fix even though CMD fails before any fix (fixes must keep its exit code)",
-    )
-    p.add_argument("--version", action="version", version=f"heal {__version__}")
-    return p
+def _targets(args: argparse.Namespace) -> tuple[str, ...]:
+    value = getattr(args, "targets", None)
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
-def use_color(choice: str) -> bool:
-    """--color beats the environment; NO_COLOR beats FORCE_COLOR; otherwise a terminal decides."""
-    if choice != "auto":
-        return choice == "always"
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR") or os.environ.get("CLICOLOR_FORCE"):
-        return True
-    return sys.stdout.isatty()
-
-
-def _repo_prefix(proj: project.Project) -> str:
-    """The project's folder inside the repository, "" or "sub/dir/": GitHub wants paths (SARIF
-    URIs, annotation files) relative to the repository root, heal's are relative to the project."""
-    folder = proj.root.relative_to(proj.repo).as_posix()
-    return "" if folder == "." else folder + "/"
-
-
-def exit_code(rep: engine.Report, *, fail_on: str, changed_fails: bool, diff: bool) -> int:
-    if any(o.status == "needs-approval" for o in rep.outcomes):
-        return EXIT_BLOCKED
-    if diff:
-        return EXIT_FINDINGS if rep.changes else EXIT_OK
-    left = [o for o in rep.outcomes if o.status in report.LEFT and o.priority <= fail_on]
-    if left or (changed_fails and rep.changes):
-        return EXIT_FINDINGS
-    return EXIT_OK
-
-
-# Subcommands: `heal NAME ARGS` runs COMMANDS[NAME](ARGS) -> exit code; each lives in its own
-# module with its own argparse parser. (A file named like a subcommand is checked as ./NAME.)
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
-    "init": init_github.main,
-    "baseline": baseline.main,
-    "log": log.main,
-    "undo": undo.main,
-    "stats": stats.main,
-    "stop": control.stop_main,
-    "resume": control.resume_main,
-    "pending": commands_approval.pending,
-    "approve": commands_approval.approve,
-    "reject": commands_approval.reject,
-}
+def options(args: argparse.Namespace, cwd: Path) -> Options:
+    """The one Options builder: the command line, then the project's [tool.healers], then heal's
+    state in .heal/ (baseline, learned trust) for the commands that analyze."""
+    command = "" if args.command == RUN else args.command
+    explicit = Path(args.config).absolute() if getattr(args, "config", None) else None
+    catalogue.load()
+    scan = getattr(args, "scan", None) if command == "" else getattr(args, "scan", ".")
+    proj, conf = project.select(
+        getattr(args, "files", None) or [],
+        scan=scan,
+        cwd=cwd,
+        config_for=lambda root: config.load(
+            explicit or root / "pyproject.toml", explicit=explicit is not None
+        ),
+        list_files=command in ANALYZING,
+    )
+    analyzing = command in ANALYZING
+    state_dir = proj.state_dir
+    policy = stats.Policy(conf.demote_min_fixes, conf.demote_rollback_rate)
+    unsafe = getattr(args, "unsafe_fixes", None)
+    verify_cmd = getattr(args, "verify_cmd", None)
+    max_passes = getattr(args, "max_passes", None) or conf.max_passes
+    if max_passes < 1:
+        raise config.ConfigError("--max-passes must be at least 1")
+    words = _targets(args)
+    return Options(
+        project=proj,
+        config=conf,
+        command=command,
+        fix=getattr(args, "fix", False) and not getattr(args, "diff", False),
+        unsafe_fixes=conf.unsafe_fixes if unsafe is None else unsafe,
+        select=_selectors(getattr(args, "select", None)) or conf.select,
+        ignore=_selectors(getattr(args, "ignore", None)) + conf.ignore,
+        max_passes=max_passes,
+        timeout=conf.timeout,
+        verify_cmd=conf.verify_cmd if verify_cmd is None else verify_cmd,
+        verify_timeout=conf.verify_timeout,
+        verify_baseline_failing=getattr(args, "verify_baseline_failing", False),
+        baseline=baseline.load(state_dir) if analyzing else frozenset(),
+        demoted=stats.demoted(state_dir, policy) if analyzing else {},
+        approval={rule: cast(Approval, level) for rule, level in conf.approval},
+        allow_unapproved_high=conf.allow_unapproved_high,
+        output_format=getattr(args, "output_format", "text"),
+        output_file=getattr(args, "output_file", None),
+        diff=getattr(args, "diff", False),
+        statistics=getattr(args, "statistics", False),
+        color=getattr(args, "color", "auto"),
+        fail_on=getattr(args, "fail_on", None) or conf.fail_on,
+        exit_non_zero_on_fix=getattr(args, "exit_non_zero_on_fix", False),
+        targets=() if command == "stop" else words,
+        reason=" ".join(words) if command == "stop" else getattr(args, "reason", ""),
+        count=getattr(args, "count", 10),
+        cron=getattr(args, "cron", ""),
+        python=getattr(args, "python", ""),
+        install=getattr(args, "install", ""),
+        force=getattr(args, "force", False),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in COMMANDS:
-        return COMMANDS[argv[0]](argv[1:])
+    args = parse(sys.argv[1:] if argv is None else argv)
+    prog = "heal" if args.command == RUN else f"heal {args.command}"
+    if args.command == RUN and (args.scan is None) == (not args.files):
+        if args.files:
+            print("heal: error: give either files or --scan, not both", file=sys.stderr)
+        else:
+            sys.stderr.write(_usage())
+            print(
+                "heal: error: name files to check, or use --scan [PATH] for the whole project",
+                file=sys.stderr,
+            )
+        return EXIT_ERROR
     try:
-        with control.sigterm_interrupts():
-            return _heal(argv)
+        with tools.sigterm_interrupts():
+            opts = options(args, Path.cwd())
+            if opts.allow_unapproved_high and opts.command in ANALYZING:
+                print(UNGATED_WARNING.format(opts.config.source), file=sys.stderr)
+            return COMMANDS[opts.command].run(opts)
     except KeyboardInterrupt:  # files are whole, old or new; unverified fixes were taken back
-        print("heal: interrupted", file=sys.stderr)
-        return control.EXIT_INTERRUPTED
-
-
-def _heal(argv: list[str]) -> int:
-    args = parser().parse_args(argv)
-    if args.scan is None and not args.files:
-        parser().print_usage(sys.stderr)
-        print(
-            "heal: error: name files to check, or use --scan [PATH] for the whole project",
-            file=sys.stderr,
-        )
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except CommandError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+    except tools.AnalyzerError as exc:
+        print(f"{prog}: error: analyzer failed: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    if args.scan is not None and args.files:
-        print("heal: error: give either files or --scan, not both", file=sys.stderr)
-        return EXIT_ERROR
-    cwd = Path.cwd()
-    explicit = Path(args.config).absolute() if args.config else None
-    try:
-        catalogue.load()
-        proj, conf = project.select(
-            args.files,
-            scan=args.scan,
-            cwd=cwd,
-            config_for=lambda root: config.load(
-                explicit or root / "pyproject.toml", explicit=explicit is not None
-            ),
-        )
-        opts = engine.Options(
-            fix=args.fix and not args.diff,
-            unsafe_fixes=conf.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes,
-            select=_selectors(args.select) or conf.select,
-            ignore=_selectors(args.ignore) + conf.ignore,
-            max_passes=args.max_passes or conf.max_passes,
-            timeout=conf.timeout,
-            verify_cmd=conf.verify_cmd if args.verify_cmd is None else args.verify_cmd,
-            verify_timeout=conf.verify_timeout,
-            verify_baseline_failing=args.verify_baseline_failing,
-            baseline=baseline.load(proj.state_dir),
-            demoted=stats.demoted(
-                proj.state_dir, stats.Policy(conf.demote_min_fixes, conf.demote_rollback_rate)
-            ),
-            approval=commands_approval.policy(conf),
-            allow_unapproved_high=conf.allow_unapproved_high,
-        )
-        if conf.allow_unapproved_high:
-            print(commands_approval.UNGATED_WARNING.format(conf.source), file=sys.stderr)
-        if opts.max_passes < 1:
-            raise config.ConfigError("--max-passes must be at least 1")
-        rep = engine.preview(proj, conf, opts) if args.diff else engine.run(proj, conf, opts)
-    except (
-        project.SelectError,
-        config.ConfigError,
-        catalogue.CatalogueError,
-        verify.VerifyError,
-        stats.StatsError,
-        approvals.ApprovalsError,
-    ) as exc:
-        print(f"heal: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except analyzers.AnalyzerError as exc:
-        print(f"heal: error: analyzer failed: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except OSError as exc:  # e.g. the lock timed out, or .heal/ cannot be created
-        print(f"heal: error: {exc}", file=sys.stderr)
+    except ERRORS as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except Exception:  # a bug in heal must read as an error (2), never as "findings left" (1)
         traceback.print_exc()
-        print("heal: internal error: please report it with the traceback above", file=sys.stderr)
+        print(f"{prog}: internal error: please report it with the traceback above", file=sys.stderr)
         return EXIT_ERROR
-    if args.diff:
-        text = report.diff(rep)
-    elif args.statistics:
-        text = report.statistics(rep)
-    elif args.output_format == "json":
-        text = report.to_json(rep)
-    elif args.output_format == "github":
-        text = report.to_github(rep, prefix=_repo_prefix(proj))
-    elif args.output_format == "sarif":
-        text = sarif.to_sarif(rep, prefix=_repo_prefix(proj))
-    else:
-        # a file gets colour only when asked for by name, never from a terminal on stdout
-        colored = args.color == "always" if args.output_file else use_color(args.color)
-        style = report.Style(colored)
-        text = report.to_text(rep, color=style, fixing=opts.fix)
-    if args.output_file is None:
-        sys.stdout.write(text)
-    else:
-        try:
-            Path(args.output_file).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            print(f"heal: error: cannot write {args.output_file}: {exc}", file=sys.stderr)
-            return EXIT_ERROR
-    for note in rep.notes if args.output_format != "text" else ():
-        print(f"heal: note: {note}", file=sys.stderr)
-    sys.stderr.write(gate.blocked_message(rep.outcomes))
-    return exit_code(
-        rep,
-        fail_on=args.fail_on or conf.fail_on,
-        changed_fails=args.exit_non_zero_on_fix,
-        diff=args.diff,
-    )
 
 
 if __name__ == "__main__":

@@ -6,20 +6,10 @@ import bisect
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from healers.finding import Edit
+from healers.finding import Edit, Span
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-@dataclass(frozen=True)
-class Span:
-    """Replace text[start:end] with content (offsets in characters)."""
-
-    start: int
-    end: int
-    content: str
 
 
 def line_starts(text: str) -> list[int]:

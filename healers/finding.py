@@ -1,4 +1,4 @@
-"""Frozen records passed between the stages of a run: Finding, Rule, Edit, Fix, Outcome."""
+"""Frozen records passed between the stages of a run: Finding, Rule, Outcome, FileState, Report."""
 
 from __future__ import annotations
 
@@ -112,6 +112,7 @@ class Outcome:
     fingerprint: str
     status: Status
     reason: str = ""  # how it is (or would be) fixed, or why it is not
+    gated: bool = False  # the policy wants a human's decision on it (whatever was decided)
 
     @property
     def priority(self) -> Priority:
@@ -132,24 +133,53 @@ class Source:
 
 
 @dataclass(frozen=True)
-class FileChange:
-    """A per-file fix result: the new text and the outcomes it addressed."""
+class FileState:
+    """One selected file as read at the start of a pass."""
 
     path: str
-    before: str
-    after: str
-    fingerprints: tuple[str, ...] = field(default=())
+    data: bytes
+    source: Source
+    parses: bool
+    scopes: tuple[tuple[int, int, str], ...] = ()  # functions and classes, for fingerprints
 
 
 @dataclass(frozen=True)
-class Transformed:
-    """What a codemod did to one file: the new text, the findings it fixed, those it left and why.
+class Span:
+    """Replace text[start:end] with content (offsets in characters)."""
 
-    `fixed` and `unfixed` hold indexes into the findings the codemod was given. A codemod
-    that is not sure a rewrite keeps the meaning leaves the code alone and lists the finding
-    in `unfixed`.
-    """
+    start: int
+    end: int
+    content: str
 
-    text: str
-    fixed: tuple[int, ...] = ()
-    unfixed: tuple[tuple[int, str], ...] = ()
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file in one pass: `after` is None when it was left unchanged."""
+
+    path: str
+    after: str | None = None
+    applied: tuple[str, ...] = ()  # fingerprints of the outcomes whose fix is in `after`
+    unfixed: dict[str, str] = field(default_factory=dict)  # fingerprint -> reason
+    problem: str = ""  # why the file was skipped or its fixes dropped
+    # the fixes in `after`, each (fingerprints, spans on the text read): what verify can take back
+    groups: tuple[tuple[tuple[str, ...], tuple[Span, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The fix heal would write for one gated finding, planned alone and never written as such."""
+
+    fingerprint: str
+    diff: str  # unified diff of that one fix; "" when there is no automatic fix
+    reason: str = ""  # why there is no diff
+
+
+@dataclass(frozen=True)
+class Report:
+    outcomes: list[Outcome]  # prioritized; fixed ones included with status "fixed"
+    changes: dict[str, tuple[str, str]]  # path -> (text before the run, text after)
+    notes: list[str]  # what went wrong without stopping the run
+    passes: int
+    run_id: str = ""  # the audit trail's name for this run (`heal undo RUN_ID`)
+    verify_runs: int = 0  # how many times verify_cmd ran
+    proposals: dict[str, Proposal] = field(default_factory=dict)  # fingerprint -> planned fix

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from healers import analyzers, toml
+from healers import toml, tools
 from healers.config import Config
 from healers.paths import relative
 
@@ -76,9 +76,15 @@ def _excluded(rel: str, patterns: Sequence[str]) -> bool:
 
 
 def select(
-    paths: Sequence[str], *, scan: str | None, cwd: Path, config_for: Callable[[Path], Config]
+    paths: Sequence[str],
+    *,
+    scan: str | None,
+    cwd: Path,
+    config_for: Callable[[Path], Config],
+    list_files: bool = True,
 ) -> tuple[Project, Config]:
-    """Resolve the command line into a Project; a path outside the repository is an error."""
+    """Resolve the command line into a Project; a path outside the repository is an error. With
+    `list_files` False (a command that analyzes nothing) the Project has no files."""
     repo = find_repo(cwd.resolve())
     targets = [Path(scan)] if scan is not None else [Path(p) for p in paths]
     resolved = []
@@ -94,8 +100,10 @@ def select(
     common = Path(os.path.commonpath([str(p) for p in resolved])) if resolved else repo
     root = find_root(common, repo)
     config = config_for(root)
+    if not list_files:
+        return Project(repo, root, (), hook=False), config
     if scan is not None:
-        listed = analyzers.git_files(root, resolved[0])
+        listed = tools.git_files(root, resolved[0])
         if listed is None:
             candidates = [relative(str(p), str(root)) for p in _walk(resolved[0])]
         else:

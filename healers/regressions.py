@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from healers import apply, files, project
-from healers.finding import Finding, Outcome
+from healers import project, write
+from healers.finding import FileState, Finding, Outcome
 
 # Codes that appear because a fix worked: an ignore or a cast that covered the fixed error is now
 # unused. They are not regressions, and heal fixes them in the next pass.
@@ -44,11 +44,11 @@ def reason(new: Sequence[Finding]) -> str:
 
 
 def roll_back(
-    proj: project.Project, now: apply.FileState, before: apply.FileState, notes: list[str]
-) -> apply.FileState:
+    proj: project.Project, now: FileState, before: FileState, notes: list[str]
+) -> FileState:
     """Write `before`'s text over `now`; the state of the file as it is on disk after."""
-    with files.locked(proj.state_dir):
-        problem = apply.write(proj.root, proj.repo, now, before.source.text)
+    with write.locked(proj.state_dir):
+        problem = write.write_text(now, before.source.text, root=proj.root, repo=proj.repo)
     if problem:
         notes.append(f"{now.path}: could not roll back: {problem}")
         return now

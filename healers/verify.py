@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from healers import analyzers, apply, edits, files
+from healers import edits, source, tools, write
 from healers.bisection import Unit, isolate, units_of
-from healers.finding import Outcome
+from healers.finding import FileResult, FileState, Outcome
 
 OUTPUT_LINES = 25  # lines of the command's output kept in the report
 
@@ -20,6 +20,19 @@ class VerifyError(RuntimeError):
 
 class _Abort(Exception):
     """Verification cannot go on (a file changed under heal, or an emergency stop)."""
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One fix pass as verification sees it: the files as the pass read them, what it wrote
+    over them, and the outcomes of its fixes by fingerprint."""
+
+    root: Path
+    repo: Path
+    state_dir: Path
+    bases: Mapping[str, FileState]
+    plans: Mapping[str, FileResult]
+    outcomes: Mapping[str, Outcome]
 
 
 @dataclass(frozen=True)
@@ -47,11 +60,11 @@ class Verifier:
         self.accepted = 0  # the exit code that counts as passing
         self.runs = 0
 
-    def run(self) -> analyzers.Completed:
+    def run(self) -> tools.Completed:
         self.runs += 1
-        return analyzers.run_command(self.command, cwd=self.cwd, timeout=self.timeout)
+        return tools.run_command(self.command, cwd=self.cwd, timeout=self.timeout)
 
-    def ok(self, done: analyzers.Completed) -> bool:
+    def ok(self, done: tools.Completed) -> bool:
         return done.returncode in (0, self.accepted)
 
     def baseline(self) -> str:
@@ -81,16 +94,12 @@ def tail(output: str, lines: int = OUTPUT_LINES) -> str:
 class _Disk:
     """The pass's files on disk: writes a chosen subset of fixes, checking nobody else wrote."""
 
-    def __init__(
-        self,
-        root: Path,
-        repo: Path,
-        bases: Mapping[str, apply.FileState],
-        plans: Mapping[str, apply.FileResult],
-    ) -> None:
-        self.root, self.repo, self.bases = root, repo, bases
-        # path -> the bytes heal last wrote: the pass's plans, as _fix_pass wrote them
-        self.current = {p: files.encode(bases[p].source, r.after or "") for p, r in plans.items()}
+    def __init__(self, work: Pass) -> None:
+        self.work, self.bases = work, work.bases
+        # path -> the bytes heal last wrote: the pass's plans, as the fix pass wrote them
+        self.current = {
+            p: source.encode(self.bases[p].source, r.after or "") for p, r in work.plans.items()
+        }
 
     def text(self, path: str, units: Sequence[Unit]) -> str:
         spans = sorted((s for u in units for s in u.spans), key=lambda s: (s.start, s.end))
@@ -98,13 +107,16 @@ class _Disk:
 
     def put(self, path: str, text: str) -> None:
         state = self.bases[path]
-        data = files.encode(state.source, text)
+        data = source.encode(state.source, text)
         if self.current.get(path) == data:
             return
-        target = self.root / path
-        if target.read_bytes() != self.current.get(path, state.data):
-            raise _Abort(f"{path} changed on disk during verification")
-        files.write_atomic(target, data, root=self.repo)
+        target = self.work.root / path
+        try:
+            write.replace(
+                target, data, expected=self.current.get(path, state.data), repo=self.work.repo
+            )
+        except write.Changed:
+            raise _Abort(f"{path} changed on disk during verification") from None
         self.current[path] = data
         drop_bytecode(target)
 
@@ -126,76 +138,79 @@ def drop_bytecode(path: Path) -> None:
             pyc.unlink()
 
 
+class _Trials:
+    """Subsets of the pass's fixes put on disk and tried with the command, each subset once."""
+
+    def __init__(self, work: Pass, verifier: Verifier, stopped: Callable[[], bool]) -> None:
+        self.work, self.verifier, self.stopped = work, verifier, stopped
+        self.units = units_of(work.plans, work.outcomes)
+        self.disk = _Disk(work)
+        self.failures: list[tuple[frozenset[int], str]] = []  # (subset, what the command said)
+        self.seen: dict[frozenset[int], bool] = {}
+
+    def texts(self, subset: frozenset[int]) -> dict[str, str]:
+        units = self.units
+        return {
+            path: self.disk.text(path, [units[i] for i in sorted(subset) if units[i].path == path])
+            for path in self.work.plans
+        }
+
+    def materialize(self, subset: frozenset[int]) -> None:
+        with write.locked(self.work.state_dir):
+            for path, text in self.texts(subset).items():
+                self.disk.put(path, text)
+
+    def passes(self, subset: frozenset[int]) -> bool:
+        if subset in self.seen:
+            return self.seen[subset]
+        if self.stopped():
+            raise _Abort("emergency stop (heal stop) during verification")
+        broken = [p for p, text in self.texts(subset).items() if not _compiles(text, p)]
+        if broken:  # fixes that only compile together: this subset cannot be kept
+            self.seen[subset] = False
+            self.failures.append((subset, f"{', '.join(broken)} would not compile"))
+            return False
+        self.materialize(subset)
+        done = self.verifier.run()
+        self.seen[subset] = self.verifier.ok(done)
+        if not self.seen[subset]:
+            self.failures.append((subset, done.stdout))
+        return self.seen[subset]
+
+
 def check_pass(
-    *,
-    root: Path,
-    repo: Path,
-    state_dir: Path,
-    bases: Mapping[str, apply.FileState],
-    plans: Mapping[str, apply.FileResult],
-    outcomes: Mapping[str, Outcome],
+    work: Pass,
     verifier: Verifier,
+    *,
     stopped: Callable[[], bool],
     interrupted: Callable[[Check], None],
 ) -> Check:
     """The pass's fixes are on disk: run the command; when it fails, isolate the fixes that break
     it, take them back, and leave the rest. An interrupt takes the whole pass back, tells
     `interrupted` what it did, and goes on up."""
-    units = units_of(plans, outcomes)
-    disk = _Disk(root, repo, bases, plans)
-    failures: list[tuple[frozenset[int], str]] = []
-    seen: dict[frozenset[int], bool] = {}
-
-    def texts(subset: frozenset[int]) -> dict[str, str]:
-        return {
-            path: disk.text(path, [units[i] for i in sorted(subset) if units[i].path == path])
-            for path in plans
-        }
-
-    def materialize(subset: frozenset[int]) -> None:
-        with files.locked(state_dir):
-            for path, text in texts(subset).items():
-                disk.put(path, text)
-
-    def passes(subset: frozenset[int]) -> bool:
-        if subset in seen:
-            return seen[subset]
-        if stopped():
-            raise _Abort("emergency stop (heal stop) during verification")
-        broken = [p for p, text in texts(subset).items() if not _compiles(text, p)]
-        if broken:  # fixes that only compile together: this subset cannot be kept
-            seen[subset] = False
-            failures.append((subset, f"{', '.join(broken)} would not compile"))
-            return False
-        materialize(subset)
-        done = verifier.run()
-        seen[subset] = verifier.ok(done)
-        if not seen[subset]:
-            failures.append((subset, done.stdout))
-        return seen[subset]
-
+    trials = _Trials(work, verifier, stopped)
+    units, disk = trials.units, trials.disk
     everything = frozenset(range(len(units)))
     started = verifier.runs
     try:
-        seen[everything] = _first_run(verifier, failures, everything)
-        if seen[everything]:
-            return Check(_written(disk, plans, units, everything), tuple(units), (), {})
-        culprits = isolate(units, passes)
+        if _first_run(verifier, trials, everything):
+            return Check(_written(disk, units, everything), tuple(units), (), {})
+        culprits = isolate(units, trials.passes)
         kept = everything - set(culprits)
-        materialize(kept)  # the last run may have tried another subset
+        trials.materialize(kept)  # the last run may have tried another subset
     except _Abort as exc:
-        return _take_all_back(disk, plans, units, state_dir, str(exc))
+        return _take_all_back(disk, units, str(exc))
     except BaseException:
         with contextlib.suppress(OSError):  # best effort: leave no unverified fix behind
-            interrupted(_take_all_back(disk, plans, units, state_dir, "interrupted"))
+            interrupted(_take_all_back(disk, units, "interrupted"))
         raise
     summary = (
         f"verify: `{verifier.command}` failed with this pass's {len(units)} fix(es) of "
-        f"{len({u.rule for u in units})} rule(s) in {len(plans)} file(s); "
+        f"{len({u.rule for u in units})} rule(s) in {len(work.plans)} file(s); "
         f"{verifier.runs - started} run(s) isolated {len(culprits)} that break it: rolled back, "
         f"the other {len(kept)} kept"
     )
-    return _report(verifier, disk, plans, units, culprits, kept, failures, summary)
+    return _report(verifier, disk, units, culprits, kept, trials.failures, summary)
 
 
 def _compiles(text: str, path: str) -> bool:
@@ -206,50 +221,32 @@ def _compiles(text: str, path: str) -> bool:
     return True
 
 
-def _first_run(
-    verifier: Verifier, failures: list[tuple[frozenset[int], str]], everything: frozenset[int]
-) -> bool:
+def _first_run(verifier: Verifier, trials: _Trials, everything: frozenset[int]) -> bool:
+    """The command with the whole pass, as the fix pass wrote it."""
     done = verifier.run()
-    if not verifier.ok(done):
-        failures.append((everything, done.stdout))
-    return verifier.ok(done)
+    trials.seen[everything] = verifier.ok(done)
+    if not trials.seen[everything]:
+        trials.failures.append((everything, done.stdout))
+    return trials.seen[everything]
 
 
-def _written(
-    disk: _Disk, plans: Mapping[str, apply.FileResult], units: Sequence[Unit], kept: frozenset[int]
-) -> dict[str, str]:
+def _written(disk: _Disk, units: Sequence[Unit], kept: frozenset[int]) -> dict[str, str]:
     out = {}
-    for path in plans:
+    for path in disk.work.plans:
         text = disk.text(path, [units[i] for i in sorted(kept) if units[i].path == path])
         if text != disk.bases[path].source.text:
             out[path] = text
     return out
 
 
-def take_back(
-    *,
-    root: Path,
-    repo: Path,
-    state_dir: Path,
-    bases: Mapping[str, apply.FileState],
-    plans: Mapping[str, apply.FileResult],
-    outcomes: Mapping[str, Outcome],
-    why: str,
-) -> Check:
+def take_back(work: Pass, *, why: str) -> Check:
     """Restore the files of a pass that cannot be verified (interrupted while writing)."""
-    disk = _Disk(root, repo, bases, plans)
-    return _take_all_back(disk, plans, units_of(plans, outcomes), state_dir, why)
+    return _take_all_back(_Disk(work), units_of(work.plans, work.outcomes), why)
 
 
-def _take_all_back(
-    disk: _Disk,
-    plans: Mapping[str, apply.FileResult],
-    units: Sequence[Unit],
-    state_dir: Path,
-    why: str,
-) -> Check:
-    with files.locked(state_dir):
-        left = [p for p in plans if not disk.restore(p)]
+def _take_all_back(disk: _Disk, units: Sequence[Unit], why: str) -> Check:
+    with write.locked(disk.work.state_dir):
+        left = [p for p in disk.work.plans if not disk.restore(p)]
     reason = f"fix taken back unverified: {why}"
     unfixed = {p: reason for u in units for p in u.fingerprints}
     note = f"verification stopped ({why}): this pass's fixes were taken back"
@@ -261,7 +258,6 @@ def _take_all_back(
 def _report(
     verifier: Verifier,
     disk: _Disk,
-    plans: Mapping[str, apply.FileResult],
     units: Sequence[Unit],
     culprits: Sequence[int],
     kept: frozenset[int],
@@ -281,4 +277,4 @@ def _report(
     rolled = tuple(units[i] for i in culprits)
     unfixed = {p: reason for u in rolled for p in u.fingerprints}
     kept_units = tuple(units[i] for i in sorted(kept))
-    return Check(_written(disk, plans, units, kept), kept_units, rolled, unfixed, notes)
+    return Check(_written(disk, units, kept), kept_units, rolled, unfixed, notes)

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from healers.bisection import Unit, isolate
-from healers.edits import Span
+from healers.finding import Span
 
 
 def units(layout: list[tuple[str, str]]) -> list[Unit]:

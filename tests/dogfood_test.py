@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
+
 REPO = Path(__file__).resolve().parent.parent
 
 

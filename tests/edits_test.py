@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from healers import edits
-from healers.finding import Edit
+from healers.finding import Edit, Span
 
 
 @pytest.mark.parametrize(
@@ -40,9 +40,9 @@ def test_spans_between_reproduces_after(before, after):
 
 
 def test_merge_keeps_order_and_skips_overlaps():
-    first = [edits.Span(0, 5, "A")]
-    overlapping = [edits.Span(3, 8, "B")]
-    later = [edits.Span(8, 9, "C")]
+    first = [Span(0, 5, "A")]
+    overlapping = [Span(3, 8, "B")]
+    later = [Span(8, 9, "C")]
     spans, chosen = edits.merge([first, overlapping, later])
     assert chosen == [0, 2]
     assert [s.content for s in spans] == ["A", "C"]
@@ -51,18 +51,18 @@ def test_merge_keeps_order_and_skips_overlaps():
 def test_merge_refuses_two_insertions_at_one_point_and_self_overlap():
     spans, chosen = edits.merge(
         [
-            [edits.Span(4, 4, "x")],
-            [edits.Span(4, 4, "y")],
-            [edits.Span(0, 3, ""), edits.Span(2, 5, "")],
+            [Span(4, 4, "x")],
+            [Span(4, 4, "y")],
+            [Span(0, 3, ""), Span(2, 5, "")],
         ]
     )
     assert chosen == [0]
-    assert spans == [edits.Span(4, 4, "x")]
+    assert spans == [Span(4, 4, "x")]
 
 
 def test_touching_edits_are_both_applied():
     text = "abcdef"
-    spans, chosen = edits.merge([[edits.Span(0, 3, "X")], [edits.Span(3, 6, "Y")]])
+    spans, chosen = edits.merge([[Span(0, 3, "X")], [Span(3, 6, "Y")]])
     assert chosen == [0, 1]
     assert edits.apply(text, spans) == "XY"
 

@@ -11,18 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from healers.files import (
-    LockTimeout,
-    SourceError,
-    WriteError,
-    encode,
-    locked,
-    match_newlines,
-    read_source,
-    sha256,
-    write_atomic,
-)
 from healers.finding import Source
+from healers.source import SourceError, encode, match_newlines, read_source
+from healers.write import LockTimeout, WriteError, locked, sha256, write_atomic
 
 REPO = Path(__file__).resolve().parents[1]
 BOM = b"\xef\xbb\xbf"
@@ -380,7 +371,7 @@ CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from healers.files import LockTimeout, locked
+    from healers.write import LockTimeout, locked
     try:
         with locked(Path(sys.argv[1]), timeout=float(sys.argv[2])):
             print("held", flush=True)
@@ -397,6 +388,7 @@ def _child(state, timeout, hold=0.0):
     return subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_lock_excludes_another_process_until_released(tmp_path):
     state = tmp_path / "state"
     with locked(state, timeout=1):
@@ -410,6 +402,7 @@ def test_lock_excludes_another_process_until_released(tmp_path):
     assert (child.returncode, out) == (0, "held\n")
 
 
+@pytest.mark.slow
 def test_lock_waits_for_another_process(tmp_path):
     state = tmp_path / "state"
     child = _child(state, timeout=5, hold=0.5)

@@ -9,12 +9,15 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from healers import cli
+from healers.codemod import Fixed, Skipped, Unchanged
+from healers.finding import Finding
+from healers.registry import codemods
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "fixtures" / "sample_repo"
@@ -176,3 +179,34 @@ def shadow_module(folder: Path, name: str, main: str | None) -> Path:
     if main is not None:
         (package / "__main__.py").write_text(main, encoding="utf-8")
     return folder
+
+
+@dataclass(frozen=True)
+class Transformed:
+    """What a codemod did to one file: the new text, the findings it fixed, those it left and why.
+
+    `fixed` and `unfixed` hold indexes into the findings the codemod was given. A codemod
+    that is not sure a rewrite keeps the meaning leaves the code alone and lists the finding
+    in `unfixed`.
+    """
+
+    text: str
+    fixed: tuple[int, ...] = ()
+    unfixed: tuple[tuple[int, str], ...] = ()
+
+
+def run_codemod(
+    name: str,
+    source: str,
+    findings: Sequence[Finding],
+    target: tuple[int, int] | None = None,
+) -> Transformed:
+    """The codemod `name` on `source`, called as the worker calls it, its result seen as the new
+    text, the indexes fixed and (index, reason) for the others."""
+    result = codemods()[name].run(source, findings, target)
+    if isinstance(result, Fixed):
+        return Transformed(result.text, result.fixed, result.skipped)
+    if isinstance(result, Unchanged):
+        return Transformed(source, (), result.skipped)
+    assert isinstance(result, Skipped)
+    return Transformed(source, (), tuple((i, result.reason) for i in range(len(findings))))

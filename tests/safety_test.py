@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
-from healers import apply
+from healers import write
 from tests.helpers import heal, make_repo, snapshot, start_heal
+
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
 
 FIXABLE = dict.fromkeys(("a.py", "b.py", "c.py"), "import os\n\nX = 1\n")
 FIXED = "\nX = 1\n"
@@ -50,14 +52,14 @@ def test_stop_refuses_writes_until_resume(tmp_path):
 
 def test_stop_during_a_run_finishes_the_current_file_and_writes_no_more(tmp_path, monkeypatch):
     repo = make_repo(tmp_path / "repo", FIXABLE)
-    real_write = apply.write
+    real_write = write.write_text
 
-    def write_then_stop(root, repo_, state, after):  # `heal stop` from another terminal
-        problem = real_write(root, repo_, state, after)
-        assert heal(repo, "stop").code == 0
+    def write_then_stop(state, text, *, root, repo):  # `heal stop` from another terminal
+        problem = real_write(state, text, root=root, repo=repo)
+        assert heal(root, "stop").code == 0
         return problem
 
-    monkeypatch.setattr(apply, "write", write_then_stop)
+    monkeypatch.setattr(write, "write_text", write_then_stop)
     run = heal(repo, "--scan", "--fix")
     assert [(repo / n).read_text() for n in sorted(FIXABLE)] == [FIXED, *[FIXABLE["b.py"]] * 2]
     assert "the run stopped writing" in run.out

@@ -10,8 +10,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pytest
+
 from healers import catalogue
 from tests.helpers import REPO, heal, make_repo, parse_json
+
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
 
 SEEDED = REPO / "fixtures" / "seeded" / "seeded.py"
 PYPROJECT = '[project]\nname = "seeded"\nrequires-python = ">=3.10"\n'

@@ -15,6 +15,8 @@ import pytest
 from healers import config
 from tests.helpers import heal, make_repo, snapshot
 
+pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
+
 PYTEST = f"{shlex.quote(sys.executable)} -m pytest -q -p no:cacheprovider tests"
 # api.py re-exports `helper` through an import ruff calls unused; the tests import it from there
 STORY = {

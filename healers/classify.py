@@ -1,0 +1,72 @@
+"""Stages 3 and 4, classify and prioritize: each finding joined with its rule and fingerprinted,
+its status decided by the policy, `--select`/`--ignore` applied, and the order P0 -> P3."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from healers import catalogue, fingerprint, policy
+from healers.finding import FileState, Finding, Outcome
+
+
+def classify(
+    findings: Sequence[Finding],
+    states: Mapping[str, FileState],
+    ctx: policy.Context,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> list[Outcome]:
+    """Join each finding with its rule, fingerprint it, let the policy decide its status."""
+    cat = catalogue.load()
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_path[finding.path].append(finding)
+    outcomes = []
+    for path, found in by_path.items():
+        state = states.get(path)
+        text, scopes = (state.source.text, state.scopes) if state is not None else ("", ())
+        prints = fingerprint.fingerprints(found, text, scopes)
+        for finding, print_ in zip(found, prints, strict=True):
+            outcome = policy.decide(finding, cat.rule_for(finding), print_, ctx)
+            if select and not matches(outcome, select):
+                continue
+            if ignore and matches(outcome, ignore):
+                continue
+            outcomes.append(outcome)
+    return prioritize(dedupe(outcomes))
+
+
+def matches(outcome: Outcome, selectors: Sequence[str]) -> bool:
+    """Does a `--select`/`--ignore` entry name this finding's category, rule, code or prefix?"""
+    code = outcome.finding.code
+    for selector in selectors:
+        if selector in (outcome.category, outcome.rule.id, code):
+            return True
+        if ":" in selector and code.startswith(selector):
+            return True
+    return False
+
+
+def sort_key(outcome: Outcome) -> tuple[str, str, int, int, str]:
+    f = outcome.finding
+    return (outcome.priority, f.path, f.line, f.column, f.code)
+
+
+def prioritize(outcomes: Iterable[Outcome]) -> list[Outcome]:
+    """P0 first, then by path and position: the order of the report and of the fixes."""
+    return sorted(outcomes, key=sort_key)
+
+
+def dedupe(outcomes: Sequence[Outcome]) -> list[Outcome]:
+    """One finding per rule and line: where ruff reports a pattern heal's own rule also finds
+    (B006, F631, PLW0127, ...: the rule files map both codes), heal's finding stays."""
+    ours = {
+        (o.rule.id, o.finding.path, o.finding.line) for o in outcomes if o.finding.tool == "heal"
+    }
+    return [
+        o
+        for o in outcomes
+        if o.finding.tool == "heal" or (o.rule.id, o.finding.path, o.finding.line) not in ours
+    ]

@@ -1,0 +1,43 @@
+"""The subcommands, each a small module with `arguments(parser)` and `run(options) -> int`; ""
+is the heal run itself."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Protocol
+
+from healers.commands import (
+    approve,
+    baseline,
+    heal,
+    init,
+    log,
+    pending,
+    reject,
+    resume,
+    stats,
+    stop,
+    undo,
+)
+from healers.options import Options
+
+
+class Command(Protocol):
+    def arguments(self, p: argparse.ArgumentParser) -> None: ...
+
+    def run(self, opts: Options) -> int: ...
+
+
+COMMANDS: dict[str, Command] = {
+    "": heal,
+    "pending": pending,
+    "approve": approve,
+    "reject": reject,
+    "baseline": baseline,
+    "log": log,
+    "undo": undo,
+    "stats": stats,
+    "stop": stop,
+    "resume": resume,
+    "init": init,
+}

@@ -1,0 +1,44 @@
+"""`heal approve ID...`: record the approval, then apply exactly those fixes through the same
+apply path and checks as --fix. Exit 0 when every one was applied."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+
+from healers import engine
+from healers.commands.decisions import pick, record, scan_argument
+from healers.errors import CommandError
+from healers.options import Options
+
+EXIT_OK, EXIT_LEFT = 0, 1
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    scan_argument(p)
+    p.add_argument("targets", nargs="+", metavar="ID", help="fingerprints (or unique prefixes)")
+
+
+def run(opts: Options) -> int:
+    rep = engine.run(replace(opts, fix=False, propose=True))
+    chosen = pick(opts.targets, rep.outcomes)
+    proposals = rep.proposals
+    for o in chosen:
+        if not proposals[o.fingerprint].diff:
+            raise CommandError(
+                f"{o.fingerprint}: no fix to approve ({proposals[o.fingerprint].reason}); fix "
+                f'it by hand, or accept the risk: heal reject {o.fingerprint} --reason "..."'
+            )
+    record(opts.project, chosen, proposals, "approve", "")
+    wanted = frozenset(o.fingerprint for o in chosen)
+    done = engine.run(replace(opts, fix=True, only=wanted, propose=False))
+    fixed = {o.fingerprint for o in done.outcomes if o.status == "fixed"} & wanted
+    for note in done.notes:
+        print(f"heal: note: {note}", file=sys.stderr)
+    for o in chosen:
+        state = "applied" if o.fingerprint in fixed else "approved, NOT applied"
+        print(f"{o.fingerprint}  {o.finding.code} {o.finding.path}:{o.finding.line}: {state}")
+        if o.fingerprint in fixed:
+            sys.stdout.write(proposals[o.fingerprint].diff)
+    return EXIT_OK if fixed == wanted else EXIT_LEFT

@@ -1,0 +1,150 @@
+"""The heal run itself (`heal FILES`, `heal --scan`): analyze, heal with --fix, report in the
+format asked for, and the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from healers import __version__, engine
+from healers.finding import PRIORITIES, Report
+from healers.options import Options
+from healers.project import Project
+from healers.report import LEFT, diff, github, json, sarif, text
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="*", help="check only these files (pre-commit hook mode)")
+    p.add_argument(
+        "--scan",
+        nargs="?",
+        const=".",
+        metavar="PATH",
+        help="every Python file git tracks under PATH (default .)",
+    )
+    p.add_argument("--fix", action="store_true", help="apply the safe fixes")
+    p.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        default=None,
+        help="also apply fixes that may change behaviour",
+    )
+    p.add_argument(
+        "--diff", action="store_true", help="print the changes --fix would make; write nothing"
+    )
+    _other_options(p)
+
+
+def _other_options(p: argparse.ArgumentParser) -> None:
+    """The run's other options: what to select, how to report, how to verify."""
+    p.add_argument("--output-format", choices=("text", "json", "github", "sarif"), default="text")
+    p.add_argument("--output-file", metavar="PATH", help="write the report to PATH, not stdout")
+    p.add_argument(
+        "--select",
+        action="append",
+        metavar="SEL",
+        help="only these categories, rule ids or codes (comma-separated)",
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        metavar="SEL",
+        help="leave out these categories, rule ids or codes",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=PRIORITIES,
+        help="lowest priority that makes the run fail (default P3: any)",
+    )
+    p.add_argument(
+        "--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed"
+    )
+    p.add_argument(
+        "--statistics", action="store_true", help="counts per code instead of each finding"
+    )
+    p.add_argument(
+        "--max-passes", type=int, metavar="N", help="fix passes before giving up (default 5)"
+    )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read [tool.healers] from FILE instead of the project's pyproject.toml",
+    )
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument(
+        "--verify-cmd",
+        metavar="CMD",
+        help="run CMD (e.g. the tests) after each fix pass; roll back the fixes that make it fail",
+    )
+    p.add_argument(
+        "--verify-baseline-failing",
+        action="store_true",
+        help="fix even though CMD fails before any fix (fixes must keep its exit code)",
+    )
+    p.add_argument("--version", action="version", version=f"heal {__version__}")
+
+
+def run(opts: Options) -> int:
+    rep = engine.preview(opts) if opts.diff else engine.run(opts)
+    output = render(rep, opts)
+    if opts.output_file is None:
+        sys.stdout.write(output)
+    else:
+        try:
+            Path(opts.output_file).write_text(output, encoding="utf-8")
+        except OSError as exc:
+            print(f"heal: error: cannot write {opts.output_file}: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+    for note in rep.notes if opts.output_format != "text" else ():
+        print(f"heal: note: {note}", file=sys.stderr)
+    sys.stderr.write(text.blocked_message(rep.outcomes))
+    return exit_code(rep, opts)
+
+
+def render(rep: Report, opts: Options) -> str:
+    if opts.diff:
+        return diff.changes(rep)
+    if opts.statistics:
+        return text.statistics(rep)
+    if opts.output_format == "json":
+        return json.to_json(rep)
+    if opts.output_format == "github":
+        return github.to_github(rep, prefix=repo_prefix(opts.project))
+    if opts.output_format == "sarif":
+        return sarif.to_sarif(rep, prefix=repo_prefix(opts.project))
+    # a file gets colour only when asked for by name, never from a terminal on stdout
+    colored = opts.color == "always" if opts.output_file else use_color(opts.color)
+    return text.to_text(rep, color=text.Style(colored), fixing=opts.fix)
+
+
+def use_color(choice: str) -> bool:
+    """--color beats the environment; NO_COLOR beats FORCE_COLOR; otherwise a terminal decides."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR") or os.environ.get("CLICOLOR_FORCE"):
+        return True
+    return sys.stdout.isatty()
+
+
+def repo_prefix(proj: Project) -> str:
+    """The project's folder inside the repository, "" or "sub/dir/": GitHub wants paths (SARIF
+    URIs, annotation files) relative to the repository root, heal's are relative to the project."""
+    folder = proj.root.relative_to(proj.repo).as_posix()
+    return "" if folder == "." else folder + "/"
+
+
+def exit_code(rep: Report, opts: Options) -> int:
+    if any(o.status == "needs-approval" for o in rep.outcomes):
+        return EXIT_BLOCKED
+    if opts.diff:
+        return EXIT_FINDINGS if rep.changes else EXIT_OK
+    left = [o for o in rep.outcomes if o.status in LEFT and o.priority <= opts.fail_on]
+    if left or (opts.exit_non_zero_on_fix and rep.changes):
+        return EXIT_FINDINGS
+    return EXIT_OK

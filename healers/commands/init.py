@@ -1,0 +1,154 @@
+"""`heal init github`: write .github/workflows/heal.yml, a scheduled scan that uploads SARIF and
+opens one pull request with the safe fixes."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+from collections.abc import Sequence
+
+from healers import __version__
+from healers.errors import UsageError
+from healers.options import Options
+
+WORKFLOW = ".github/workflows/heal.yml"
+SARIF_FILE = "heal.sarif"  # in the workspace: hashFiles() and upload-sarif look there
+FIX_BRANCH = "heal/auto-fixes"
+# Third-party actions pinned by commit (a tag can be moved); the comment names the release.
+ACTIONS: dict[str, tuple[str, str]] = {
+    "checkout": ("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "setup-python": ("actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
+    "upload-sarif": (
+        "github/codeql-action/upload-sarif@8aad20d150bbac5944a9f9d289da16a4b0d87c1e",
+        "v4.36.2",
+    ),
+    "create-pull-request": (
+        "peter-evans/create-pull-request@5f6978faf089d4d20b00c7766989d076bb2fc7f1",
+        "v8.1.1",
+    ),
+}
+CRON = re.compile(r"^\S+( \S+){4}$")
+
+TEMPLATE = """\
+# Written by `heal init github@ARGS@` (heal @VERSION@): a scheduled heal scan.
+# It uploads heal's findings to code scanning (Security tab) and opens or updates one pull request
+# with the safe fixes. The pull request needs the repository setting "Allow GitHub Actions to
+# create and approve pull requests"; a pull request opened with GITHUB_TOKEN starts no other
+# workflows (use a GitHub App token to have CI run on it).
+name: heal
+on:
+  schedule:
+    - cron: "@CRON@"  # off the hour: scheduled runs at :00 are delayed or dropped most
+  workflow_dispatch:
+
+permissions: {}  # nothing by default; the job asks for what it needs
+
+concurrency:
+  group: heal-scan
+  cancel-in-progress: false
+
+jobs:
+  scan:
+    name: heal scan
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    permissions:
+      contents: write  # push the fix branch
+      pull-requests: write  # open or update the fix pull request
+      security-events: write  # upload SARIF
+    steps:
+      - uses: @checkout@
+        with:
+          persist-credentials: false  # create-pull-request sets up its own credentials
+      - uses: @setup-python@
+        with:
+          python-version: "@PYTHON@"
+      - name: Install heal
+        run: |
+          python -m pip install @INSTALL@
+      - name: heal --scan --fix (safe fixes only; findings to SARIF)
+        run: |
+          rc=0
+          heal --scan --fix --output-format sarif --output-file @SARIF@ || rc=$?
+          # 0 clean, 1 findings left, 3 findings wait for a human: all still upload; 2 is an error
+          if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ] && [ "$rc" -ne 3 ]; then exit "$rc"; fi
+      - name: Upload SARIF
+        if: ${{ !cancelled() && hashFiles('@SARIF@') != '' }}  # only sees the workspace
+        uses: @upload-sarif@
+        with:
+          sarif_file: @SARIF@
+          category: heal
+      - name: Open or update the fix pull request
+        uses: @create-pull-request@
+        with:
+          branch: @BRANCH@
+          delete-branch: true
+          # a git pathspec: matches at every depth and keeps heal.sarif and build output out;
+          # one that matches nothing makes `git add` add nothing at all, so no "*.pyi" here
+          add-paths: "*.py"
+          commit-message: "heal: apply safe automatic fixes"
+          title: "heal: automatic fixes"
+          body: >-
+            Safe fixes from the scheduled `heal --scan --fix`. Findings that need a human,
+            security ones first, are in the Security tab and are never fixed here.
+"""
+
+
+def render(*, cron: str, python: str, install: str, args: Sequence[str] = ()) -> str:
+    """The workflow's text; `args` are the init options to record in its header."""
+    text = TEMPLATE
+    for name, (uses, release) in ACTIONS.items():
+        text = text.replace(f"@{name}@", f"{uses} # {release}")
+    fills = {
+        "ARGS": "".join(f" {shlex.quote(a)}" for a in args),
+        "VERSION": __version__,
+        "CRON": cron,
+        "PYTHON": python,
+        "INSTALL": install,  # shell words, as typed: `healers`, `. -r requirements.txt`
+        "SARIF": SARIF_FILE,
+        "BRANCH": FIX_BRANCH,
+    }
+    for key, value in fills.items():
+        text = text.replace(f"@{key}@", value)
+    return text
+
+
+DEFAULTS = {"cron": "17 3 * * 1", "python": "3.12", "install": f"healers=={__version__}"}
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("targets", nargs="?", metavar="TARGET", help="github (the one target so far)")
+    p.add_argument("--cron", default=DEFAULTS["cron"], help="schedule (default Mondays 03:17 UTC)")
+    p.add_argument("--python", default=DEFAULTS["python"], help="Python for setup-python")
+    p.add_argument(
+        "--install",
+        default=DEFAULTS["install"],
+        metavar="SPEC",
+        help="pip install arguments that get heal, as shell words "
+        "(default: this version of healers; add your project's own requirements for mypy)",
+    )
+    p.add_argument("--force", action="store_true", help=f"overwrite an existing {WORKFLOW}")
+
+
+def run(opts: Options) -> int:
+    if opts.targets != ("github",):
+        raise UsageError("usage: heal init github [options]  (the one target so far)")
+    if "\n" in opts.install:
+        raise UsageError("--install must be one line")
+    if not CRON.match(opts.cron):
+        raise UsageError(f"--cron needs five fields, got {opts.cron!r}")
+    target = opts.project.repo / WORKFLOW
+    if target.exists() and not opts.force:
+        raise UsageError(f"{target} exists; --force overwrites it")
+    given = {"cron": opts.cron, "python": opts.python, "install": opts.install}
+    recorded = [w for k, v in given.items() if v != DEFAULTS[k] for w in (f"--{k}", v)]
+    text = render(cron=opts.cron, python=opts.python, install=opts.install, args=recorded)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
+    print(
+        "Next: commit it, and allow GitHub Actions to create pull requests "
+        "(Settings > Actions > General > Workflow permissions)."
+    )
+    return 0

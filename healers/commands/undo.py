@@ -1,0 +1,106 @@
+"""`heal undo [RUN_ID]`: put back, byte for byte, the files a run changed (default: the latest run
+not yet undone). A file edited since is named and left alone (exit 1)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from healers import write
+from healers.errors import UsageError
+from healers.options import Options
+from healers.state import audit
+
+
+def latest(grouped: dict[str, list[dict[str, Any]]]) -> str | None:
+    """The most recent run that changed a file and has not been undone."""
+    undone = {r.get("undoes") for records in grouped.values() for r in records}
+    for run_id, records in reversed(grouped.items()):
+        changed = any(r["sha256_before"] != r["sha256_after"] for r in records)
+        if records[0].get("kind", "fix") == "fix" and changed and run_id not in undone:
+            return run_id
+    return None
+
+
+def restore(
+    root: Path, repo: Path, records: Sequence[dict[str, Any]], undo_id: str
+) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    """Restore each file still holding what the run wrote. Returns (restored, problems, records);
+    call under heal's lock."""
+    state_dir = root / ".heal"
+    restored: list[str] = []
+    problems: list[str] = []
+    logged: list[dict[str, Any]] = []
+    for record in records:
+        rel, before, after = record["path"], record["sha256_before"], record["sha256_after"]
+        try:
+            current = (root / rel).read_bytes()
+        except OSError as exc:
+            problems.append(f"{rel}: cannot be read ({exc.strerror or exc}); left alone")
+            continue
+        now = write.sha256(current)
+        if now == before:
+            continue  # unchanged by the run, or already restored
+        if now != after:
+            problems.append(f"{rel}: edited since heal wrote it; left alone")
+            continue
+        data = audit.blob(state_dir, before)
+        if data is None:
+            problems.append(f"{rel}: its saved copy .heal/{audit.BLOBS}/{before} is missing")
+            continue
+        try:
+            write.replace(root / rel, data, expected=current, repo=repo)
+        except write.Changed:
+            problems.append(f"{rel}: edited since heal wrote it; left alone")
+            continue
+        except OSError as exc:
+            problems.append(f"{rel}: not restored: {exc}")
+            continue
+        restored.append(rel)
+        logged.append(
+            {
+                "run": undo_id,
+                "time": audit.now_iso(),
+                "kind": "undo",
+                "undoes": record["run"],
+                "path": rel,
+                "rules": [],
+                "fixes": [],
+                "rolled_back": [],
+                "sha256_before": after,
+                "sha256_after": before,
+                "diff": "",
+                "verification": {"command": "", "outcome": "not-run", "runs": 0},
+                "approved_by": "",
+            }
+        )
+    return restored, problems, logged
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("targets", nargs="?", metavar="RUN_ID", help="a run id from `heal log`")
+
+
+def run(opts: Options) -> int:
+    root, state_dir = opts.project.root, opts.project.state_dir
+    grouped = audit.runs(audit.read(state_dir))
+    run_id = opts.targets[0] if opts.targets else latest(grouped)
+    if run_id is None:
+        print("heal undo: nothing to undo")
+        return 0
+    if run_id not in grouped or grouped[run_id][0].get("kind", "fix") != "fix":
+        raise UsageError(f"no heal run {run_id} in .heal/{audit.AUDIT}")
+    with write.locked(state_dir):
+        restored, problems, logged = restore(
+            root, opts.project.repo, grouped[run_id], audit.new_run_id()
+        )
+    audit.append(state_dir, logged, {})
+    for rel in restored:
+        print(f"restored {rel}")
+    for problem in problems:
+        print(f"heal undo: {problem}", file=sys.stderr)
+    print(f"heal undo: {run_id}: {len(restored)} file(s) restored, {len(problems)} left alone")
+    return 1 if problems else 0

@@ -1,0 +1,50 @@
+"""The one Options record a run or a subcommand gets: built by `cli.options()` only, from the
+command line, the project's `[tool.healers]` and heal's state in `.heal/`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from healers.config import Config
+from healers.finding import Approval, Priority
+from healers.project import Project
+
+
+@dataclass(frozen=True)
+class Options:
+    project: Project
+    config: Config = field(default_factory=Config)
+    command: str = ""  # "" for a heal run, else the subcommand (`pending`, `undo`, ...)
+    # --- how the run heals ------------------------------------------------------------------
+    fix: bool = False
+    unsafe_fixes: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    max_passes: int = 5
+    timeout: float = 30.0
+    verify_cmd: str = ""  # run after each fix pass; fixes that make it fail are rolled back
+    verify_timeout: float = 1800.0
+    verify_baseline_failing: bool = False  # go on when verify_cmd fails before any fix
+    baseline: frozenset[str] = frozenset()  # fingerprints reported as `baseline`
+    demoted: Mapping[str, str] = field(default_factory=dict)  # rule id -> why it needs approval
+    approval: Mapping[str, Approval] = field(default_factory=dict)  # [tool.healers] approval
+    allow_unapproved_high: bool = False
+    only: frozenset[str] = frozenset()  # fix only these fingerprints (`heal approve`)
+    propose: bool = False  # plan the fix of every gated finding (`heal pending`, approve, reject)
+    # --- how it reports -----------------------------------------------------------------------
+    output_format: str = "text"
+    output_file: str | None = None
+    diff: bool = False
+    statistics: bool = False
+    color: str = "auto"
+    fail_on: Priority = "P3"
+    exit_non_zero_on_fix: bool = False
+    # --- a subcommand's own arguments ---------------------------------------------------------
+    targets: tuple[str, ...] = ()  # fingerprints (approve, reject), a run id (log, undo), words
+    reason: str = ""  # reject --reason, stop REASON
+    count: int = 10  # log -n
+    cron: str = ""  # init github
+    python: str = ""
+    install: str = ""
+    force: bool = False

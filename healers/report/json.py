@@ -1,0 +1,43 @@
+"""The JSON report: the stable machine format other tools and CI read (DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+
+from healers import __version__
+from healers.finding import Report
+from healers.report import summary
+
+
+def to_json(report: Report) -> str:
+    findings = [
+        {
+            "fingerprint": o.fingerprint,
+            "rule": o.rule.id,
+            "code": o.finding.code,
+            "category": o.category,
+            "priority": o.priority,
+            "severity": o.finding.severity,
+            "confidence": o.finding.confidence,
+            "path": o.finding.path,
+            "line": o.finding.line,
+            "column": o.finding.column,
+            "end_line": o.finding.end_line,
+            "end_column": o.finding.end_column,
+            "message": o.finding.message,
+            "status": o.status,
+            "fix": o.reason,
+        }
+        for o in report.outcomes
+    ]
+    payload = {
+        "heal_version": __version__,
+        "findings": findings,
+        "summary": summary(report.outcomes),
+        "changed_files": sorted(report.changes),
+        "notes": report.notes,
+        # the audit trail's run (for `heal undo`), and how often --verify-cmd ran
+        "run": report.run_id if report.changes else None,
+        "verify_runs": report.verify_runs,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

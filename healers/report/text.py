@@ -1,0 +1,100 @@
+"""The text report: findings grouped by priority, what was fixed, what is left; statistics."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from healers.finding import PRIORITIES, Outcome, Report
+from healers.report import LEFT, PRIORITY_TITLES, STATUS_WORDS
+
+
+class Style:
+    """ANSI colours, or none."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+
+def to_text(report: Report, *, color: Style, fixing: bool) -> str:
+    out: list[str] = []
+    shown = [o for o in report.outcomes if o.status != "fixed"]
+    for priority in PRIORITIES:
+        group = [o for o in shown if o.priority == priority]
+        if not group:
+            continue
+        out.append(color(f"{priority} {PRIORITY_TITLES[priority]} ({len(group)})", "1"))
+        for o in group:
+            f = o.finding
+            where = color(f"{f.path}:{f.line}:{f.column}", "1")
+            what = color(f.code, "31" if priority in ("P0", "P1") else "33")
+            out.append(f"  {where}: {what} [{o.rule.id}] {f.message.splitlines()[0]}")
+            out.append(
+                f"      {STATUS_WORDS[o.status]}: {o.reason}"
+                if o.reason
+                else f"      {STATUS_WORDS[o.status]}"
+            )
+        out.append("")
+    fixed = [o for o in report.outcomes if o.status == "fixed"]
+    if fixed:
+        out.append(color(f"Fixed {len(fixed)} finding(s) in {len(report.changes)} file(s):", "32"))
+        counts = Counter(f"{o.finding.code} [{o.rule.id}]" for o in fixed)
+        out += [f"  {n:4d}  {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+        if report.run_id and report.changes:
+            out.append(f"  (run {report.run_id}: `heal log` shows it, `heal undo` takes it back)")
+        out.append("")
+    for note in report.notes:
+        out.append(color(f"note: {note}", "35"))
+    n: Counter[str] = Counter(o.status for o in report.outcomes)
+    left = sum(n[status] for status in LEFT)
+    if not left:
+        out.append(color("No findings left.", "32"))
+        return "\n".join(out) + "\n"
+    hint = "" if fixing else " (run with --fix)"
+    out.append(
+        f"{left} finding(s) left: {n['fixable']} fixable{hint}, {n['unsafe-fix']} with "
+        f"--unsafe-fixes, {n['needs-approval']} blocked, {n['unfixable']} for a human."
+    )
+    return "\n".join(out) + "\n"
+
+
+def statistics(report: Report) -> str:
+    """One row per code: how many, how many fixed or fixable, the rule and category."""
+    rows: dict[str, list[int]] = {}
+    names: dict[str, Outcome] = {}
+    for o in report.outcomes:
+        row = rows.setdefault(o.finding.code, [0, 0])
+        row[0] += 1
+        row[1] += o.status in ("fixed", "fixable")
+        names.setdefault(o.finding.code, o)
+    lines = [f"{'count':>5}  {'fixable':>7}  {'code':<24} {'rule':<36} category"]
+    for code, (count, fixable) in sorted(rows.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        o = names[code]
+        lines.append(f"{count:5d}  {fixable:7d}  {code:<24} {o.rule.id:<36} {o.category}")
+    return "\n".join(lines) + "\n"
+
+
+def blocked_message(outcomes: Sequence[Outcome]) -> str:
+    """What to run when a run is blocked; heal never prompts (there is no terminal under
+    pre-commit), it names the exact commands."""
+    blocked = [o for o in outcomes if o.status == "needs-approval"]
+    if not blocked:
+        return ""
+    lines = [
+        f"heal: blocked: {len(blocked)} finding(s) need a human decision (exit 3). "
+        "See the proposed fixes with `heal pending`, then run one of:"
+    ]
+    for o in blocked:
+        f = o.finding
+        where = f"# {f.path}:{f.line} {f.code} {o.rule.id}"
+        edit = o.finding.fix is not None and bool(o.finding.fix.edits)
+        if o.rule.fix == "none" or (o.rule.fix == "analyzer" and not edit):
+            lines.append(
+                f'  heal reject {o.fingerprint} --reason "..."   {where} (no automatic fix)'
+            )
+        else:
+            lines.append(f"  heal approve {o.fingerprint}   {where}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,187 @@
+"""Security codemods that change one argument of a flagged call (or one flagged literal): a
+safer keyword value, a safe loader, a stricter policy. Each keeps every other argument."""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+
+from healers.codemod import Rewrite, changes
+from healers.finding import Finding
+from healers.security.flagged import FlaggedCodemod, dotted, keyword, set_keyword, with_keyword
+
+REQUEST_TIMEOUT = 60  # seconds; the value codemodder uses too, long enough for slow APIs
+WEAK_HASHES = frozenset({"md4", "md5", "sha", "sha1", "new"})
+_FALSE = m.Name("False")
+_ADD_POLICY = m.Call(func=m.Attribute(attr=m.Name("AutoAddPolicy") | m.Name("WarningPolicy")))
+
+
+def _last(call: cst.Call) -> str:
+    return dotted(call.func).rpartition(".")[2]
+
+
+def _has_star_kwargs(call: cst.Call) -> bool:
+    return any(a.star == "**" for a in call.args)
+
+
+class HashNotForSecurity(FlaggedCodemod):
+    """bandit B324: declare an md5/sha1 as not used for security; the digest stays the same."""
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        call = cst.ensure_type(node, cst.Call)
+        if _last(call) not in WEAK_HASHES:
+            return None
+        if _has_star_kwargs(call):
+            return "usedforsecurity may come in **kwargs"
+        # hashlib.md5(data) -> hashlib.md5(data, usedforsecurity=False)
+        return with_keyword("usedforsecurity", cst.Name("False"))
+
+
+class VerifyCertificates(FlaggedCodemod):
+    """bandit B501: `verify=False` -> `verify=True`."""
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        verify = keyword(cst.ensure_type(node, cst.Call), "verify")
+        if verify is None or not m.matches(verify.value, _FALSE):
+            return None
+        # requests.get(url, verify=False) -> requests.get(url, verify=True)
+        return with_keyword("verify", cst.Name("True"))
+
+
+class AddRequestTimeout(FlaggedCodemod):
+    """bandit B113: a request without a timeout waits forever on a silent server."""
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        call = cst.ensure_type(node, cst.Call)
+        if keyword(call, "timeout") is not None:
+            return None
+        if _has_star_kwargs(call):
+            return "the timeout may come in **kwargs"
+        # requests.get(url) -> requests.get(url, timeout=60)
+        return with_keyword("timeout", cst.Integer(str(REQUEST_TIMEOUT)))
+
+
+class SafeYamlLoad(FlaggedCodemod):
+    """bandit B506: yaml.load with a loader that builds arbitrary objects -> the safe loader."""
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        call = cst.ensure_type(node, cst.Call)
+        name = _last(call)
+        if name not in ("load", "load_all"):
+            return None
+        if not isinstance(call.func, cst.Attribute):
+            return "called as a bare name: safe_load would need a new import"
+        loader = keyword(call, "Loader")
+        positional = [a for a in call.args if a.keyword is None]
+        if loader is None and len(positional) == 1 and not any(a.star for a in call.args):
+            # yaml.load(text) -> yaml.safe_load(text)
+            return lambda new: _rename(cst.ensure_type(new, cst.Call), f"safe_{name}")
+        if loader is None:
+            return "the loader is passed positionally or in *args"
+        # yaml.load(text, Loader=yaml.Loader) -> yaml.load(text, Loader=yaml.SafeLoader)
+        return _safe_loader
+
+
+def _rename(call: cst.Call, method: str) -> cst.Call:
+    func = cst.ensure_type(call.func, cst.Attribute)
+    return call.with_changes(func=func.with_changes(attr=cst.Name(method)))
+
+
+def _safe_loader(node: cst.CSTNode) -> cst.CSTNode:
+    call = cst.ensure_type(node, cst.Call)
+    module = cst.ensure_type(call.func, cst.Attribute).value
+    return set_keyword(call, "Loader", cst.Attribute(module, cst.Name("SafeLoader")))
+
+
+class FlaskDebugOff(FlaggedCodemod):
+    """bandit B201: the Werkzeug debugger runs any code a visitor types."""
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        debug = keyword(cst.ensure_type(node, cst.Call), "debug")
+        if debug is None or not m.matches(debug.value, m.Name("True")):
+            return None
+        # app.run(debug=True) -> app.run(debug=False)
+        return with_keyword("debug", cst.Name("False"))
+
+
+class Jinja2Autoescape(FlaggedCodemod):
+    """bandit B701: templates rendered without escaping are an XSS."""
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        call = cst.ensure_type(node, cst.Call)
+        if _last(call) != "Environment":
+            return None
+        current = keyword(call, "autoescape")
+        if current is not None and not m.matches(current.value, _FALSE):
+            return "autoescape is computed at run time"
+        if current is None and _has_star_kwargs(call):
+            return "autoescape may come in **kwargs"
+        # jinja2.Environment(autoescape=False) -> jinja2.Environment(autoescape=True)
+        return with_keyword("autoescape", cst.Name("True"))
+
+
+class ParamikoRejectPolicy(FlaggedCodemod):
+    """bandit B507: accepting unknown host keys lets anyone in the middle read the session."""
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        call = cst.ensure_type(node, cst.Call)
+        if _last(call) != "set_missing_host_key_policy" or len(call.args) != 1:
+            return None
+        if not m.matches(call.args[0].value, _ADD_POLICY):
+            return "the policy is not paramiko.AutoAddPolicy() spelled as an attribute"
+        # c.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+        #   -> c.set_missing_host_key_policy(paramiko.RejectPolicy())
+        return _reject_policy
+
+
+def _reject_policy(node: cst.CSTNode) -> cst.CSTNode:
+    call = cst.ensure_type(node, cst.Call)
+    policy = cst.ensure_type(call.args[0].value, cst.Call)
+    func = cst.ensure_type(policy.func, cst.Attribute)
+    new_policy = cst.Call(func=func.with_changes(attr=cst.Name("RejectPolicy")))
+    return call.with_changes(args=[call.args[0].with_changes(value=new_policy)])
+
+
+class TarfileDataFilter(FlaggedCodemod):
+    """bandit B202: members named ../x or /etc/x, or links, write outside the target folder."""
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        call = cst.ensure_type(node, cst.Call)
+        if _last(call) not in ("extractall", "extract"):
+            return None
+        if keyword(call, "filter") is not None:
+            return "a filter is already given"
+        if _has_star_kwargs(call):
+            return "a filter may come in **kwargs"
+        # tar.extractall(path) -> tar.extractall(path, filter="data")
+        return with_keyword("filter", cst.SimpleString('"data"'))
+
+
+class TorchWeightsOnly(FlaggedCodemod):
+    """bandit B614: torch.load unpickles arbitrary objects unless weights_only=True."""
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        call = cst.ensure_type(node, cst.Call)
+        if _last(call) != "load":
+            return None
+        current = keyword(call, "weights_only")
+        if current is None and _has_star_kwargs(call):
+            return "weights_only may come in **kwargs"
+        if current is not None and not m.matches(current.value, _FALSE):
+            return "weights_only is computed at run time"
+        # torch.load(path) -> torch.load(path, weights_only=True)
+        return with_keyword("weights_only", cst.Name("True"))
+
+
+class BindLoopback(FlaggedCodemod):
+    """bandit B104: listen on the loopback interface only."""
+
+    kinds = (cst.SimpleString,)
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        literal = cst.ensure_type(node, cst.SimpleString)
+        if literal.evaluated_value != "0.0.0.0":  # nosec B104 - the value looked for, not bound
+            return None
+        quote = literal.quote
+        # "0.0.0.0" -> "127.0.0.1"
+        return changes(value=f"{literal.prefix}{quote}127.0.0.1{quote}")

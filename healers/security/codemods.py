@@ -1,0 +1,37 @@
+"""Security codemods, by name (a rule's `fix`): this healer's literal registry."""
+
+from __future__ import annotations
+
+from healers.codemod import Codemods
+from healers.security.arguments import (
+    AddRequestTimeout,
+    BindLoopback,
+    FlaskDebugOff,
+    HashNotForSecurity,
+    Jinja2Autoescape,
+    ParamikoRejectPolicy,
+    SafeYamlLoad,
+    TarfileDataFilter,
+    TorchWeightsOnly,
+    VerifyCertificates,
+)
+from healers.security.secrets import SecretFromEnvironment, UseSystemRandom
+from healers.security.shell import SubprocessWithoutShell
+from healers.security.temp import MktempToNamedTemporaryFile
+
+CODEMODS: Codemods = {
+    "AddRequestTimeout": AddRequestTimeout,
+    "BindLoopback": BindLoopback,
+    "FlaskDebugOff": FlaskDebugOff,
+    "HashNotForSecurity": HashNotForSecurity,
+    "Jinja2Autoescape": Jinja2Autoescape,
+    "MktempToNamedTemporaryFile": MktempToNamedTemporaryFile,
+    "ParamikoRejectPolicy": ParamikoRejectPolicy,
+    "SafeYamlLoad": SafeYamlLoad,
+    "SecretFromEnvironment": SecretFromEnvironment,
+    "SubprocessWithoutShell": SubprocessWithoutShell,
+    "TarfileDataFilter": TarfileDataFilter,
+    "TorchWeightsOnly": TorchWeightsOnly,
+    "UseSystemRandom": UseSystemRandom,
+    "VerifyCertificates": VerifyCertificates,
+}

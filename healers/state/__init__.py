@@ -1,0 +1,20 @@
+"""heal's state in a project's `.heal/`: approvals.toml and baseline.json (meant to be committed),
+the audit trail, learned trust and the emergency stop (ignored by the .gitignore heal writes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+GITIGNORE = "# written by heal: run state that is not meant to be committed\n" + "\n".join(
+    ("audit.jsonl", "stats.sqlite", "cache/", "lock", "blobs/", "stop", "")
+)
+
+
+def ensure(root: Path) -> Path:
+    """The project's .heal/ folder, made with its .gitignore when missing."""
+    state = root / ".heal"
+    state.mkdir(exist_ok=True)
+    ignore = state / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(GITIGNORE, encoding="utf-8")
+    return state

@@ -1,0 +1,199 @@
+"""The audit trail: .heal/audit.jsonl, one record per file a run wrote, and the bytes undo needs."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from healers import source, write
+from healers.finding import Outcome
+from healers.report.diff import unified
+from healers.verify import Check, Pass
+
+AUDIT = "audit.jsonl"
+BLOBS = "blobs"  # the bytes before each write, by sha256, so that undo is byte for byte
+# how verification ended for a file, from best to worst; a file's record keeps its worst pass
+OUTCOMES = ("not-run", "passed", "rolled-back", "taken-back")
+
+
+def new_run_id(now: datetime.datetime | None = None) -> str:
+    """Sortable by time, unique across concurrent runs: 20261121T101500Z-3f9a1c."""
+    moment = now or datetime.datetime.now(datetime.timezone.utc)
+    return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def now_iso() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class _FileLog:
+    """What a run did to one file so far (mutable while the run goes on)."""
+
+    before: bytes
+    before_text: str
+    after: bytes
+    after_text: str
+    fixes: dict[str, dict[str, Any]] = field(default_factory=dict)  # fingerprint -> fix
+    rolled_back: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outcome: str = "not-run"
+
+
+def _fix(outcome: Outcome) -> dict[str, Any]:
+    f = outcome.finding
+    return {
+        "fingerprint": outcome.fingerprint,
+        "rule": outcome.rule.id,
+        "code": f.code,
+        "line": f.line,
+        "message": f.message.splitlines()[0] if f.message else "",
+    }
+
+
+class Trail:
+    """Collects, pass by pass, what a run wrote; `records()` are the audit lines for the run."""
+
+    def __init__(self, run_id: str, command: str = "") -> None:
+        self.run_id = run_id
+        self.command = command
+        self.verify_runs = 0
+        self.files: dict[str, _FileLog] = {}
+
+    def add_pass(self, work: Pass, check: Check | None) -> None:
+        """Log one pass: its plans were written over its bases; `check` is what verification
+        kept."""
+        bases, plans, outcomes = work.bases, work.plans, work.outcomes
+        written = {p: r.after or "" for p, r in plans.items()} if check is None else check.written
+        taken = check.unfixed if check is not None else {}
+        blamed = check is not None and check.passed  # not an interrupt or an emergency stop
+        for path, result in plans.items():
+            base = bases[path]
+            text = written.get(path, base.source.text)
+            log = self.files.setdefault(
+                path, _FileLog(base.data, base.source.text, base.data, base.source.text)
+            )
+            log.after_text, log.after = text, source.encode(base.source, text)
+            for print_ in result.applied:
+                entry = _fix(outcomes[print_])
+                if print_ in taken:
+                    log.rolled_back[print_] = {**entry, "reason": taken[print_], "blamed": blamed}
+                else:
+                    log.fixes[print_] = entry
+            log.outcome = max(log.outcome, _outcome_of(path, check), key=OUTCOMES.index)
+
+    def applied(self) -> dict[str, dict[str, int]]:
+        """Counts per rule for learned trust: applied, verified, rolled back."""
+        counts: dict[str, dict[str, int]] = {}
+        for log in self.files.values():
+            for fix in log.fixes.values():
+                row = counts.setdefault(fix["rule"], {})
+                row["applied"] = row.get("applied", 0) + 1
+                if log.outcome in ("passed", "rolled-back"):
+                    row["verified"] = row.get("verified", 0) + 1
+            for fix in log.rolled_back.values():
+                if not fix["blamed"]:  # taken back unverified: says nothing about the rule
+                    continue
+                row = counts.setdefault(fix["rule"], {})
+                row["applied"] = row.get("applied", 0) + 1
+                row["rolled_back"] = row.get("rolled_back", 0) + 1
+        return counts
+
+    def records(self) -> list[dict[str, Any]]:
+        when = now_iso()
+        out = []
+        for path, log in sorted(self.files.items()):
+            out.append(
+                {
+                    "run": self.run_id,
+                    "time": when,
+                    "kind": "fix",
+                    "path": path,
+                    "rules": sorted({f["rule"] for f in log.fixes.values()}),
+                    "fixes": list(log.fixes.values()),
+                    "rolled_back": list(log.rolled_back.values()),
+                    "sha256_before": write.sha256(log.before),
+                    "sha256_after": write.sha256(log.after),
+                    "diff": unified(path, log.before_text, log.after_text),
+                    "verification": {
+                        "command": self.command,
+                        "outcome": log.outcome,
+                        "runs": self.verify_runs,
+                    },
+                    "approved_by": "",
+                }
+            )
+        return out
+
+    def blobs(self) -> dict[str, bytes]:
+        return {write.sha256(log.before): log.before for log in self.files.values()}
+
+
+def _outcome_of(path: str, check: Check | None) -> str:
+    if check is None:
+        return "not-run"
+    if not check.passed:
+        return "taken-back"
+    if any(u.path == path for u in check.rolled_back):
+        return "rolled-back"
+    return "passed"
+
+
+def append(
+    state_dir: Path, records: Sequence[Mapping[str, Any]], blobs: Mapping[str, bytes]
+) -> None:
+    """Save the blobs, then append the records, under heal's lock: two runs never interleave."""
+    if not records:
+        return
+    with write.locked(state_dir):
+        store = state_dir / BLOBS
+        store.mkdir(exist_ok=True)
+        for digest, data in blobs.items():
+            if not (store / digest).exists():
+                write.write_atomic(store / digest, data, root=state_dir)
+        lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+        fd = os.open(state_dir / AUDIT, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            view = memoryview(lines.encode("utf-8"))
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def read(state_dir: Path) -> list[dict[str, Any]]:
+    """Every record, oldest first; a line a crash cut short is skipped, not fatal."""
+    try:
+        text = (state_dir / AUDIT).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    records = []
+    for line in text.splitlines():
+        with contextlib.suppress(ValueError):
+            record = json.loads(line)
+            if isinstance(record, dict) and "run" in record and "path" in record:
+                records.append(record)
+    return records
+
+
+def runs(records: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Records grouped by run id, in the order the runs were appended."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        grouped.setdefault(record["run"], []).append(record)
+    return grouped
+
+
+def blob(state_dir: Path, digest: str) -> bytes | None:
+    try:
+        data = (state_dir / BLOBS / digest).read_bytes()
+    except OSError:
+        return None
+    return data if write.sha256(data) == digest else None

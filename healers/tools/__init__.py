@@ -1,0 +1,26 @@
+"""The only door to subprocesses: the analyzers, git, the project's own command, the worker pool."""
+
+from __future__ import annotations
+
+from healers.tools.git import git_files, git_identity
+from healers.tools.jobs import run_jobs
+from healers.tools.run import (
+    AnalyzerError,
+    Background,
+    Completed,
+    run_command,
+    run_tool,
+    sigterm_interrupts,
+)
+
+__all__ = [
+    "AnalyzerError",
+    "Background",
+    "Completed",
+    "git_files",
+    "git_identity",
+    "run_command",
+    "run_jobs",
+    "run_tool",
+    "sigterm_interrupts",
+]

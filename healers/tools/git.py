@@ -1,0 +1,49 @@
+"""git, as users run it (from PATH, no shell): the files a repository tracks, who decides."""
+
+from __future__ import annotations
+
+import subprocess  # nosec B404 - healers.tools is the one place heal starts processes
+from pathlib import Path
+
+
+def git_files(root: Path, target: Path) -> list[str] | None:
+    """Files git tracks or would track under `target` (relative to root), or None outside git."""
+    try:
+        proc = subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", target],
+            cwd=root,
+            check=False,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return sorted({n for n in names if n})
+
+
+def git_identity(root: Path) -> str:
+    """`Name <email>` from `git config`, the person a recorded decision is attributed to; "" when
+    git has no user.name."""
+    values = []
+    for key in ("user.name", "user.email"):
+        try:
+            proc = subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
+                ["git", "config", "--get", key],
+                cwd=root,
+                check=False,
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
+                timeout=30,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        values.append(proc.stdout.strip() if proc.returncode == 0 else "")
+    name, email = values
+    if not name:
+        return ""
+    return f"{name} <{email}>" if email else name

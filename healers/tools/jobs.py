@@ -1,0 +1,82 @@
+"""The worker pool: JSON jobs to `python -m healers.tools.worker` processes, one result each."""
+
+from __future__ import annotations
+
+import json
+import queue
+import subprocess  # nosec B404 - healers.tools is the one place heal starts processes
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+WORKER_STARTUP = 10.0  # seconds allowed for the worker to start, on top of a job's timeout
+WORKER_BATCH = 50  # jobs per worker process
+
+
+def run_jobs(payloads: Sequence[str], *, timeout: float, failed: str) -> list[dict[str, Any] | str]:
+    """Worker jobs (JSON) in batches, one decoded result each; a job that hangs or kills its
+    worker becomes the string "<failed>: libcst <why>" and the jobs after it get a new worker."""
+    results: list[dict[str, Any] | str] = []
+    while len(results) < len(payloads):
+        batch = payloads[len(results) : len(results) + WORKER_BATCH]
+        lines, failure = _run_worker(batch, timeout=timeout)
+        results += [json.loads(line) for line in lines]
+        if failure:
+            results.append(f"{failed}: libcst {failure}")
+    return results
+
+
+def _run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]:
+    """Feed JSON jobs to the codemod worker (`python -m healers.tools.worker`), a result line each.
+
+    Each job gets `timeout` seconds. Returns the result lines received and, when the worker hung or
+    died before answering them all, why: the job after the last answered one is the culprit.
+    """
+    proc = subprocess.Popen(  # nosec B603 - heal's own worker module, no shell
+        [sys.executable, "-m", "healers.tools.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    if proc.stdin is None or proc.stdout is None or proc.stderr is None:  # PIPE gives all three
+        raise RuntimeError("the codemod worker started without pipes")
+    lines: queue.Queue[str | None] = queue.Queue()
+    stdin, stdout = proc.stdin, proc.stdout
+
+    def feed() -> None:
+        try:
+            stdin.write("[" + ",".join(jobs) + "]")
+            stdin.close()
+        except OSError:  # the worker died early; the reader reports it
+            pass
+
+    def read() -> None:
+        for line in stdout:
+            lines.put(line)
+        lines.put(None)
+
+    for target in (feed, read):
+        threading.Thread(target=target, daemon=True).start()
+    results: list[str] = []
+    failure = ""
+    while len(results) < len(jobs):
+        try:
+            # the first answer also waits for Python to start and import libcst
+            line = lines.get(timeout=timeout + (WORKER_STARTUP if not results else 0))
+        except queue.Empty:
+            proc.kill()
+            failure = f"timed out after {timeout:g} s"
+            break
+        if line is None:
+            proc.wait()
+            failure = f"worker died (exit code {proc.returncode}): {proc.stderr.read()[-300:]}"
+            break
+        results.append(line)
+    proc.kill()
+    proc.wait()
+    proc.stdout.close()
+    proc.stderr.close()
+    return results, failure

@@ -1,0 +1,71 @@
+"""ruff: its arguments, and its `--output-format json` read into findings (every code)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from healers.finding import Edit, Finding, Fix
+from healers.paths import relative
+
+# heal's selection when the target project has no ruff configuration of its own.
+DEFAULT_SELECT = ("E", "W", "F", "I", "UP", "B", "SIM", "C4", "PERF", "RUF", "PLE", "PLW")
+
+
+def command(paths: Sequence[str], *, config: str | None, target: str | None = None) -> list[str]:
+    """ruff's arguments: the project's own config file when it has one, else heal's selection
+    (with the project's oldest Python as target: --isolated would otherwise assume a new one)."""
+    args = ["check", "--output-format", "json", "--no-cache", "--exit-zero", "--force-exclude"]
+    if config is None:
+        args += ["--isolated", "--select", ",".join(DEFAULT_SELECT)]
+        args += ["--target-version", target] if target else []
+    else:
+        args += ["--config", config]
+    return [*args, "--", *paths]
+
+
+def _fix(raw: dict[str, Any] | None) -> Fix | None:
+    if not raw:
+        return None
+    edits = tuple(
+        Edit(
+            line=e["location"]["row"],
+            column=e["location"]["column"],
+            end_line=e["end_location"]["row"],
+            end_column=e["end_location"]["column"],
+            content=e["content"],
+        )
+        for e in raw.get("edits", [])
+    )
+    applicability = raw.get("applicability", "safe")
+    if applicability not in ("safe", "unsafe"):
+        applicability = "display-only"
+    return Fix(applicability=applicability, message=raw.get("message") or "", edits=edits)
+
+
+def read(output: str, root: str) -> list[Finding]:
+    """ruff `--output-format json` -> findings with repo-relative paths."""
+    findings = []
+    for item in json.loads(output or "[]"):
+        # ruff reports an unparsable file as "invalid-syntax" (code null in older releases);
+        # heal's own pre-screen reports those as heal:syntax-error, so they are not duplicated.
+        if item.get("code") in (None, "", "invalid-syntax"):
+            continue
+        end = item.get("end_location") or item["location"]
+        findings.append(
+            Finding(
+                code=f"ruff:{item['code']}",
+                path=relative(item["filename"], root),
+                line=item["location"]["row"],
+                column=item["location"]["column"],
+                end_line=end["row"],
+                end_column=end["column"],
+                message=item["message"],
+                name=item.get("name") or "",
+                severity="error",
+                hint=(item.get("fix") or {}).get("message") or "",
+                fix=_fix(item.get("fix")),
+            )
+        )
+    return findings

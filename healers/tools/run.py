@@ -1,0 +1,139 @@
+"""Running an analyzer or the project's own command: exit codes checked, output captured, a
+timeout or an interrupt never leaves a process behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess  # nosec B404 - this module is the one place heal starts processes
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class AnalyzerError(RuntimeError):
+    """An analyzer is missing, crashed or printed something heal cannot read: never a clean run."""
+
+    def __init__(self, tool: str, reason: str, stderr: str = "", *, crashed: bool = False) -> None:
+        detail = stderr.strip().splitlines()[-12:]
+        super().__init__(f"{tool}: {reason}" + ("".join(f"\n    {d}" for d in detail)))
+        self.tool = tool
+        self.reason = reason
+        self.crashed = crashed  # killed by a signal: a file can be to blame, not the setup
+
+
+@dataclass(frozen=True)
+class Completed:
+    tool: str
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_tool(
+    tool: str, args: Sequence[str], *, cwd: Path, ok: Sequence[int], timeout: float = 600
+) -> Completed:
+    """Run `python -m TOOL ARGS` with heal's own interpreter; other exit codes are errors."""
+    cmd = [sys.executable, "-m", tool, *args]
+    try:
+        proc = subprocess.run(  # nosec B603 - argv list from heal itself, no shell
+            cmd,
+            check=False,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"},
+        )
+    except subprocess.TimeoutExpired:
+        raise AnalyzerError(tool, f"did not finish within {timeout:.0f} s") from None
+    if "No module named" in proc.stderr and proc.returncode != 0:
+        raise AnalyzerError(tool, f"is not installed for {sys.executable}", proc.stderr)
+    if proc.returncode not in ok:
+        # mypy prints its fatal errors on stdout; show whichever stream explains the failure
+        said = proc.stderr if proc.stderr.strip() else proc.stdout
+        crashed = proc.returncode < 0
+        raise AnalyzerError(tool, f"exited with code {proc.returncode}", said, crashed=crashed)
+    return Completed(tool, proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_command(command: str, *, cwd: Path, timeout: float) -> Completed:
+    """Run the project's own command (`--verify-cmd`) through the shell, stdout and stderr merged.
+
+    It runs in its own process group, so a timeout or an interrupt of heal also ends whatever it
+    started (pytest's workers, a shell pipeline). A timeout is returncode -1 with a message.
+    """
+    proc = subprocess.Popen(  # nosec B602 - the user's own command from their configuration
+        command,
+        shell=True,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        start_new_session=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        out, _ = proc.communicate()
+        return Completed("verify-cmd", -1, out + f"\n[heal: timed out after {timeout:g} s]", "")
+    except BaseException:  # KeyboardInterrupt, SystemExit from SIGTERM: leave nothing running
+        _kill_group(proc)
+        proc.wait()
+        raise
+    return Completed("verify-cmd", proc.returncode, out, "")
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:  # already gone
+        proc.kill()
+
+
+class Background:
+    """Analyzer jobs running at once on threads (each waits on a subprocess), while the caller
+    goes on with its own work; leaving the block waits for all of them."""
+
+    def __enter__(self) -> Background:
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="heal-analyzer")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def start(self, job: Callable[[Sequence[str]], T], paths: Sequence[str]) -> Future[T]:
+        return self._pool.submit(job, paths)
+
+
+@contextlib.contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """Within the block SIGTERM raises KeyboardInterrupt, so the same cleanup runs: temp files
+    removed, unverified fixes taken back, the audit trail written; then exit 130."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,20 @@
+"""Type codemods, by name (a rule's `fix`): this healer's literal registry."""
+
+from __future__ import annotations
+
+from healers.codemod import Codemods
+from healers.typecheck.hints import AnnotateReturn, UseTypingName
+from healers.typecheck.literals import AnnotateEmptyLiteral
+from healers.typecheck.optional import AddReturnNone, GuardNone, MakeOptionalExplicit
+from healers.typecheck.silencers import RemoveUnusedIgnore, UnwrapRedundantCast
+
+CODEMODS: Codemods = {
+    "AddReturnNone": AddReturnNone,
+    "AnnotateEmptyLiteral": AnnotateEmptyLiteral,
+    "AnnotateReturn": AnnotateReturn,
+    "GuardNone": GuardNone,
+    "MakeOptionalExplicit": MakeOptionalExplicit,
+    "RemoveUnusedIgnore": RemoveUnusedIgnore,
+    "UnwrapRedundantCast": UnwrapRedundantCast,
+    "UseTypingName": UseTypingName,
+}

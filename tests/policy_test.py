@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+
+from healers import catalogue
+from healers.classify import matches, prioritize
+from healers.finding import Edit, Finding, Fix, Outcome
+from healers.policy import fixability as status_for
+
+
+def finding(code: str, *, fix: Fix | None = None, severity: str = "", line: int = 1) -> Finding:
+    return Finding(
+        code=code, path="a.py", line=line, column=1, message="m", fix=fix, severity=severity
+    )
+
+
+SAFE = Fix("safe", "Remove it", (Edit(1, 1, 1, 2, ""),))
+UNSAFE = Fix("unsafe", "Rewrite it", (Edit(1, 1, 1, 2, ""),))
+
+
+@pytest.mark.parametrize(
+    ("f", "unsafe", "expected"),
+    [
+        pytest.param(finding("ruff:F401", fix=SAFE), False, "fixable", id="ruff safe edit"),
+        pytest.param(finding("ruff:C403", fix=UNSAFE), False, "unsafe-fix", id="ruff unsafe edit"),
+        pytest.param(finding("ruff:C403", fix=UNSAFE), True, "fixable", id="unsafe allowed"),
+        pytest.param(finding("ruff:E501"), False, "unfixable", id="ruff without an edit"),
+        pytest.param(finding("mypy:arg-type"), False, "unfixable", id="mypy, no codemod"),
+        pytest.param(finding("bandit:B602", severity="high"), True, "needs-approval", id="HIGH"),
+        pytest.param(finding("bandit:B506", severity="medium"), False, "unsafe-fix", id="MED"),
+        pytest.param(finding("bandit:B506", severity="medium"), True, "fixable", id="MED unsafe"),
+        pytest.param(
+            finding("bandit:B324", severity="high"), True, "needs-approval", id="HIGH fix"
+        ),
+        pytest.param(finding("bandit:B105", severity="low"), True, "needs-approval", id="always"),
+        pytest.param(finding("bandit:B403", severity="low"), True, "unfixable", id="no fix"),
+    ],
+)
+def test_status_for(f, unsafe, expected):
+    rule = catalogue.load().rule_for(f)
+    status, reason = status_for(rule, f, unsafe_fixes=unsafe)
+    assert status == expected
+    assert reason
+
+
+def test_order_is_priority_then_path_then_line():
+    cat = catalogue.load()
+    found = [
+        finding("ruff:W291", line=1),
+        finding("bandit:B105", line=9),
+        finding("mypy:misc", line=3),
+    ]
+    outcomes = [Outcome(f, cat.rule_for(f), str(i), "unfixable") for i, f in enumerate(found)]
+    assert [o.finding.code for o in prioritize(outcomes)] == [
+        "bandit:B105",
+        "mypy:misc",
+        "ruff:W291",
+    ]
+
+
+def test_matches_category_rule_code_and_prefix():
+    f = finding("ruff:F401", fix=SAFE)
+    outcome = Outcome(f, catalogue.load().rule_for(f), "x", "fixable")
+    assert (
+        matches(outcome, ["import"])
+        and matches(outcome, ["ruff:F4"])
+        and matches(outcome, ["ruff:F401"])
+    )
+    assert not matches(outcome, ["style"]) and not matches(outcome, ["ruff:E"])
