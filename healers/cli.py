@@ -36,6 +36,7 @@ SUBCOMMANDS = {
     "stop": "emergency stop: running heals stop writing, new ones refuse to",
     "resume": "lift the emergency stop",
     "init": "heal init github: write a scheduled GitHub workflow (SARIF, fix pull request)",
+    "dashboard": "what heal finds and fixes, live: in the terminal, or a web page with --web",
 }
 ANALYZING = frozenset({"", "pending", "approve", "reject", "baseline"})
 ERRORS = (
