@@ -7,11 +7,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from healers.dashboard import figures
 from healers.errors import UsageError
 from healers.options import Options
 from healers.state import history, stats
+
+if TYPE_CHECKING:
+    from healers.dashboard.figures import Figures
 
 PORT = 8080
 
@@ -30,7 +33,9 @@ def arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _loader(opts: Options) -> Callable[[], figures.Figures]:
+def _loader(opts: Options) -> Callable[[], Figures]:
+    from healers.dashboard import figures  # not for the hook: only the dashboard reads them
+
     policy = stats.Policy(opts.config.demote_min_fixes, opts.config.demote_rollback_rate)
     state_dir, name = opts.project.state_dir, opts.project.root.name
     return lambda: figures.load(state_dir, policy, project=name)

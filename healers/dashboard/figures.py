@@ -14,6 +14,8 @@ from healers.state import audit, compaction, history, stats
 from healers.state.runs import Active, Entry, Seen, detailed, going_on, read
 
 LAST_HEALS = 15
+DRILL_DAYS = 7  # the drill-down lists what the runs of these days healed
+DRILL_HEALS = 2000
 TOP_RULES = 8
 HEALED = ("fixed", "rolled-back", "undone")
 HEALTHY = 0.9  # a success rate below this is shown in red
@@ -48,6 +50,7 @@ class Figures:
     demoted: frozenset[str] = frozenset()
     pending: tuple[Pending, ...] = ()
     heals: tuple[Heal, ...] = ()  # newest first
+    healed: tuple[Heal, ...] = ()  # the drill-down's: every heal of the last DRILL_DAYS days
     series: tuple[Point, ...] = ()
     diffs: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # fp -> (run, diff)
     warnings: tuple[str, ...] = ()
@@ -65,18 +68,25 @@ class Figures:
         return {p: int(got.get(p, 0)) for p in PRIORITIES}
 
     def findings(self, category: str) -> list[Seen]:
-        """Every finding of a category in the newest snapshot (fixed ones included)."""
-        shown = self.snapshot.findings if self.snapshot else ()
+        """Every finding of a category in the newest snapshot (fixed ones included), then what
+        the runs of the last DRILL_DAYS days healed, rolled back or undone that it no longer has."""
+        shown = list(self.snapshot.findings) if self.snapshot else []
+        known = {s.fingerprint for s in shown}
+        for h in self.healed:
+            if h.seen.fingerprint not in known:
+                known.add(h.seen.fingerprint)
+                shown.append(h.seen)
         return [s for s in shown if s.category == category]
 
 
-def last_heals(runs: Sequence[Entry]) -> tuple[Heal, ...]:
+def last_heals(runs: Sequence[Entry], count: int, since: float = 0.0) -> tuple[Heal, ...]:
+    """The newest `count` heals (fixed, rolled back, undone) of the runs since `since`."""
     out: list[Heal] = []
     for r in reversed(runs):
-        out += [Heal(r.started, r.kind, r.id, h) for h in r.heals if h.status in HEALED]
-        if len(out) >= LAST_HEALS:
+        if r.started < since or len(out) >= count:
             break
-    return tuple(out[:LAST_HEALS])
+        out += [Heal(r.started, r.kind, r.id, h) for h in r.heals if h.status in HEALED]
+    return tuple(out[:count])
 
 
 def pending(snapshot: Entry | None, runs: Sequence[Entry]) -> tuple[Pending, ...]:
@@ -190,7 +200,8 @@ def _figures(
         rules=tuple(rules),
         demoted=demoted,
         pending=pending(snapshot, runs),
-        heals=last_heals(runs),
+        heals=last_heals(runs, LAST_HEALS),
+        healed=last_heals(runs, DRILL_HEALS, now - DRILL_DAYS * compaction.DAY),
         series=series(runs, days, now),
         diffs=audit_diffs(state_dir),
         warnings=tuple(warnings),

@@ -94,7 +94,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("Content-Security-Policy", html.policy())
+        self.send_header("Content-Security-Policy", html.policy(header=True))
         if length is not None:
             self.send_header("Content-Length", str(length))
         if status == 405:

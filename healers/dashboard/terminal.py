@@ -12,6 +12,7 @@ import time
 import tty
 from collections.abc import Callable, Iterator
 
+from rich import box
 from rich.columns import Columns
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
@@ -33,10 +34,17 @@ def when(moment: float) -> str:
 
 
 def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold", expand=False)
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        expand=False,
+    )
     for name in columns:
         table.add_column(
-            name, justify="right" if name in ("n", "left", "fixed", "rate") else "left"
+            name, justify="right" if name in ("n", "left", "fixed 7 d", "rate") else "left"
         )
     return table
 
@@ -62,12 +70,13 @@ def _success(fig: Figures) -> Table:
 
 def _findings(fig: Figures) -> Table:
     shown = fig.snapshot.findings if fig.snapshot else ()
-    where = f" (heal {fig.snapshot.kind}, {when(fig.snapshot.started)})" if fig.snapshot else ""
-    table = _table(f"findings by category{where}", "category", "n", "left", "fixed")
+    table = _table("findings by category", "category", "n", "left", "fixed 7 d")
+    if fig.snapshot:
+        table.caption = f"of heal {fig.snapshot.kind} at {when(fig.snapshot.started)}"
     for category in CATEGORIES:
         mine = [s for s in shown if s.category == category]
         left = sum(s.status in LEFT for s in mine)
-        fixed = sum(s.status == "fixed" for s in mine)
+        fixed = sum(h.seen.status == "fixed" and h.seen.category == category for h in fig.healed)
         table.add_row(category, str(fig.by_category[category]), str(left), str(fixed))
     for priority, n in fig.by_priority.items():
         table.add_row(f"{priority} {PRIORITY_TITLES[priority]}", str(n), "", "", style="dim")

@@ -89,7 +89,7 @@ def rule_doc(rule_id: str, rule: Rule | None, seen: Sequence[Seen]) -> str:
 
 def drill_down(fig: Figures) -> str:
     """Every category's section, then the doc of every rule the page names."""
-    shown = fig.snapshot.findings if fig.snapshot else ()
+    shown = [s for name in CATEGORIES for s in fig.findings(name)]
     named: dict[str, list[Seen]] = {}
     for s in (*shown, *(p.seen for p in fig.pending), *(h.seen for h in fig.heals)):
         named.setdefault(s.rule, [])

@@ -26,21 +26,27 @@ def _digest(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
 
 
-def policy() -> str:
+def policy(*, header: bool = False) -> str:
     """The content security policy: the inline style and script by hash, no other source; the
-    live page may connect to its own origin (the event stream and /healing/main)."""
+    live page may connect to its own origin (the event stream and /healing/main). The server's
+    header also forbids framing (a <meta> policy cannot)."""
     return (
         f"default-src 'none'; style-src '{_digest(asset('dashboard.css'))}'; "
         f"script-src '{_digest(asset('dashboard.js'))}'; connect-src 'self'; img-src data:; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        "base-uri 'none'; form-action 'none'" + ("; frame-ancestors 'none'" if header else "")
     )
 
 
 def main(fig: Figures, *, generation: str = "") -> str:
     """The part of the page that is replaced when a run records (the live page fetches it)."""
     warnings = "".join(f'<p class="warning">{esc(w)}</p>' for w in fig.warnings)
+    folded = f", {fig.folded} older run(s) folded into daily totals" if fig.folded else ""
+    meta = (
+        f'<p class="meta" id="counts">heal {esc(__version__)} · {fig.runs} run(s) recorded'
+        f"{esc(folded)} · figures of {esc(when(fig.generated))}</p>"
+    )
     return (
-        f'<main id="main" data-generation="{esc(generation)}">{warnings}'
+        f'<main id="main" data-generation="{esc(generation)}">{meta}{warnings}'
         f"{overview(fig)}{drill_down(fig)}</main>"
     )
 
@@ -48,8 +54,7 @@ def main(fig: Figures, *, generation: str = "") -> str:
 def document(fig: Figures, *, live: bool = False, generation: str = "") -> str:
     """The whole page; `live` makes it follow the server's event stream."""
     title = f"heal · {fig.project}" if fig.project else "heal"
-    mode = "connecting…" if live else f"report of {when(fig.generated)}"
-    folded = f", {fig.folded} older run(s) folded into daily totals" if fig.folded else ""
+    mode = "connecting…" if live else "static report"
     return (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -59,8 +64,7 @@ def document(fig: Figures, *, live: bool = False, generation: str = "") -> str:
         f'<link rel="icon" href="data:,"><title>{esc(title)}</title>'
         f"<style>{asset('dashboard.css')}</style></head>"
         f'<body data-live="{1 if live else 0}">'
-        f"<header><h1>{esc(title)}</h1><p class=meta>heal {esc(__version__)} · "
-        f"{fig.runs} run(s) recorded{esc(folded)}</p><span id=live>{esc(mode)}</span></header>"
+        f"<header><h1>{esc(title)}</h1><span id=live>{esc(mode)}</span></header>"
         f"{main(fig, generation=generation)}"
         f"<script>{asset('dashboard.js')}</script></body></html>\n"
     )

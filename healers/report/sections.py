@@ -3,7 +3,7 @@ priority, the charts, pending approvals, the last heals and the rules that lost 
 
 from __future__ import annotations
 
-from healers.dashboard.figures import HEALTHY, Figures
+from healers.dashboard.figures import DRILL_DAYS, HEALTHY, Figures
 from healers.finding import CATEGORIES
 from healers.report import LEFT, PRIORITY_TITLES
 from healers.report.charts import line_chart
@@ -65,10 +65,11 @@ def categories(fig: Figures) -> str:
     shown = fig.snapshot.findings if fig.snapshot else ()
     cards = []
     for category, found in fig.by_category.items():
-        mine = [s for s in shown if s.category == category]
-        left = sum(s.status in LEFT for s in mine)
-        fixed = sum(s.status == "fixed" for s in mine)
-        sub = f"{left} left · {fixed} fixed" if fig.snapshot else "no --scan recorded"
+        left = sum(s.status in LEFT for s in shown if s.category == category)
+        healed = sum(h.seen.status == "fixed" and h.seen.category == category for h in fig.healed)
+        sub = (
+            f"{left} left · {healed} fixed in {DRILL_DAYS} days" if fig.snapshot else "no scan yet"
+        )
         cards.append(
             f'<a class="card c-{esc(category)}" href="#{anchor("category", category)}">'
             f'<div class="label">{esc(category)}</div><div class="value">{found}</div>'
