@@ -37,6 +37,20 @@ class Pending:
 
 
 @dataclass(frozen=True)
+class Change:
+    """What one run wrote to one file (the audit trail's record): the diff of a fix is the diff
+    of its file in the run that made it, with the file's other fixes of that run."""
+
+    run: str
+    path: str
+    diff: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.run}:{self.path}"
+
+
+@dataclass(frozen=True)
 class Figures:
     generated: float
     project: str
@@ -52,7 +66,7 @@ class Figures:
     heals: tuple[Heal, ...] = ()  # newest first
     healed: tuple[Heal, ...] = ()  # the drill-down's: every heal of the last DRILL_DAYS days
     series: tuple[Point, ...] = ()
-    diffs: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # fp -> (run, diff)
+    changes: Mapping[str, Change] = field(default_factory=dict)  # fingerprint -> its fix's change
     warnings: tuple[str, ...] = ()
 
     @property
@@ -107,12 +121,12 @@ def pending(snapshot: Entry | None, runs: Sequence[Entry]) -> tuple[Pending, ...
     )
 
 
-_AUDIT_INDEX: dict[Path, tuple[tuple[int, int], dict[str, tuple[str, str]]]] = {}
+_AUDIT_INDEX: dict[Path, tuple[tuple[int, int], dict[str, Change]]] = {}
 
 
-def audit_diffs(state_dir: Path) -> dict[str, tuple[str, str]]:
-    """fingerprint -> (run, the diff heal made to that finding's file in the newest run that fixed
-    it), from the audit trail; read again only when the trail changed."""
+def audit_changes(state_dir: Path) -> dict[str, Change]:
+    """fingerprint -> the change of the newest run that fixed it, from the audit trail; the
+    trail is read again only when it changed."""
     path = state_dir / audit.AUDIT
     try:
         st = path.stat()
@@ -122,11 +136,12 @@ def audit_diffs(state_dir: Path) -> dict[str, tuple[str, str]]:
     cached = _AUDIT_INDEX.get(path)
     if cached is not None and cached[0] == key:
         return cached[1]
-    index: dict[str, tuple[str, str]] = {}
+    index: dict[str, Change] = {}
     for record in audit.read(state_dir):
+        change = Change(str(record["run"]), str(record["path"]), str(record.get("diff", "")))
         for fix in record.get("fixes", ()):
             if isinstance(fix, dict) and "fingerprint" in fix:
-                index[str(fix["fingerprint"])] = (str(record["run"]), str(record.get("diff", "")))
+                index[str(fix["fingerprint"])] = change
     _AUDIT_INDEX[path] = (key, index)
     return index
 
@@ -203,6 +218,6 @@ def _figures(
         heals=last_heals(runs, LAST_HEALS),
         healed=last_heals(runs, DRILL_HEALS, now - DRILL_DAYS * compaction.DAY),
         series=series(runs, days, now),
-        diffs=audit_diffs(state_dir),
+        changes=audit_changes(state_dir),
         warnings=tuple(warnings),
     )

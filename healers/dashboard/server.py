@@ -75,8 +75,9 @@ class Board:
             generation = self.generation
             if self._pages[0] != generation:
                 fig = self._load()
-                page = html.document(fig, live=True, generation=generation)
-                self._pages = (generation, page, html.main(fig, generation=generation))
+                body = html.main(fig, generation=generation)
+                page = html.document(fig, live=True, generation=generation, body=body)
+                self._pages = (generation, page, body)
             return self._pages
 
 

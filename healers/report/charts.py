@@ -45,9 +45,10 @@ def _axes(days: Sequence[str], top: float, percent: bool) -> list[str]:
     shown = sorted({0, n // 2, n - 1}) if n else []
     for i in shown:
         x = _x(i, n)
+        anchor = "middle" if n == 1 else {0: "start", n - 1: "end"}.get(i, "middle")
         out.append(
             f'<text class="tick" x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" '
-            f'text-anchor="middle">{escape(days[i][5:])}</text>'
+            f'text-anchor="{anchor}">{escape(days[i][5:])}</text>'
         )
     return out
 

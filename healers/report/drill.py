@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from healers import catalogue, docs
-from healers.dashboard.figures import Figures
+from healers.dashboard.figures import Change, Figures
 from healers.finding import CATEGORIES, Rule
 from healers.report.markup import (
     EMPTY,
@@ -24,15 +24,15 @@ from healers.state.runs import Seen
 
 def _row(fig: Figures, s: Seen, proposals: dict[str, str]) -> str:
     extra = ""
-    if s.status == "fixed" and s.fingerprint in fig.diffs:
-        run, diff = fig.diffs[s.fingerprint]
-        extra = details(f"diff-{s.fingerprint}", f"diff of the fix (run {run})", diff_block(diff))
-    elif s.fingerprint in proposals:
-        extra = details(
-            f"diff-{s.fingerprint}",
-            "proposed fix (waits for a decision)",
-            diff_block(proposals[s.fingerprint]),
+    change = fig.changes.get(s.fingerprint) if s.status == "fixed" else None
+    if change is not None:
+        target = anchor("change", change.key)
+        extra = (
+            f'<br><a class="diff-link" href="#{target}">diff of the fix (run {esc(change.run)})</a>'
         )
+    elif s.fingerprint in proposals:
+        shown = diff_block(proposals[s.fingerprint])
+        extra = details(f"diff-{s.fingerprint}", "proposed fix (waits for a decision)", shown)
     reason = f"<br><small>{esc(s.reason)}</small>" if s.reason else ""
     return (
         f'<tr id="{anchor("finding", s.fingerprint)}"><td><code>{esc(s.path)}:{s.line}:'
@@ -40,6 +40,30 @@ def _row(fig: Figures, s: Seen, proposals: dict[str, str]) -> str:
         f"<td>{link('rule', s.rule)}</td><td>{badge(s.status)}</td>"
         f"<td>{esc(s.message)}{reason}{extra}</td></tr>"
     )
+
+
+def changes(fig: Figures, shown: Sequence[Seen]) -> str:
+    """Each change a shown fix came from, once: the run, the file, its fixes and its diff."""
+    fixes: dict[str, list[Seen]] = {}
+    found: dict[str, Change] = {}
+    for s in shown:
+        change = fig.changes.get(s.fingerprint) if s.status == "fixed" else None
+        if change is not None:
+            found[change.key] = change
+            fixes.setdefault(change.key, []).append(s)
+    parts = []
+    for key, change in found.items():
+        listed = "".join(
+            f"<li>{link('finding', s.fingerprint, f'{s.path}:{s.line}')} {link('rule', s.rule)}"
+            f" <code>{esc(s.code)}</code></li>"
+            for s in fixes[key]
+        )
+        parts.append(
+            f'<section class="drill change" id="{anchor("change", key)}"><h2>run '
+            f"{esc(change.run)} changed {esc(change.path)}</h2><p>The fixes in this change:</p>"
+            f"<ul>{listed}</ul>{diff_block(change.diff)}</section>"
+        )
+    return "".join(parts)
 
 
 def category(fig: Figures, name: str) -> str:
@@ -88,7 +112,8 @@ def rule_doc(rule_id: str, rule: Rule | None, seen: Sequence[Seen]) -> str:
 
 
 def drill_down(fig: Figures) -> str:
-    """Every category's section, then the doc of every rule the page names."""
+    """Every category's section, the doc of every rule the page names, and the changes its
+    fixes came from."""
     shown = [s for name in CATEGORIES for s in fig.findings(name)]
     named: dict[str, list[Seen]] = {}
     for s in (*shown, *(p.seen for p in fig.pending), *(h.seen for h in fig.heals)):
@@ -102,4 +127,5 @@ def drill_down(fig: Figures) -> str:
     parts += [
         rule_doc(rule_id, rules.get(rule_id), seen) for rule_id, seen in sorted(named.items())
     ]
+    parts.append(changes(fig, shown))
     return "".join(parts)

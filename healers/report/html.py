@@ -51,8 +51,11 @@ def main(fig: Figures, *, generation: str = "") -> str:
     )
 
 
-def document(fig: Figures, *, live: bool = False, generation: str = "") -> str:
-    """The whole page; `live` makes it follow the server's event stream."""
+def document(
+    fig: Figures, *, live: bool = False, generation: str = "", body: str | None = None
+) -> str:
+    """The whole page; `live` makes it follow the server's event stream; `body` is its main
+    part when it was rendered already."""
     title = f"heal · {fig.project}" if fig.project else "heal"
     mode = "connecting…" if live else "static report"
     return (
@@ -65,6 +68,6 @@ def document(fig: Figures, *, live: bool = False, generation: str = "") -> str:
         f"<style>{asset('dashboard.css')}</style></head>"
         f'<body data-live="{1 if live else 0}">'
         f"<header><h1>{esc(title)}</h1><span id=live>{esc(mode)}</span></header>"
-        f"{main(fig, generation=generation)}"
+        f"{main(fig, generation=generation) if body is None else body}"
         f"<script>{asset('dashboard.js')}</script></body></html>\n"
     )

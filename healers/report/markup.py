@@ -52,7 +52,8 @@ def diff_block(diff: str) -> str:
             kind = "add"
         elif line.startswith("-") and not line.startswith("---"):
             kind = "del"
-        lines.append(f'<span class="{kind}">{esc(line) or " "}</span>')
+        attribute = f' class="{kind}"' if kind != "ctx" else ""
+        lines.append(f"<span{attribute}>{esc(line) or ' '}</span>")
     return '<pre class="diff">' + "".join(lines) + "</pre>"
 
 

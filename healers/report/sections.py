@@ -31,7 +31,7 @@ def _card(label: str, value: str, sub: str = "", *, extra: str = "") -> str:
 
 def progress(fig: Figures) -> str:
     if not fig.active:
-        return _card("in progress", "-", "no heal is running in this project", extra=" wide")
+        return _card("in progress", "-", "no heal is running in this project")
     rows = "".join(
         f"<li><b>heal {esc(a.kind)}</b> (pid {a.pid}, {a.files} file(s)) since "
         f"{esc(when(a.started))}: {esc(a.phase)}</li>"
@@ -92,11 +92,18 @@ def charts(fig: Figures) -> str:
     }
     rates = {"rate": [p.rate for p in fig.series]}
     fixed = {"fixed": [float(p.fixed) for p in fig.series]}
+    shown = (
+        ("findings per day by category (the day's last --scan; UTC days)", found, False, "s-"),
+        ("success rate per day: the share of fixes kept", rates, True, "s-"),
+        ("fixes made per day", fixed, False, "s-rate s-"),
+    )
     return (
         '<div class="charts">'
-        + line_chart("findings per day by category (the day's last --scan, UTC)", days, found)
-        + line_chart("success rate per day: share of fixes kept", days, rates, percent=True)
-        + line_chart("fixes kept per day", days, fixed, css="s-rate s-")
+        + "".join(
+            f"<figure><figcaption>{esc(title)}</figcaption>"
+            f"{line_chart(title, days, lines, percent=percent, css=klass)}</figure>"
+            for title, lines, percent, klass in shown
+        )
         + "</div>"
     )
 
@@ -107,6 +114,8 @@ def pending(fig: Figures) -> str:
     rows = []
     for p in fig.pending:
         s = p.seen
+        fp = s.fingerprint
+        decide = f"heal approve {fp}" if p.diff else f'heal reject {fp} --reason "..."'
         proposed = (
             details(f"proposal-{s.fingerprint}", "proposed fix", diff_block(p.diff))
             if p.diff
@@ -116,7 +125,7 @@ def pending(fig: Figures) -> str:
             f"<tr><td><code>{esc(s.fingerprint)}</code></td><td>{link('rule', s.rule)}</td>"
             f"<td>{link('finding', s.fingerprint, f'{s.path}:{s.line}')}</td>"
             f"<td>{esc(s.message)}<br>{proposed}</td>"
-            f"<td><code>heal approve {esc(s.fingerprint)}</code></td></tr>"
+            f"<td><code>{esc(decide)}</code></td></tr>"
         )
     return table(("fingerprint", "rule", "where", "finding", "decide with"), rows)
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from healers.finding import PRIORITIES, Outcome, Report
 from healers.report import LEFT, PRIORITY_TITLES, STATUS_WORDS
 
-
 STYLES = {"1": "bold", "31": "red", "32": "green", "33": "yellow", "35": "magenta"}
 
 

@@ -112,11 +112,14 @@ def test_drill_down_shows_a_findings_diff_and_its_rule(driver: Any, served: str)
     fixed = [r for r in section.find_elements("css selector", "tr") if "fixed" in r.text]
     assert fixed, section.text
     row = fixed[0]
-    row.find_element("css selector", "details summary").click()
-    diff = wait_for(
-        lambda: [p for p in row.find_elements("css selector", "pre.diff") if p.is_displayed()]
-    )
-    assert "+++ b/" in diff[0].text and diff[0].find_elements("css selector", ".add, .del")
+    where = row.find_element("css selector", "td code").text.rsplit(":", 1)[0]  # path:line
+    row.find_element("css selector", "a.diff-link").click()
+    change = wait_for(lambda: [c for c in css(driver, "section.change") if c.is_displayed()])[0]
+    diff = change.find_element("css selector", "pre.diff")
+    assert "+++ b/" in diff.text and diff.find_elements("css selector", ".add, .del")
+    assert where in change.text  # the change lists the finding whose fix it holds
+    driver.back()
+    wait_for(section.is_displayed)
     rule = row.find_element("css selector", "td:nth-child(3) a")
     name = rule.text
     rule.click()

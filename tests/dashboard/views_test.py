@@ -16,7 +16,7 @@ from rich.console import Console
 
 from healers.dashboard import figures, terminal
 from healers.report import charts, html
-from healers.state import history, stats
+from healers.state import audit, history, stats
 from tests.dashboard.figures_test import known_history
 from tests.helpers import NOW, entry, seen
 
@@ -152,3 +152,23 @@ def test_a_chart_draws_a_line_and_a_dot_per_value() -> None:
     )
     assert svg.count("<circle") == 2 and svg.count("<polyline") == 1
     assert "2026-01-03 style: 7" in svg
+
+
+def test_a_change_is_shown_once_for_all_the_fixes_it_holds(tmp_path: Path) -> None:
+    diff = "--- a/a.py\n+++ b/a.py\n@@ -1,2 +1 @@\n-import os\n-import re\n+X = 1\n"
+    fixes = [
+        {"fingerprint": f, "rule": "unused-import", "code": "ruff:F401", "line": 1}
+        for f in ("x1", "x2")
+    ]
+    audit.append(tmp_path, [{"run": "R1", "path": "a.py", "fixes": fixes, "diff": diff}], {})
+    fixed = (
+        seen("x1", status="fixed", category="import"),
+        seen("x2", status="fixed", category="import"),
+    )
+    history.record(tmp_path, entry("R1", kind="fix", found=2, fixed=2, findings=fixed, heals=fixed))
+    page = html.document(figures.load(tmp_path, stats.Policy()))
+    assert page.count('<section class="drill change" id="change-R1_a.py">') == 1
+    assert page.count('class="diff-link" href="#change-R1_a.py"') == 2
+    assert page.count("-import os") == 1  # the diff once, not once per fix
+    got = parsed(page)
+    assert set(got.links) <= got.ids
