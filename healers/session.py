@@ -70,7 +70,7 @@ class Session:
         self.run_id = audit.new_run_id()  # the record's id when the run wrote nothing
         self.reports: list[Report] = []
         self.undone: list[Seen] = []
-        self.token = ""
+        self.handle = ""
         self.last_phase = ""
         self.line: Line | None = None
         self.warned: list[str] = []
@@ -94,7 +94,7 @@ class Session:
     def start(self, *, progress: bool = False) -> None:
         def register() -> None:
             state.ensure(self.root)
-            self.token, warnings = history.start(self.state_dir, self.kind, self.files)
+            self.handle, warnings = history.start(self.state_dir, self.kind, self.files)
             for warning in warnings:
                 self._warn(warning)
 
@@ -110,8 +110,8 @@ class Session:
         self.last_phase = what
         if self.line is not None:
             self.line.show(what)
-        if self.token:
-            self._guarded(lambda: history.phase(self.state_dir, self.token, what))
+        if self.handle:
+            self._guarded(lambda: history.phase(self.state_dir, self.handle, what))
 
     def saw(self, report: Report) -> None:
         """engine.run's report (approve makes two: the second is what it fixed)."""
@@ -175,7 +175,7 @@ class Session:
 
         def save() -> None:
             state.ensure(self.root)
-            for warning in history.record(self.state_dir, entry, token=self.token):
+            for warning in history.record(self.state_dir, entry, token=self.handle):
                 self._warn(warning)
 
         self._guarded(save)

@@ -34,6 +34,7 @@ SCHEMA = (
         token TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, kind TEXT NOT NULL,
         started REAL NOT NULL, files INTEGER NOT NULL, phase TEXT NOT NULL)""",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "INSERT OR IGNORE INTO meta VALUES ('schema', '1')",  # '1': SCHEMA_VERSION
 )
 
 
@@ -83,10 +84,8 @@ def _connect(path: Path) -> sqlite3.Connection:
             if "no such table" not in str(exc):
                 raise
             db.execute("PRAGMA journal_mode=WAL")  # readers (the dashboard) never block a run
-            with _writing(db):
-                for statement in SCHEMA:
-                    db.execute(statement)
-                db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            # one transaction: a reader never sees the tables without their schema version
+            db.executescript("BEGIN IMMEDIATE;\n" + ";\n".join(SCHEMA) + ";\nCOMMIT;")
     except BaseException:
         db.close()
         raise

@@ -206,3 +206,11 @@ def test_past_max_runs_the_oldest_are_folded(
         kept, days = read(db), compaction.days(db)
     assert [e.id for e in kept] == [f"r{i}" for i in range(3, 8)]
     assert sum(d.runs for d in days) == 3 and sum(d.fixed for d in days) == 3
+
+
+def test_the_schema_records_its_version(tmp_path: Path) -> None:
+    history.record(tmp_path, entry("r1"))
+    with history.opened(tmp_path, []) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (
+            history.SCHEMA_VERSION,
+        )
