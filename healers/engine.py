@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from healers import analyze, apply, classify, policy, project, regressions, state, tools, write
-from healers.codemod import Result
 from healers.finding import FileResult, FileState, Finding, Outcome, Proposal, Report
 from healers.guard import Guard
 from healers.options import Options
@@ -195,18 +193,8 @@ def _fix_pass(
     results = apply.run_codemods(
         [(name, texts[p], outs) for p, name, outs in jobs], timeout=opts.timeout, target=work.target
     )
-    per_file: dict[str, list[tuple[Sequence[Outcome], Result]]] = defaultdict(list)
-    for (path, _, outs), done in zip(jobs, results, strict=True):
-        per_file[path].append((outs, done))
-    by_path: dict[str, list[Outcome]] = defaultdict(list)
-    for outcome in outcomes:
-        by_path[outcome.finding.path].append(outcome)
     unfixed: dict[str, str] = {}
-    for path in sorted(set(by_path) | set(per_file)):
-        file_state = states.get(path)
-        if file_state is None or not file_state.parses:
-            continue
-        result = apply.plan(file_state, by_path[path], per_file[path])
+    for path, result in apply.plan_files(states, outcomes, jobs, results).items():
         unfixed.update(result.unfixed)
         if result.problem:
             work.notes.append(f"{path}: {result.problem}; its fixes were dropped")
@@ -216,7 +204,7 @@ def _fix_pass(
             work.notes.append(control.why_stopped(proj.state_dir) + "; the run stopped writing")
             break
         with write.locked(proj.state_dir):
-            problem = write.write_text(file_state, result.after, root=proj.root, repo=proj.repo)
+            problem = write.write_text(states[path], result.after, root=proj.root, repo=proj.repo)
         if problem:
             work.notes.append(f"{path}: {problem}")
             unfixed.update(dict.fromkeys(result.applied, problem))

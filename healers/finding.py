@@ -133,20 +133,6 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Transformed:
-    """What a codemod did to one file: the new text, the findings it fixed, those it left and why.
-
-    `fixed` and `unfixed` hold indexes into the findings the codemod was given. A codemod
-    that is not sure a rewrite keeps the meaning leaves the code alone and lists the finding
-    in `unfixed`.
-    """
-
-    text: str
-    fixed: tuple[int, ...] = ()
-    unfixed: tuple[tuple[int, str], ...] = ()
-
-
-@dataclass(frozen=True)
 class FileState:
     """One selected file as read at the start of a pass."""
 

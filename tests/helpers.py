@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from healers import cli
 from healers.codemod import Fixed, Skipped, Unchanged
-from healers.finding import Finding, Transformed
+from healers.finding import Finding
 from healers.registry import codemods
 from healers.state.runs import Entry, Seen
 
@@ -184,6 +184,20 @@ def shadow_module(folder: Path, name: str, main: str | None) -> Path:
     if main is not None:
         (package / "__main__.py").write_text(main, encoding="utf-8")
     return folder
+
+
+@dataclass(frozen=True)
+class Transformed:
+    """What a codemod did to one file: the new text, the findings it fixed, those it left and why.
+
+    `fixed` and `unfixed` hold indexes into the findings the codemod was given. A codemod
+    that is not sure a rewrite keeps the meaning leaves the code alone and lists the finding
+    in `unfixed`.
+    """
+
+    text: str
+    fixed: tuple[int, ...] = ()
+    unfixed: tuple[tuple[int, str], ...] = ()
 
 
 def run_codemod(
