@@ -106,6 +106,7 @@ def test_a_store_that_cannot_be_opened_is_an_error_not_a_loss(tmp_path: Path) ->
 def test_old_runs_are_folded_into_days_with_their_totals(tmp_path: Path) -> None:
     now = NOW
     old = now - (compaction.KEEP_DAYS + 3) * DAY
+    old -= old % DAY - DAY / 2  # noon (UTC) of that day: near midnight the runs fell on two days
     cats = {"security": 4}
     history.record(tmp_path, entry("old-1", started=old, fixed=2, rolled_back=1, scope="files"))
     history.record(tmp_path, entry("old-2", started=old + 60, found=4, by_category=cats))
