@@ -8,10 +8,12 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from healers import codemod, edits, source, tools
+from healers import codemod, comments, edits, source, tools
 from healers.codemod import Fixed, Result, Skipped
 from healers.finding import FileResult, FileState, Outcome, Proposal, Span
+from healers.layout import Layout
 from healers.report.diff import unified
+from healers.review import FormatRange, review
 from healers.tools import worker
 
 
@@ -49,6 +51,9 @@ def plan_files(
     outcomes: Sequence[Outcome],
     jobs: Sequence[Job],
     results: Sequence[Result],
+    *,
+    layout: Layout | None = None,
+    format_range: FormatRange | None = None,
 ) -> dict[str, FileResult]:
     """Every file's plan for one pass: its outcomes and the results of its codemod jobs, merged
     by `plan`; a file that is not known or does not parse is left out (it stays as it is)."""
@@ -62,7 +67,9 @@ def plan_files(
     for path in sorted(set(by_path) | set(per_file)):
         state = states.get(path)
         if state is not None and state.parses:
-            planned[path] = plan(state, by_path[path], per_file[path])
+            planned[path] = plan(
+                state, by_path[path], per_file[path], layout=layout, format_range=format_range
+            )
     return planned
 
 
@@ -80,18 +87,34 @@ def plan(
     state: FileState,
     outcomes: Sequence[Outcome],
     codemod_results: Sequence[tuple[Sequence[Outcome], Result]],
+    *,
+    layout: Layout | None = None,
+    format_range: FormatRange | None = None,
 ) -> FileResult:
-    """Merge the file's fixes in priority order (overlapping ones wait for the next pass), then
-    check that the result still parses and compiles; otherwise keep the file as it was."""
+    """Merge the file's fixes in priority order (overlapping ones wait for the next pass), each
+    one reviewed first (comments kept, lines within the project's limit), then check that the
+    result still parses and compiles; otherwise keep the file as it was."""
     text, newline = state.source.text, state.source.newline
     starts = edits.line_starts(text)
     groups: list[tuple[tuple[str, ...], str, list[Span]]] = []  # (fingerprints, key, spans)
     unfixed: dict[str, str] = {}
+
+    def reviewed(
+        fingerprints: tuple[str, ...], key: str, spans: list[Span], about: set[int]
+    ) -> None:
+        done = review(
+            state.path, text, spans, layout=layout, about=about, format_range=format_range
+        )
+        if isinstance(done, str):
+            unfixed.update(dict.fromkeys(fingerprints, done))
+        else:
+            groups.append((fingerprints, key, done))
+
     for outcome in outcomes:
         if outcome.status == "fixable" and outcome.rule.fix == "analyzer":
             key = f"{outcome.priority}{outcome.finding.line:09d}"
             spans = _analyzer_spans(outcome, text, starts, newline)
-            groups.append(((outcome.fingerprint,), key, spans))
+            reviewed((outcome.fingerprint,), key, spans, _about([outcome]))
     for outs, result in codemod_results:
         if isinstance(result, Skipped):
             unfixed.update({o.fingerprint: result.reason for o in outs})
@@ -104,7 +127,8 @@ def plan(
                 Span(s.start, s.end, source.match_newlines(s.content, newline))
                 for s in edits.spans_between(text, result.text)
             ]
-            groups.append((tuple(outs[i].fingerprint for i in result.fixed), key, spans))
+            done = [outs[i] for i in result.fixed]
+            reviewed(tuple(o.fingerprint for o in done), key, spans, _about(done))
     groups.sort(key=lambda g: g[1])
     spans, chosen = edits.merge([g[2] for g in groups])
     if not chosen:
@@ -118,6 +142,16 @@ def plan(
         return FileResult(state.path, unfixed={**unfixed, **dropped}, problem=problem)
     kept = tuple((groups[i][0], tuple(groups[i][2])) for i in chosen)
     return FileResult(state.path, after=after, applied=applied, unfixed=unfixed, groups=kept)
+
+
+def _about(outcomes: Sequence[Outcome]) -> set[int]:
+    """The flagged lines of fixes whose subject is a comment there (RUF100 and its kind)."""
+    return {
+        line
+        for o in outcomes
+        if o.finding.code in comments.ABOUT_COMMENTS
+        for line in range(o.finding.line, max(o.finding.line, o.finding.end_line) + 1)
+    }
 
 
 def _check(after: str, state: FileState) -> str:

@@ -8,7 +8,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from healers import analyze, apply, classify, policy, project, regressions, state, tools, write
+from healers import (
+    analyze,
+    apply,
+    classify,
+    layout,
+    policy,
+    project,
+    regressions,
+    review,
+    state,
+    tools,
+    write,
+)
 from healers.finding import FileResult, FileState, Finding, Outcome, Proposal, Report
 from healers.guard import Guard
 from healers.options import Options
@@ -40,6 +52,7 @@ class _Run:
     notes: list[str] = field(default_factory=list)
     history: dict[str, set[str]] = field(default_factory=dict)  # texts seen: fixes undoing others
     rolled_back: set[str] = field(default_factory=set)  # fingerprints of fixes taken back
+    layout: layout.Layout | None = None  # the project's line length and formatter
 
     def texts(self) -> dict[str, str]:
         return {p: s.source.text for p, s in self.states.items()}
@@ -79,6 +92,7 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     decisions = approvals.load(proj.state_dir)
     target = project.target_version(proj.root)
     work = _Run(opts, cache, states, found, decisions, ctx, target)
+    work.layout = layout.read(proj.root)
     outcomes = initial = work.judge()
     originals = work.texts()
     work.history = {path: {text} for path, text in originals.items()}
@@ -194,7 +208,10 @@ def _fix_pass(
         [(name, texts[p], outs) for p, name, outs in jobs], timeout=opts.timeout, target=work.target
     )
     unfixed: dict[str, str] = {}
-    for path, result in apply.plan_files(states, outcomes, jobs, results).items():
+    lay = work.layout
+    fmt = review.formatter(lay, proj.root) if lay is not None else None
+    planned = apply.plan_files(states, outcomes, jobs, results, layout=lay, format_range=fmt)
+    for path, result in planned.items():
         unfixed.update(result.unfixed)
         if result.problem:
             work.notes.append(f"{path}: {result.problem}; its fixes were dropped")

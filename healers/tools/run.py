@@ -38,9 +38,16 @@ class Completed:
 
 
 def run_tool(
-    tool: str, args: Sequence[str], *, cwd: Path, ok: Sequence[int], timeout: float = 600
+    tool: str,
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    ok: Sequence[int],
+    timeout: float = 600,
+    stdin: str | None = None,
 ) -> Completed:
-    """Run `python -m TOOL ARGS` with heal's own interpreter; other exit codes are errors."""
+    """Run `python -m TOOL ARGS` with heal's own interpreter (`stdin` as its input, else none);
+    other exit codes are errors."""
     cmd = [sys.executable, "-m", tool, *args]
     try:
         proc = subprocess.run(  # nosec B603 - argv list from heal itself, no shell
@@ -51,7 +58,8 @@ def run_tool(
             text=True,
             encoding="utf-8",
             errors="replace",
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if stdin is None else None,
+            input=stdin,
             timeout=timeout,
             env={**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"},
         )
