@@ -10,7 +10,7 @@ import libcst.matchers as m
 
 from healers.codemod import Version
 from healers.finding import Finding
-from healers.typecheck.common import TypeCodemod, import_name, other_message
+from healers.typecheck.common import TypeCodemod, other_message
 
 _IMPLICIT = re.compile(
     r'Incompatible default for parameter "([^"]+)" '
@@ -33,7 +33,10 @@ class MakeOptionalExplicit(TypeCodemod):
 
     @cached_property
     def why_not_optional(self) -> str | None:
-        return "" if self.pipe else self.needs_import("Optional", "typing")
+        if self.pipe:
+            return ""
+        why = self.needs_import("Optional", "typing")
+        return self.why_not_import(evaluated=True) if why == "" else why
 
     def fix(self, finding: Finding) -> str | None:
         said = _IMPLICIT.fullmatch(finding.message)
@@ -53,7 +56,7 @@ class MakeOptionalExplicit(TypeCodemod):
 
     def finish(self, module: cst.Module) -> cst.Module:
         if not self.pipe and self.why_not_optional is not None:
-            return import_name(module, "Optional", "typing")
+            return self.import_typing_name(module, "Optional", "typing")
         return module
 
 

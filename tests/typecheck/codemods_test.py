@@ -98,14 +98,6 @@ FIXES = [
         id="var-annotated: a typed parameter appended in another method",
     ),
     pytest.param(
-        "AnnotateEmptyLiteral",
-        None,
-        '"""Doc."""\n\n\ndef f() -> None:\n    out = []\n    print(out)\n',
-        '"""Doc."""\n\nfrom typing import Any\n\n\ndef f() -> None:\n    out: list[Any] = []\n'
-        "    print(out)\n",
-        id="var-annotated: Any as the last resort",
-    ),
-    pytest.param(
         "RemoveUnusedIgnore",
         None,
         "x: int = 1  # type: ignore  # noqa: E501\n",
@@ -150,6 +142,22 @@ FIXES = [
 ]
 
 NOOPS = [
+    pytest.param(
+        "AnnotateEmptyLiteral",
+        None,
+        '"""Doc."""\n\n\ndef f() -> None:\n    out = []\n    print(out)\n',
+        "`Any` would only quiet mypy",
+        id="var-annotated: never Any",
+    ),
+    pytest.param(
+        "AnnotateEmptyLiteral",
+        None,
+        "class T:\n    def __init__(self) -> None:\n        self.specs = []\n\n"
+        "    def add(self, spec: str) -> None:\n        self.specs.append(spec)\n\n"
+        "    def reset(self) -> None:\n        self.specs = None\n",
+        "also assigned `None` on line 9",
+        id="var-annotated: another assignment in the class",
+    ),
     pytest.param(
         "MakeOptionalExplicit",
         (3, 9),
