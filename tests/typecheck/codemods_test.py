@@ -133,11 +133,13 @@ FIXES = [
         None,
         "import io\n\n\nclass C:\n    def __init__(self) -> None:\n"
         "        self.f: io.StringIO | None = None\n\n    def stop(self) -> None:\n"
+        "        if self.f is None:\n            print('not open')\n"
         "        self.f.close()  # done\n",
         "import io\n\n\nclass C:\n    def __init__(self) -> None:\n"
         "        self.f: io.StringIO | None = None\n\n    def stop(self) -> None:\n"
+        "        if self.f is None:\n            print('not open')\n"
         "        if self.f is not None:\n            self.f.close()  # done\n",
-        id="union-attr: an attribute of self",
+        id="union-attr: an attribute of self the method tests for None",
     ),
 ]
 
@@ -206,6 +208,15 @@ NOOPS = [
         "def f(s: str | None) -> str:\n    return s.upper()\n",
         "line 2, column 12",
         id="union-attr: a returned value: what None means is not clear",
+    ),
+    pytest.param(
+        "GuardNone",
+        None,
+        "class Node:\n    def __init__(self, parent: 'Node | None') -> None:\n"
+        "        self.parent = parent\n\n    def detach(self) -> None:\n"
+        "        self.parent.remove(self)\n\n    def remove(self, child: 'Node') -> None: ...\n",
+        "into a silent no-op",
+        id="union-attr: a guard would swallow the AttributeError",
     ),
 ]
 
