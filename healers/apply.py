@@ -172,16 +172,21 @@ def propose(
     *,
     timeout: float,
     target: str | None = None,
+    layout: Layout | None = None,
+    format_range: FormatRange | None = None,
 ) -> dict[str, Proposal]:
     """Plan each outcome's fix alone (one codemod job per finding, in the worker, the same
-    codemods --fix runs), so every proposal is exactly the change `heal approve` would make."""
+    codemods --fix runs, reviewed as --fix reviews them), so every proposal is exactly the
+    change `heal approve` would make."""
     proposals: dict[str, Proposal] = {}
     jobs: list[tuple[str, str, Sequence[Outcome]]] = []
     for o in outcomes:
         if o.finding.path not in texts:
             proposals[o.fingerprint] = Proposal(o.fingerprint, "", "the file could not be read")
         elif o.rule.fix == "analyzer" and o.finding.fix is not None and o.finding.fix.edits:
-            proposals[o.fingerprint] = _analyzer_proposal(o, texts[o.finding.path])
+            proposals[o.fingerprint] = _analyzer_proposal(
+                o, texts[o.finding.path], layout=layout, format_range=format_range
+            )
         elif o.rule.fix in ("none", "analyzer"):
             why = "no automatic fix for this rule"
             proposals[o.fingerprint] = Proposal(o.fingerprint, "", why)
@@ -189,20 +194,32 @@ def propose(
             jobs.append((o.rule.fix, texts[o.finding.path], [o]))
     results = run_codemods(jobs, timeout=timeout, target=target) if jobs else []
     for (_, text, (o,)), result in zip(jobs, results, strict=True):
-        proposals[o.fingerprint] = _proposal(o, text, result)
+        proposals[o.fingerprint] = _proposal(
+            o, text, result, layout=layout, format_range=format_range
+        )
     return proposals
 
 
-def _analyzer_proposal(o: Outcome, text: str) -> Proposal:
+def _analyzer_proposal(
+    o: Outcome, text: str, *, layout: Layout | None, format_range: FormatRange | None
+) -> Proposal:
     """The analyzer's own edit for one finding (ruff's), applied alone to the file's text."""
     newline = source.dominant_newline(text)
     spans = sorted(
         _analyzer_spans(o, text, edits.line_starts(text), newline), key=lambda s: s.start
     )
-    return _proposal(o, text, Fixed(edits.apply(text, spans), (0,)))
+    done = Fixed(edits.apply(text, spans), (0,))
+    return _proposal(o, text, done, layout=layout, format_range=format_range)
 
 
-def _proposal(o: Outcome, text: str, result: Result) -> Proposal:
+def _proposal(
+    o: Outcome,
+    text: str,
+    result: Result,
+    *,
+    layout: Layout | None = None,
+    format_range: FormatRange | None = None,
+) -> Proposal:
     fp, path = o.fingerprint, o.finding.path
     if isinstance(result, Skipped):
         return Proposal(fp, "", result.reason)
@@ -212,4 +229,8 @@ def _proposal(o: Outcome, text: str, result: Result) -> Proposal:
         compile(result.text, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
         return Proposal(fp, "", f"the fix would not compile: {exc}")
-    return Proposal(fp, unified(path, text, result.text))
+    spans = edits.spans_between(text, result.text)
+    done = review(path, text, spans, layout=layout, about=_about([o]), format_range=format_range)
+    if isinstance(done, str):
+        return Proposal(fp, "", done)
+    return Proposal(fp, unified(path, text, edits.apply(text, done)))

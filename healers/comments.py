@@ -81,33 +81,42 @@ def lost(before: str, after: str, spans: Sequence[Span], about: Collection[int] 
     """Why the fix (`spans` turn `before` into `after`) loses or moves a comment; "" when every
     comment of the rewritten code stays on its code. On the lines in `about` (the flagged code of
     a fix about comments) a comment may change, but its own words must stay."""
+    return next(iter(unkept(before, after, spans, about)), "")
+
+
+def unkept(
+    before: str, after: str, spans: Sequence[Span], about: Collection[int] = ()
+) -> list[str]:
+    """Every comment of the rewritten code that the fix loses or moves, as reasons."""
     removed = [s for s in spans if "#" in before[s.start : s.end]]
     if not removed:
-        return ""
+        return []
     old, new = read(before), read(after)
     if old is None or new is None:
-        return ""  # the compile check catches a broken result; unreadable before: not our call
+        return []  # the compile check catches a broken result; unreadable before: not our call
     starts = edits.line_starts(before)
     rows = {
         row
         for s in removed
         for row in range(
-            edits.line_of(starts, s.start), edits.line_of(starts, max(s.end - 1, 0)) + 1
+            edits.line_of(starts, s.start), edits.line_of(starts, max(s.end - 1, s.start)) + 1
         )
     }
     existing = {_code(line) for line in before.splitlines()}
     unused = list(new)
+    reasons = []
     for comment in (c for c in old if c.line in rows):
         if comment.line in about:
             words = rest(comment.text)
             if words and not any(words in rest(c.text) for c in new):
-                return f"it deletes `{words}` from the comment on line {comment.line}"
+                reasons.append(f"it deletes `{words}` from the comment on line {comment.line}")
             continue
         match = next((c for c in unused if _kept(comment, c, existing)), None)
         if match is None:
-            return _why(comment, new)
-        unused.remove(match)
-    return ""
+            reasons.append(_why(comment, new))
+        else:
+            unused.remove(match)
+    return reasons
 
 
 def _kept(old: Comment, new: Comment, existing: set[str]) -> bool:

@@ -73,7 +73,15 @@ class _Run:
         if not outcomes:
             return {}
         texts = self.texts()
-        return apply.propose(outcomes, texts, timeout=self.opts.timeout, target=self.target)
+        fmt = review.formatter(self.layout, self.opts.project.root) if self.layout else None
+        return apply.propose(
+            outcomes,
+            texts,
+            timeout=self.opts.timeout,
+            target=self.target,
+            layout=self.layout,
+            format_range=fmt,
+        )
 
 
 def run(opts: Options, *, cache_dir: Path | None = None) -> Report:

@@ -59,6 +59,11 @@ def _ignores_e501(section: configparser.SectionProxy) -> bool:
     return any(code.strip() in ("E501", "E50", "E5", "E") for code in re.split(r"[,\s]+", listed))
 
 
+def _selects_b950(section: configparser.SectionProxy) -> bool:
+    listed = ",".join(section.get(k, "") for k in ("select", "extend-select", "extend_select"))
+    return any(code.strip() in ("B9", "B95", "B950") for code in re.split(r"[,\s]+", listed))
+
+
 def _ini_limits(root: Path) -> list[tuple[int, str]]:
     """flake8 and pycodestyle (79 unless set) and isort (when set) in the ini-style files."""
     found = []
@@ -75,11 +80,12 @@ def _ini_limits(root: Path) -> list[tuple[int, str]]:
                 if limit is not None:
                     found.append((limit, f"isort line_length in {name}"))
                 continue
-            if _ignores_e501(table):
-                continue
             key = "max-line-length" if "max-line-length" in table else "max_line_length"
-            limit = _int(table.get(key, "79"))
-            found.append((limit or 79, f"{section} max-line-length in {name}"))
+            limit = _int(table.get(key, "79")) or 79
+            if not _ignores_e501(table):
+                found.append((limit, f"{section} max-line-length in {name}"))
+            elif _selects_b950(table):  # bugbear's B950: 10% past max-line-length
+                found.append((limit * 11 // 10, f"flake8 B950 (max-line-length + 10%) in {name}"))
     return found
 
 
