@@ -33,6 +33,11 @@ TOOL_CONFIG_FILES = (
     ".mypy.ini",
     "ruff.toml",
     ".ruff.toml",
+    # the project's line length and formatter (layout.py): --diff must review fixes as --fix does
+    "tox.ini",
+    ".flake8",
+    ".isort.cfg",
+    ".pre-commit-config.yaml",
 )
 
 

@@ -173,3 +173,11 @@ def test_a_hoisted_regex_sits_next_to_its_use(tmp_path: Path) -> None:
     text = (root / "m.py").read_text()
     assert text.startswith("import re\n\n\ndef helper_0()")
     assert '    return 29\n\n\n_WORDS_PATTERN = re.compile(r"[a-z]+")\n\n\ndef words(' in text
+
+
+def test_diff_reads_the_line_length_as_fix_does(tmp_path: Path) -> None:
+    files = {"pyproject.toml": PYPROJECT, "tox.ini": FLAKE8_79, "m.py": LONG_FORMAT}
+    root = make_repo(tmp_path / "p", files)
+    run = heal(root, "--scan", ".", "--diff")
+    assert run.code in (0, 1), run.err
+    assert 'f"{name_of_the_thing}' not in run.out
