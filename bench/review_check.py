@@ -82,9 +82,13 @@ def sh(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: i
 
 
 def unpack(pkg: Package, dest: Path) -> Path:
+    dest.mkdir(parents=True)
     with tarfile.open(CACHE / pkg.sdist) as tar:
         tar.extractall(dest, filter="data")
     (root,) = [p for p in dest.iterdir() if p.is_dir()]
+    for folder, _, files in os.walk(root):  # git refuses a repository another user owns
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.chown(path, os.getuid(), os.getgid(), follow_symlinks=False)
     for junk in root.glob("*.egg-info"):
         shutil.rmtree(junk)
     sh(["git", "init", "-q"], root)
