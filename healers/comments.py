@@ -103,7 +103,8 @@ def unkept(
         )
     }
     existing = {_code(line) for line in before.splitlines()}
-    unused = list(new)
+    written = set(edits.added_rows(after, spans))
+    unused = [c for c in new if c.line in written]  # a comment kept is in the text the fix wrote
     reasons = []
     for comment in (c for c in old if c.line in rows):
         if comment.line in about:
@@ -113,7 +114,7 @@ def unkept(
             continue
         match = next((c for c in unused if _kept(comment, c, existing)), None)
         if match is None:
-            reasons.append(_why(comment, new))
+            reasons.append(_why(comment, [c for c in new if c.line in written]))
         else:
             unused.remove(match)
     return reasons

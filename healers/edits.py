@@ -82,3 +82,23 @@ def apply(text: str, spans: Sequence[Span]) -> str:
 def line_of(starts: Sequence[int], offset: int) -> int:
     """1-based line number of a character offset."""
     return bisect.bisect_right(starts, offset)
+
+
+def _after_ranges(spans: Sequence[Span]) -> list[tuple[int, int]]:
+    """Where each span's new content lies in the text after the fix (offsets)."""
+    delta, ranges = 0, []
+    for span in spans:
+        start = span.start + delta
+        ranges.append((start, start + len(span.content)))
+        delta += len(span.content) - (span.end - span.start)
+    return ranges
+
+
+def added_rows(after: str, spans: Sequence[Span]) -> list[int]:
+    """The 1-based lines of `after` that hold text the fix wrote."""
+    starts = line_starts(after)
+    rows: set[int] = set()
+    for start, end in _after_ranges(spans):
+        first = line_of(starts, start)
+        rows.update(range(first, line_of(starts, max(end - 1, start)) + 1))
+    return sorted(rows)

@@ -30,6 +30,9 @@ class Layout:
     line_length: int
     source: str  # where the limit comes from: "flake8 max-line-length in setup.cfg"
     formatter: Formatter | None = None
+    # where the project's flake8/pycodestyle checks W503 (its own `ignore` list replaces the
+    # default one, which holds W503): a line must not start with a binary operator
+    no_break_before_operator: str = ""
 
 
 def _toml(path: Path) -> dict[str, Any]:
@@ -114,7 +117,21 @@ def read(root: Path) -> Layout:
         length, source = min(limits)
     else:
         length, source = DEFAULT_LENGTH, "ruff's default (the project sets no line length)"
-    return Layout(length, source, _formatter(root, ruff_file, ruff, black))
+    return Layout(length, source, _formatter(root, ruff_file, ruff, black), _w503(root))
+
+
+def _w503(root: Path) -> str:
+    """The file whose flake8 or pycodestyle section checks W503, or ""."""
+    for name in ("setup.cfg", "tox.ini", ".flake8"):
+        parser = _ini(root / name)
+        for section in ("flake8", "pycodestyle", "pep8"):
+            if not parser.has_section(section):
+                continue
+            table = parser[section]
+            ignored = re.split(r"[,\s]+", table.get("ignore", ""))
+            if "ignore" in table and not {"W503", "W50", "W5", "W"} & set(ignored):
+                return f"{section} in {name}"
+    return ""
 
 
 def _formatter(

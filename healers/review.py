@@ -6,6 +6,9 @@ project's formatter, or by ruff format where the code already reads as ruff writ
 from __future__ import annotations
 
 import ast
+import io
+import re
+import tokenize
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from healers.finding import Span
 from healers.layout import Formatter, Layout
 from healers.tools import ruff
 
+_OPERATOR_FIRST = re.compile(r"\s*(and|or|not in|in|is|if|else|[-+*/%|&^@<>]=?|==|!=|//|\*\*)\s")
 # (path, text, (first line, last line)) -> the text with those lines formatted, or "!" + why not
 FormatRange = Callable[[str, str, tuple[int, int]], str]
 
@@ -42,7 +46,7 @@ def review(
     long = overlong(text, after, spans, layout.line_length)
     if not long:
         return spans
-    rows = added_rows(after, spans)
+    rows = edits.added_rows(after, spans)
     limit = f"the project's limit of {layout.line_length} ({layout.source})"
     said = f"line {long[0][0]} of the fix would be {long[0][1]} characters, over {limit}"
     why = _why_not_format(path, text, spans, layout, format_range)
@@ -53,14 +57,73 @@ def review(
     if formatted.startswith("!"):  # the formatter failed: why
         return f"the fix is not applied: {said}; {name} failed: {formatted[1:]}"
     respans = edits.spans_between(text, formatted)
+    why = _why_not_formatted(text, formatted, spans, respans, layout, about)
+    return f"the fix is not applied: {said}, {why}" if why else respans
+
+
+def _why_not_formatted(
+    text: str,
+    formatted: str,
+    spans: Sequence[Span],
+    respans: Sequence[Span],
+    layout: Layout,
+    about: Collection[int],
+) -> str:
+    """Why the formatted fix is not one to apply either; "" when it is."""
+    name = layout.formatter.name if layout.formatter else "ruff format"
     still = overlong(text, formatted, respans, layout.line_length)
     if still:
         line, width = still[0]
-        said = f"even formatted by {name}, line {line} would be {width} characters"
-        return f"the fix is not applied: {said}, over {limit}"
+        return f"and even formatted by {name} line {line} would be {width} characters"
     if comments.lost(text, formatted, respans, about):
-        return f"the fix is not applied: {said}, and formatting it would move a comment"
-    return respans
+        return f"and {name} would move a comment"
+    if layout.no_break_before_operator and any(
+        _OPERATOR_FIRST.match(line) for line in _written(formatted, respans)
+    ):
+        where = layout.no_break_before_operator
+        return f"and {name} would break lines before operators ({where} checks W503)"
+    if not _rows(text, respans) <= logical_rows(text, _rows(text, spans)):
+        return f"and {name} would also reformat the code around it"
+    return ""
+
+
+def _written(text: str, spans: Sequence[Span]) -> list[str]:
+    lines = text.splitlines()
+    return [lines[r - 1] for r in edits.added_rows(text, spans) if r <= len(lines)]
+
+
+def _rows(text: str, spans: Sequence[Span]) -> set[int]:
+    """The 1-based lines of `text` the spans replace."""
+    starts = edits.line_starts(text)
+    return {
+        row
+        for s in spans
+        for row in range(
+            edits.line_of(starts, s.start), edits.line_of(starts, max(s.end - 1, s.start)) + 1
+        )
+    }
+
+
+def logical_rows(text: str, rows: set[int]) -> set[int]:
+    """`rows` and every other line of the logical lines (statements up to their NEWLINE, not a
+    compound statement's body) they belong to."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return set(rows)
+    found = set(rows)
+    first = 0
+    for token in tokens:
+        if token.type in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+            continue
+        if not first:
+            first = token.start[0]
+        if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+            span = set(range(first, token.end[0] + 1))
+            if span & rows:
+                found |= span
+            first = 0
+    return found
 
 
 def _why_not_format(
@@ -76,32 +139,10 @@ def _why_not_format(
         return "and heal cannot run a formatter here"
     if layout.formatter is not None:
         return ""
-    starts = edits.line_starts(text)
-    first = edits.line_of(starts, spans[0].start)
-    last = edits.line_of(starts, max(spans[-1].end - 1, spans[-1].start))
-    if format_range(path, text, (first, last)) != text:
+    rows = sorted(logical_rows(text, _rows(text, spans)))
+    if format_range(path, text, (rows[0], rows[-1])) != text:
         return "the project has no formatter heal can run, and its code there is not formatted"
     return ""
-
-
-def _after_ranges(spans: Sequence[Span]) -> list[tuple[int, int]]:
-    """Where each span's new content lies in the text after the fix (offsets)."""
-    delta, ranges = 0, []
-    for span in spans:
-        start = span.start + delta
-        ranges.append((start, start + len(span.content)))
-        delta += len(span.content) - (span.end - span.start)
-    return ranges
-
-
-def added_rows(after: str, spans: Sequence[Span]) -> list[int]:
-    """The 1-based lines of `after` that hold text the fix wrote."""
-    starts = edits.line_starts(after)
-    rows: set[int] = set()
-    for start, end in _after_ranges(spans):
-        first = edits.line_of(starts, start)
-        rows.update(range(first, edits.line_of(starts, max(end - 1, start)) + 1))
-    return sorted(rows)
 
 
 def overlong(before: str, after: str, spans: Sequence[Span], limit: int) -> list[tuple[int, int]]:
@@ -121,7 +162,7 @@ def overlong(before: str, after: str, spans: Sequence[Span], limit: int) -> list
     lines = after.splitlines()
     return [
         (row, len(lines[row - 1]))
-        for row in added_rows(after, spans)
+        for row in edits.added_rows(after, spans)
         if row <= len(lines) and len(lines[row - 1]) > max(limit, widest)
     ]
 

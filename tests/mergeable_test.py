@@ -181,3 +181,17 @@ def test_diff_reads_the_line_length_as_fix_does(tmp_path: Path) -> None:
     run = heal(root, "--scan", ".", "--diff")
     assert run.code in (0, 1), run.err
     assert 'f"{name_of_the_thing}' not in run.out
+
+
+def test_merged_branches_keep_their_comments(tmp_path: Path) -> None:
+    source = (
+        'def f(kind: str) -> int:\n    if kind == "a":  # first\n        return 1\n'
+        '    elif kind == "b":  # pragma: no cover\n        return 1\n    return 0\n\n\n'
+        'def g(kind: str) -> int:\n    if kind == "a":\n        return 2\n'
+        '    elif kind == "b":  # pragma: no cover\n        return 3\n    return 0\n'
+    )  # the same comment on the same code in g must not pass for the one f loses
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    payload = fix(root)
+    assert (root / "m.py").read_text() == source
+    (kept,) = left(payload, "m.py", "ruff:SIM114")
+    assert "deletes the comment `# pragma: no cover` (line 4)" in kept["fix"]
