@@ -16,7 +16,15 @@ from healers.finding import Span
 # Fixes whose subject is a comment on the flagged line: a suppression, a coding cookie,
 # commented-out code. They may change that comment, never the words a person added to it.
 ABOUT_COMMENTS = frozenset(
-    {"ruff:RUF100", "ruff:RUF101", "ruff:PGH004", "ruff:ERA001", "ruff:UP009", "mypy:unused-ignore"}
+    {
+        "ruff:RUF100",
+        "ruff:RUF101",
+        "ruff:RUF102",
+        "ruff:PGH004",
+        "ruff:ERA001",
+        "ruff:UP009",
+        "mypy:unused-ignore",
+    }
 )
 _DIRECTIVE = re.compile(
     r"#\s*(?:noqa(?::?\s*[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*)?|type:\s*ignore(?:\[[^\]]*\])?"

@@ -102,3 +102,19 @@ def added_rows(after: str, spans: Sequence[Span]) -> list[int]:
         first = line_of(starts, start)
         rows.update(range(first, line_of(starts, max(end - 1, start)) + 1))
     return sorted(rows)
+
+
+def line_diff(before: str, after: str, spans: Sequence[Span]) -> list[Span]:
+    """`spans_between(before, after)` where `spans` turned one into the other, computed only over
+    the lines the spans touch (lines an edit rewrote to the same text come out unchanged)."""
+    if not spans:
+        return []
+    starts = line_starts(before)
+    lo = starts[line_of(starts, min(s.start for s in spans)) - 1]
+    end = max(s.end for s in spans)
+    hi = next((s for s in starts if s >= end and s > lo), len(before))
+    delta = sum(len(s.content) - (s.end - s.start) for s in spans)
+    return [
+        Span(s.start + lo, s.end + lo, s.content)
+        for s in spans_between(before[lo:hi], after[lo : hi + delta])
+    ]

@@ -12,7 +12,7 @@ import tokenize
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
-from healers import comments, edits, tools
+from healers import alignment, comments, edits, tools
 from healers.finding import Span
 from healers.layout import Formatter, Layout
 from healers.tools import ruff
@@ -35,7 +35,11 @@ def review(
     be applied (reported as the finding's reason)."""
     spans = sorted(spans, key=lambda s: (s.start, s.end))
     after = edits.apply(text, spans)
-    why = comments.lost(text, after, spans, about)
+    why = comments.lost(text, after, spans, about) or alignment.misaligned(
+        text,
+        after,
+        edits.spans_between(text, after),  # lines an edit only carried over count as kept
+    )
     if why:
         return f"the fix is not applied: {why}"
     emptied = without_empty_guards(text, after, spans)

@@ -195,3 +195,27 @@ def test_merged_branches_keep_their_comments(tmp_path: Path) -> None:
     assert (root / "m.py").read_text() == source
     (kept,) = left(payload, "m.py", "ruff:SIM114")
     assert "deletes the comment `# pragma: no cover` (line 4)" in kept["fix"]
+
+
+def test_a_fix_does_not_misalign_the_lines_under_it(tmp_path: Path) -> None:
+    source = (
+        "def describe(fmt: str, names: list[str]) -> str:\n"
+        "    message = 'Invalid format: \"%s\". Use one of %s.' \\\n"
+        "        % (fmt,\n"
+        "           ', '.join(names))\n"
+        "    return message\n"
+    )  # UP031's rewrite would move the bracket the last line is aligned with (E128)
+    root = make_repo(
+        tmp_path / "p", {"pyproject.toml": PYPROJECT, "tox.ini": FLAKE8_79, "m.py": source}
+    )
+    payload = fix(root, "--unsafe-fixes")
+    assert (root / "m.py").read_text() == source
+    (kept,) = left(payload, "m.py", "ruff:UP031")
+    assert "moves the bracket line 4 is aligned with (line 3)" in kept["fix"]
+
+
+def test_ruf102_does_not_drop_another_linters_codes(tmp_path: Path) -> None:
+    source = "x = (1 +\n       2)  # noqa: E127\n"
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    fix(root)
+    assert (root / "m.py").read_text() == source

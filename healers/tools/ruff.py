@@ -11,10 +11,10 @@ from healers.paths import relative
 
 # heal's selection when the target project has no ruff configuration of its own.
 DEFAULT_SELECT = ("E", "W", "F", "I", "UP", "B", "SIM", "C4", "PERF", "RUF", "PLE", "PLW")
-# Left out of heal's selection: RUF100 judges suppression comments by ruff's rules alone, and a
-# project without a ruff configuration keeps them for flake8 or another linter (it runs only
-# when the project's own ruff configuration selects it).
-DEFAULT_IGNORE = ("RUF100",)
+# Left out of heal's selection: RUF100 (unused) and RUF102 (invalid codes) judge suppression
+# comments by ruff's rules alone, and a project without a ruff configuration keeps them for
+# flake8 or another linter (they run only when the project's own ruff configuration selects them).
+DEFAULT_IGNORE = ("RUF100", "RUF102")
 
 
 def command(paths: Sequence[str], *, config: str | None, target: str | None = None) -> list[str]:
