@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import queue
 import subprocess  # nosec B404 - healers.tools is the one place heal starts processes
-import sys
 import threading
 from collections.abc import Sequence
 from typing import Any
+
+from healers.tools import python
 
 WORKER_STARTUP = 10.0  # seconds allowed for the worker to start, on top of a job's timeout
 WORKER_BATCH = 50  # jobs per worker process
@@ -34,7 +35,7 @@ def _run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]
     died before answering them all, why: the job after the last answered one is the culprit.
     """
     proc = subprocess.Popen(  # nosec B603 - heal's own worker module, no shell
-        [sys.executable, "-m", "healers.tools.worker"],
+        python.argv("healers.tools.worker", heal_itself=True),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
