@@ -8,9 +8,9 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
-from healers import catalogue, config, project, tools
+from healers import catalogue, command_line, config, folder, project, tools, trust
 from healers.commands import COMMANDS
 from healers.errors import CommandError, UsageError
 from healers.finding import Approval
@@ -58,6 +58,7 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         RUN,
         prog="heal",
+        allow_abbrev=False,  # an option is spelled out: `--out x.json` is not --output-file
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Run ruff, mypy and bandit, prioritize what they find "
         "(P0 security .. P3 style) and heal what can be fixed safely.",
@@ -74,14 +75,23 @@ def parser() -> argparse.ArgumentParser:
 
 def _usage() -> str:
     """The heal run's usage line, as argparse prints it before an error."""
-    subparsers = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return str(subparsers.choices[RUN].format_usage())
+    return str(_subparsers(parser()).choices[RUN].format_usage())
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
-    """A first word that is not a subcommand starts the heal run (a file named like one: ./NAME)."""
+    """A first word that is not a subcommand starts the heal run; neither is a first word that
+    names a file (pre-commit's `entry: heal` + a staged file named `baseline`). In the run, words
+    that name files or folders are paths, never options (command_line.separate)."""
     words = list(argv)
-    return parser().parse_args(words if words and words[0] in SUBCOMMANDS else [RUN, *words])
+    top = parser()
+    if words and words[0] in SUBCOMMANDS and not command_line.names_file(words[0]):
+        return top.parse_args(words)
+    run = _subparsers(top).choices[RUN]
+    return top.parse_args([RUN, *command_line.separate(words, *command_line.value_options(run))])
+
+
+def _subparsers(top: argparse.ArgumentParser) -> argparse._SubParsersAction[Any]:
+    return next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
 
 
 def _selectors(values: Sequence[str] | None) -> tuple[str, ...]:
@@ -116,9 +126,13 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
     )
     analyzing = command in ANALYZING
     state_dir = proj.state_dir
+    folder.check(state_dir)  # a `.heal` file or link is an error for every command
     policy = stats.Policy(conf.demote_min_fixes, conf.demote_rollback_rate)
     unsafe = getattr(args, "unsafe_fixes", None)
+    untrusted = trust.from_environment(getattr(args, "untrusted", False))
     verify_cmd = getattr(args, "verify_cmd", None)
+    if untrusted and verify_cmd:
+        raise UsageError("--verify-cmd runs the project's code: not with --untrusted")
     max_passes = getattr(args, "max_passes", None) or conf.max_passes
     if max_passes < 1:
         raise config.ConfigError("--max-passes must be at least 1")
@@ -133,13 +147,15 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         ignore=_selectors(getattr(args, "ignore", None)) + conf.ignore,
         max_passes=max_passes,
         timeout=conf.timeout,
-        verify_cmd=conf.verify_cmd if verify_cmd is None else verify_cmd,
+        verify_cmd="" if untrusted else conf.verify_cmd if verify_cmd is None else verify_cmd,
         verify_timeout=conf.verify_timeout,
         verify_baseline_failing=getattr(args, "verify_baseline_failing", False),
         baseline=baseline.load(state_dir) if analyzing else frozenset(),
         demoted=stats.demoted(state_dir, policy) if analyzing else {},
         approval={rule: cast(Approval, level) for rule, level in conf.approval},
         allow_unapproved_high=conf.allow_unapproved_high,
+        untrusted=untrusted,
+        ignored_verify_cmd=untrusted and bool(conf.verify_cmd) and verify_cmd is None,
         output_format=getattr(args, "output_format", "text"),
         output_file=getattr(args, "output_file", None),
         diff=getattr(args, "diff", False),

@@ -9,7 +9,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from healers import analyze, apply, classify, policy, project, regressions, state, tools, write
+from healers import (
+    analyze,
+    apply,
+    classify,
+    policy,
+    project,
+    regressions,
+    state,
+    tools,
+    trust,
+    write,
+)
 from healers.codemod import Result
 from healers.finding import FileResult, FileState, Finding, Outcome, Proposal, Report
 from healers.guard import Guard
@@ -31,7 +42,7 @@ class _Run:
     """What one run knows between its passes (mutable while it goes on)."""
 
     opts: Options
-    cache: Path
+    setup: analyze.Setup
     states: dict[str, FileState]
     findings: list[Finding]  # per file, kept between passes
     decisions: Mapping[str, approvals.Decision]
@@ -66,9 +77,18 @@ class _Run:
 
 def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     """Analyze the selected files and, with `fix`, heal them pass after pass until stable."""
+    notes = list(opts.project.notes)
+    if opts.ignored_verify_cmd:
+        notes.append("--untrusted: the verify-cmd in the configuration was not run")
+    with trust.analyzers(
+        opts.project, untrusted=opts.untrusted, cache_dir=cache_dir, notes=notes
+    ) as setup:
+        return _run(opts, setup, notes)
+
+
+def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     proj = opts.project
-    cache = cache_dir or state.ensure(proj.root) / "cache" / "mypy"
-    states, found = analyze.analyze(proj, proj.files, cache, timeout=opts.timeout)
+    states, found = analyze.analyze(proj, proj.files, setup, timeout=opts.timeout)
     ctx = policy.Context(
         unsafe_fixes=opts.unsafe_fixes,
         high_gate=not opts.allow_unapproved_high,
@@ -78,7 +98,7 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     )
     decisions = approvals.load(proj.state_dir)
     target = project.target_version(proj.root)
-    work = _Run(opts, cache, states, found, decisions, ctx, target)
+    work = _Run(opts, setup, states, found, decisions, ctx, target, notes=notes)
     outcomes = initial = work.judge()
     originals = work.texts()
     work.history = {path: {text} for path, text in originals.items()}
@@ -121,7 +141,7 @@ def _one_pass(
     history = work.history
     plans: dict[str, FileResult] = {}  # filled as files are written
     try:
-        unfixed = _fix_pass(work, outcomes, plans)
+        unfixed = _fix_pass(work, outcomes, plans, guard.journal)
     except BaseException:
         guard.abandon(work.states, plans, outcomes)  # interrupted: the files written so far
         raise
@@ -138,12 +158,14 @@ def _one_pass(
         history[path].add(text)
     touched = sorted(written)
     proj = work.opts.project
-    fresh, found = analyze.analyze(proj, touched, work.cache, timeout=work.opts.timeout)
+    fresh, found = analyze.analyze(proj, touched, work.setup, timeout=work.opts.timeout)
     for path, new in regressions.new_type_errors(work.findings, found, touched).items():
         # a fix that makes mypy report a new error: the file goes back to its text before
         # this pass and its codemod fixes are not tried again
         found = [f for f in found if f.path != path] + [f for f in work.findings if f.path == path]
-        fresh[path] = regressions.roll_back(proj, fresh[path], work.states[path], work.notes)
+        fresh[path] = regressions.roll_back(
+            proj, fresh[path], work.states[path], work.notes, guard.journal
+        )
         why = regressions.reason(new)
         work.notes.append(f"{path}: {why}")
         work.declined.update(dict.fromkeys(regressions.suspects(outcomes, path), why))
@@ -159,7 +181,7 @@ def _one_pass(
 
 
 def _fix_pass(
-    work: _Run, outcomes: list[Outcome], written: dict[str, FileResult]
+    work: _Run, outcomes: list[Outcome], written: dict[str, FileResult], journal: write.Journal
 ) -> dict[str, str]:
     """Plan every file's fixes (codemods in worker processes) and write them, adding each file
     written to `written` at once (an interrupt may come next). Returns fingerprint -> reason left
@@ -193,7 +215,9 @@ def _fix_pass(
             work.notes.append(control.why_stopped(proj.state_dir) + "; the run stopped writing")
             break
         with write.locked(proj.state_dir):
-            problem = write.write_text(file_state, result.after, root=proj.root, repo=proj.repo)
+            problem = write.write_text(
+                file_state, result.after, root=proj.root, repo=proj.repo, journal=journal
+            )
         if problem:
             work.notes.append(f"{path}: {problem}")
             unfixed.update(dict.fromkeys(result.applied, problem))
@@ -205,9 +229,9 @@ def _fix_pass(
 def preview(opts: Options) -> Report:
     """--diff: heal a temporary copy of the project and report what would change; write nothing."""
     proj = opts.project
-    cache = state.ensure(proj.root) / "cache" / "mypy"
+    notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="heal-diff-") as tmp:
-        shadow = Path(tmp)
+        shadow = Path(tmp, "project")
         listed = tools.git_files(proj.root, proj.root) or list(proj.files)
         for rel in {*listed, *proj.files, *TOOL_CONFIG_FILES}:
             if (rel.endswith((".py", ".pyi")) or rel in TOOL_CONFIG_FILES) and (
@@ -215,10 +239,14 @@ def preview(opts: Options) -> Report:
             ).is_file():
                 (shadow / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(proj.root / rel, shadow / rel)
-        decided = approvals.path_of(proj.state_dir)
-        if decided.is_file():  # the decisions decide what --fix would do
-            approvals.path_of(state.ensure(shadow)).write_bytes(decided.read_bytes())
-        copy = replace(proj, repo=shadow, root=shadow)
+        shadow.mkdir(exist_ok=True)
+        decided = approvals.load(proj.state_dir)
+        if decided:  # the decisions decide what --fix would do
+            approvals.record(state.ensure(shadow), decided)
+        cache = None
+        if not opts.untrusted:  # the project's own cache, when heal can trust it
+            cache = trust.mypy_cache(proj, notes, Path(tmp, "mypy-cache"))
+        copy = replace(proj, repo=shadow, root=shadow, notes=(*proj.notes, *notes))
         # the copy holds only Python files and configs: the project's own command cannot run there
         shadowed = replace(opts, project=copy, fix=True, verify_cmd="")
         return run(shadowed, cache_dir=cache)

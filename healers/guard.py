@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
-from healers import verify
+from healers import verify, write
 from healers.finding import FileResult, FileState, Outcome
 from healers.options import Options
-from healers.state import audit, control, stats
+from healers.state import audit, control, journal, stats
 from healers.verify import Pass
 
 
@@ -19,6 +20,7 @@ class Guard:
         self.config = opts.config
         self.demoted = opts.demoted
         self.trail = audit.Trail(audit.new_run_id(), opts.verify_cmd)
+        self.journal = journal.Ahead(self.proj.state_dir, self.proj.root, self.trail.run_id)
         self.verifier: verify.Verifier | None = None
         if opts.verify_cmd:
             self.verifier = verify.Verifier(
@@ -45,10 +47,19 @@ class Guard:
         if self.stopped():
             notes.append(control.why_stopped(self.proj.state_dir) + "; nothing was written")
             return False
+        self.journal.ready()  # an audit trail that cannot be written stops the run here
+        stats.check(self.proj.state_dir)  # and so do links where the counts are kept
+        with write.locked(self.proj.state_dir):  # no other heal is writing: its temp files are
+            write.remove_leftovers(self._folders())  # leftovers of a killed run
         if self.verifier is not None and any(o.status == "fixable" for o in outcomes):
             note = self.verifier.baseline()
             notes += [note] if note else []
         return True
+
+    def _folders(self) -> list[Path]:
+        state = self.proj.state_dir
+        folders = {(self.proj.root / f).parent for f in self.proj.files}
+        return sorted({*folders, state, state / audit.BLOBS})
 
     def _pass(
         self,
@@ -58,7 +69,7 @@ class Guard:
     ) -> Pass:
         by_print = {o.fingerprint: o for o in outcomes}
         proj = self.proj
-        return Pass(proj.root, proj.repo, proj.state_dir, states, plans, by_print)
+        return Pass(proj.root, proj.repo, proj.state_dir, states, plans, by_print, self.journal)
 
     def check(
         self,

@@ -33,6 +33,7 @@ class Pass:
     bases: Mapping[str, FileState]
     plans: Mapping[str, FileResult]
     outcomes: Mapping[str, Outcome]
+    journal: write.Journal  # every write is on record before it is made
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,9 @@ class _Disk:
             return
         target = self.work.root / path
         try:
+            expected = self.current.get(path, state.data)
             write.replace(
-                target, data, expected=self.current.get(path, state.data), repo=self.work.repo
+                target, data, expected=expected, repo=self.work.repo, journal=self.work.journal
             )
         except write.Changed:
             raise _Abort(f"{path} changed on disk during verification") from None

@@ -28,11 +28,13 @@ def temps(repo: Path) -> list[Path]:
     return list(repo.rglob(".heal-*.tmp"))
 
 
-def audit_lines(repo: Path) -> list[dict[str, Any]]:
+def audit_lines(repo: Path, *, ahead: bool = False) -> list[dict[str, Any]]:
+    """The audit records of the runs (with `ahead`, also the write-ahead records of each write)."""
     path = repo / ".heal" / "audit.jsonl"
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [r for r in records if ahead or r.get("kind") != "write"]
 
 
 def test_stop_refuses_writes_until_resume(tmp_path):
@@ -54,8 +56,9 @@ def test_stop_during_a_run_finishes_the_current_file_and_writes_no_more(tmp_path
     repo = make_repo(tmp_path / "repo", FIXABLE)
     real_write = write.write_text
 
-    def write_then_stop(state, text, *, root, repo):  # `heal stop` from another terminal
-        problem = real_write(state, text, root=root, repo=repo)
+    def write_then_stop(state, text, **where):  # `heal stop` from another terminal
+        problem = real_write(state, text, **where)
+        root = where["root"]
         assert heal(root, "stop").code == 0
         return problem
 
@@ -116,11 +119,11 @@ def running(pid: int) -> bool:
 def fail_replace_of(monkeypatch, failures: dict[str, BaseException]) -> None:
     real_replace = os.replace
 
-    def replace(src, dst):
+    def replace(src, dst, **dir_fds):
         error = failures.get(Path(dst).name)
         if error is not None:
             raise error
-        return real_replace(src, dst)
+        return real_replace(src, dst, **dir_fds)
 
     monkeypatch.setattr(os, "replace", replace)
 

@@ -80,12 +80,22 @@ def _other_options(p: argparse.ArgumentParser) -> None:
         metavar="CMD",
         help="run CMD (e.g. the tests) after each fix pass; roll back the fixes that make it fail",
     )
+    untrusted_argument(p)
     p.add_argument(
         "--verify-baseline-failing",
         action="store_true",
         help="fix even though CMD fails before any fix (fixes must keep its exit code)",
     )
     p.add_argument("--version", action="version", version=f"heal {__version__}")
+
+
+def untrusted_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--untrusted",
+        action="store_true",
+        help="run none of the project's own code: no mypy plugins, no verify command, no "
+        "cache from the repository (also HEAL_UNTRUSTED=1; docs/security.md)",
+    )
 
 
 def run(opts: Options) -> int:

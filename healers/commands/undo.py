@@ -12,30 +12,38 @@ from typing import Any
 from healers import write
 from healers.errors import UsageError
 from healers.options import Options
-from healers.state import audit
+from healers.state import audit, journal
+from healers.state.journal import Ahead
 
 
 def latest(grouped: dict[str, list[dict[str, Any]]]) -> str | None:
-    """The most recent run that changed a file and has not been undone."""
+    """The most recent run that changed a file and has not been undone (a run killed before it
+    finished counts: its write-ahead records say what it wrote)."""
     undone = {r.get("undoes") for records in grouped.values() for r in records}
     for run_id, records in reversed(grouped.items()):
         changed = any(r["sha256_before"] != r["sha256_after"] for r in records)
-        if records[0].get("kind", "fix") == "fix" and changed and run_id not in undone:
+        if records and records[0].get("kind", "fix") == "fix" and changed and run_id not in undone:
             return run_id
     return None
 
 
+def _written_by(record: dict[str, Any]) -> set[str]:
+    """The hashes the file may hold because of this run: its last text, or, for a run killed
+    mid-way, any text one of its writes left (the rename may or may not have happened)."""
+    return {record["sha256_after"], *record.get("known", ())} - {record["sha256_before"]}
+
+
 def restore(
-    root: Path, repo: Path, records: Sequence[dict[str, Any]], undo_id: str
+    root: Path, repo: Path, records: Sequence[dict[str, Any]], journal: Ahead
 ) -> tuple[list[str], list[str], list[dict[str, Any]]]:
     """Restore each file still holding what the run wrote. Returns (restored, problems, records);
     call under heal's lock."""
-    state_dir = root / ".heal"
+    state_dir, undo_id = root / ".heal", journal.run_id
     restored: list[str] = []
     problems: list[str] = []
     logged: list[dict[str, Any]] = []
     for record in records:
-        rel, before, after = record["path"], record["sha256_before"], record["sha256_after"]
+        rel, before = record["path"], record["sha256_before"]
         try:
             current = (root / rel).read_bytes()
         except OSError as exc:
@@ -44,7 +52,7 @@ def restore(
         now = write.sha256(current)
         if now == before:
             continue  # unchanged by the run, or already restored
-        if now != after:
+        if now not in _written_by(record):
             problems.append(f"{rel}: edited since heal wrote it; left alone")
             continue
         data = audit.blob(state_dir, before)
@@ -52,7 +60,7 @@ def restore(
             problems.append(f"{rel}: its saved copy .heal/{audit.BLOBS}/{before} is missing")
             continue
         try:
-            write.replace(root / rel, data, expected=current, repo=repo)
+            write.replace(root / rel, data, expected=current, repo=repo, journal=journal)
         except write.Changed:
             problems.append(f"{rel}: edited since heal wrote it; left alone")
             continue
@@ -70,7 +78,7 @@ def restore(
                 "rules": [],
                 "fixes": [],
                 "rolled_back": [],
-                "sha256_before": after,
+                "sha256_before": now,
                 "sha256_after": before,
                 "diff": "",
                 "verification": {"command": "", "outcome": "not-run", "runs": 0},
@@ -86,17 +94,23 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 def run(opts: Options) -> int:
     root, state_dir = opts.project.root, opts.project.state_dir
-    grouped = audit.runs(audit.read(state_dir))
+    loaded = audit.load(state_dir)
+    for damaged in loaded.damaged:
+        print(
+            f"heal undo: skipped a damaged record in .heal/{audit.AUDIT}, {damaged}",
+            file=sys.stderr,
+        )
+    grouped = journal.complete(loaded.records)
     run_id = opts.targets[0] if opts.targets else latest(grouped)
     if run_id is None:
         print("heal undo: nothing to undo")
         return 0
     if run_id not in grouped or grouped[run_id][0].get("kind", "fix") != "fix":
         raise UsageError(f"no heal run {run_id} in .heal/{audit.AUDIT}")
+    ahead = Ahead(state_dir, root, audit.new_run_id(), of="undo")
+    ahead.ready()
     with write.locked(state_dir):
-        restored, problems, logged = restore(
-            root, opts.project.repo, grouped[run_id], audit.new_run_id()
-        )
+        restored, problems, logged = restore(root, opts.project.repo, grouped[run_id], ahead)
     audit.append(state_dir, logged, {})
     for rel in restored:
         print(f"restored {rel}")

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from healers import folder, write
+
 GITIGNORE = "# written by heal: run state that is not meant to be committed\n" + "\n".join(
     ("audit.jsonl", "stats.sqlite", "cache/", "lock", "blobs/", "stop", "")
 )
 
 
 def ensure(root: Path) -> Path:
-    """The project's .heal/ folder, made with its .gitignore when missing."""
+    """The project's .heal/ folder, made with its .gitignore when missing; neither is followed
+    if it is a link."""
     state = root / ".heal"
-    state.mkdir(exist_ok=True)
-    ignore = state / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text(GITIGNORE, encoding="utf-8")
+    with folder.opened(state, create=True) as place:
+        if not place.plain(".gitignore"):
+            write.write_in(place, ".gitignore", GITIGNORE.encode("utf-8"))
     return state

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from healers import toml, write
+from healers import folder, toml, write
 from healers.finding import Finding
 
 FILE_NAME = "approvals.toml"
@@ -141,12 +141,16 @@ def parse(text: str, where: str) -> dict[str, Decision]:
 def load(state_dir: Path) -> dict[str, Decision]:
     path = path_of(state_dir)
     try:
-        text = path.read_text(encoding="utf-8")
+        with folder.opened(state_dir) as place:
+            data = place.read(FILE_NAME)
+        text = "" if data is None else data.decode("utf-8")
     except FileNotFoundError:
         return {}
+    except folder.StateError:
+        raise
     except (OSError, UnicodeDecodeError) as exc:
         raise ApprovalsError(f"{path}: cannot read: {exc}") from None
-    return parse(text, str(path))
+    return parse(text, str(path)) if data is not None else {}
 
 
 def _string(value: str) -> str:
@@ -164,9 +168,9 @@ def dumps(decisions: Mapping[str, Decision]) -> str:
     return "\n".join(blocks)
 
 
-def record(state_dir: Path, new: Mapping[str, Decision], *, repo: Path) -> None:
+def record(state_dir: Path, new: Mapping[str, Decision]) -> None:
     """Add or replace decisions: re-read under the lock (another heal may have written), merge,
-    write atomically."""
-    with write.locked(state_dir):
+    write atomically (never through a link)."""
+    with write.locked(state_dir), folder.opened(state_dir) as place:
         merged = {**load(state_dir), **new}
-        write.write_atomic(path_of(state_dir), dumps(merged).encode("utf-8"), root=repo)
+        write.write_in(place, FILE_NAME, dumps(merged).encode("utf-8"))

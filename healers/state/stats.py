@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from healers import folder
 
 STATS = "stats.sqlite"
 COLUMNS = ("applied", "verified", "rolled_back", "approved", "rejected")
@@ -49,8 +52,28 @@ class Policy:
         return counts.applied >= self.min_fixes and counts.rollback_rate > self.rate
 
 
+SIDE_FILES = ("", "-journal", "-wal", "-shm")  # sqlite's database and the files beside it
+
+
+def _check(place: folder.Folder) -> None:
+    for side in SIDE_FILES:
+        name = STATS + side
+        if place.plain(name) and os.stat(name, dir_fd=place.fd).st_nlink > 1:
+            raise folder.StateError(f"{place.path / name} has other hard links")
+
+
+def check(state_dir: Path) -> None:
+    """Before a run writes anything: the database and its side files are no links."""
+    with folder.opened(state_dir, create=True) as place:
+        _check(place)
+
+
 def _connect(state_dir: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(state_dir / STATS, timeout=BUSY_TIMEOUT, isolation_level=None)
+    """sqlite cannot be told O_NOFOLLOW: the database and its side files are checked with lstat
+    in the state folder, itself opened without following a link, just before opening."""
+    with folder.opened(state_dir, create=True) as place:
+        _check(place)
+        db = sqlite3.connect(state_dir / STATS, timeout=BUSY_TIMEOUT, isolation_level=None)
     db.execute(SCHEMA)
     return db
 
@@ -60,7 +83,6 @@ def add(state_dir: Path, counts: Mapping[str, Mapping[str, int]]) -> None:
     rows = [(rule, *(row.get(c, 0) for c in COLUMNS)) for rule, row in counts.items() if row]
     if not rows:
         return
-    state_dir.mkdir(parents=True, exist_ok=True)
     updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in COLUMNS)
     try:
         db = _connect(state_dir)
@@ -80,7 +102,11 @@ def add(state_dir: Path, counts: Mapping[str, Mapping[str, int]]) -> None:
 
 def load(state_dir: Path) -> dict[str, Counts]:
     """Counts per rule; empty when no run has recorded any yet."""
-    if not (state_dir / STATS).is_file():
+    try:
+        with folder.opened(state_dir) as place:
+            if not place.plain(STATS):
+                return {}
+    except FileNotFoundError:
         return {}
     try:
         db = _connect(state_dir)

@@ -9,7 +9,7 @@ from typing import Any
 from healers.finding import Finding
 from healers.paths import relative
 from healers.tools import python
-from healers.tools.run import not_its_output
+from healers.tools.run import AnalyzerError, Completed, not_its_output
 
 
 def command(paths: Sequence[str], *, config: str | None, cache_dir: str) -> list[str]:
@@ -61,3 +61,22 @@ def _add(findings: list[Finding], item: dict[str, Any], root: str) -> None:
             hint=item.get("hint") or "",
         )
     )
+
+
+def failure(done: Completed, config: str | None) -> AnalyzerError:
+    """mypy's exit 2 (a blocking error) as heal reports it: a plugin its config declares that
+    cannot be imported is named as such."""
+    said = done.stderr if done.stderr.strip() else done.stdout
+    for line in said.splitlines():
+        try:
+            message = str(json.loads(line).get("message", "")) if line.startswith("{") else line
+        except (ValueError, AttributeError):
+            message = line
+        if "Error importing plugin" in message:
+            return AnalyzerError(
+                "mypy",
+                f"a plugin declared in {config or 'its configuration'} cannot be imported "
+                f"({message.partition('Error importing plugin')[2].strip()}); install it beside "
+                "heal, or run with --untrusted (mypy without plugins)",
+            )
+    return AnalyzerError("mypy", f"exited with code {done.returncode}", said)

@@ -18,6 +18,7 @@ from typing import TypeVar
 from healers.tools import python
 
 T = TypeVar("T")
+NOT_INSTALLED = ("ImportError: No module named", "ModuleNotFoundError: No module named")
 
 
 class AnalyzerError(RuntimeError):
@@ -67,8 +68,8 @@ def run_tool(
         )
     except subprocess.TimeoutExpired:
         raise AnalyzerError(tool, f"did not finish within {timeout:.0f} s") from None
-    if "No module named" in proc.stderr and proc.returncode != 0:
-        missing = [line for line in proc.stderr.splitlines() if "No module named" in line]
+    missing = [line for line in proc.stderr.splitlines() if line.startswith(NOT_INSTALLED)]
+    if missing and proc.returncode != 0:  # the tool or one of its dependencies
         raise AnalyzerError(tool, f"is not installed for {sys.executable}", missing[-1])
     if proc.returncode not in ok:
         # mypy prints its fatal errors on stdout; show whichever stream explains the failure
