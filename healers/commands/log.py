@@ -25,11 +25,11 @@ def describe(run_id: str, records: Sequence[dict[str, Any]], *, diffs: bool) -> 
     checked = f"verified by `{command}` ({verification.get('runs', 0)} runs)" if command else ""
     fixes = sum(len(r.get("fixes", ())) for r in records)
     lines = [f"{run_id}  {first['time']}  {len(records)} file(s), {fixes} fix(es)  {checked}"]
-    if first.get("incomplete"):
-        lines[0] = f"{run_id}  {first['time']}  {len(records)} file(s) written  INCOMPLETE"
+    if any(r.get("incomplete") for r in records):
+        lines[0] += "  INCOMPLETE"
         lines.append(
-            "  the run was killed before it finished: its writes are on record (write-ahead), "
-            "not its fixes; `heal undo` takes them back"
+            "  the run was killed before it finished: the files marked `written` are on record "
+            "(write-ahead), not their fixes; `heal undo` takes them back"
         )
     for r in records:
         rules = ", ".join(r.get("rules", ())) or "-"
@@ -38,6 +38,8 @@ def describe(run_id: str, records: Sequence[dict[str, Any]], *, diffs: bool) -> 
         if rolled:
             what += f", {len(rolled)} rolled back [{', '.join(f['rule'] for f in rolled)}]"
         state_ = r.get("verification", {}).get("outcome", "not-run")
+        if r.get("incomplete"):
+            what, state_ = "written", "not-run"
         lines.append(f"  {r['path']}: {what}  verification: {state_}")
         if diffs and r.get("diff"):
             lines += ["    " + line for line in r["diff"].splitlines()]

@@ -16,15 +16,26 @@ from healers.state import audit, journal
 from healers.state.journal import Ahead
 
 
-def latest(grouped: dict[str, list[dict[str, Any]]]) -> str | None:
-    """The most recent run that changed a file and has not been undone (a run killed before it
-    finished counts: its write-ahead records say what it wrote)."""
+def latest(grouped: dict[str, list[dict[str, Any]]], root: Path) -> str | None:
+    """The most recent run not undone that changed a file. A run killed before it finished
+    counts when one of its files no longer holds its old text: its write-ahead records say what
+    it may have written, and one killed before its first rename changed nothing."""
     undone = {r.get("undoes") for records in grouped.values() for r in records}
     for run_id, records in reversed(grouped.items()):
-        changed = any(r["sha256_before"] != r["sha256_after"] for r in records)
-        if records and records[0].get("kind", "fix") == "fix" and changed and run_id not in undone:
-            return run_id
+        if not records or records[0].get("kind", "fix") != "fix" or run_id in undone:
+            continue
+        for r in records:
+            killed = r.get("incomplete", False)
+            if _written_by(r) and (not killed or _current(root / r["path"]) != r["sha256_before"]):
+                return run_id
     return None
+
+
+def _current(path: Path) -> str:
+    try:
+        return write.sha256(path.read_bytes())
+    except OSError:
+        return ""
 
 
 def _written_by(record: dict[str, Any]) -> set[str]:
@@ -101,7 +112,7 @@ def run(opts: Options) -> int:
             file=sys.stderr,
         )
     grouped = journal.complete(loaded.records)
-    run_id = opts.targets[0] if opts.targets else latest(grouped)
+    run_id = opts.targets[0] if opts.targets else latest(grouped, root)
     if run_id is None:
         print("heal undo: nothing to undo")
         return 0

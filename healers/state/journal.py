@@ -67,44 +67,48 @@ def _line(record: Mapping[str, Any]) -> bytes:
 
 
 def complete(records: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Records by run, in the order appended. A run that finished has its summary records (the
-    write-ahead ones are left out); a run killed before its summary gets one record per file
-    from its writes, marked `incomplete`, with every hash the file may hold because of it."""
+    """Records by run, in the order appended: each file's summary record, which also learns
+    every hash the run's writes may have left in the file (`known`: a write interrupted after its
+    rename is not in the summary); a file written but without a summary (the run was killed)
+    gets one made from its writes, marked `incomplete`."""
     grouped: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         grouped.setdefault(record["run"], []).append(record)
     out = {}
     for run_id, found in grouped.items():
-        summary = [r for r in found if r.get("kind", "fix") != WRITE]
-        out[run_id] = summary or _from_writes(run_id, found)
+        writes: dict[str, list[dict[str, Any]]] = {}
+        for record in found:
+            if record.get("kind") == WRITE and record.get("state") == "pending":
+                writes.setdefault(record["path"], []).append(record)
+        kept = []
+        for record in found:
+            if record.get("kind", "fix") != WRITE:
+                seen = writes.pop(record["path"], [])
+                kept.append({**record, "known": _known(seen)} if seen else record)
+        kept += [_from_writes(run_id, path, pending) for path, pending in writes.items()]
+        out[run_id] = kept
     return out
 
 
-def _from_writes(run_id: str, writes: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    by_path: dict[str, list[dict[str, Any]]] = {}
-    for record in writes:
-        if record.get("state") == "pending":
-            by_path.setdefault(record["path"], []).append(record)
-    out = []
-    for path, pending in by_path.items():
-        first, last = pending[0], pending[-1]
-        known = {r["sha256_after"] for r in pending} | {r["sha256_before"] for r in pending[1:]}
-        out.append(
-            {
-                "run": run_id,
-                "time": first.get("time", ""),
-                "kind": first.get("of", "fix"),
-                "path": path,
-                "incomplete": True,
-                "rules": [],
-                "fixes": [],
-                "rolled_back": [],
-                "sha256_before": first["sha256_before"],
-                "sha256_after": last["sha256_after"],
-                "known": sorted(known - {first["sha256_before"]}),
-                "diff": "",
-                "verification": {"command": "", "outcome": "not-run", "runs": 0},
-                "approved_by": "",
-            }
-        )
-    return out
+def _known(pending: Sequence[dict[str, Any]]) -> list[str]:
+    return sorted({r["sha256_after"] for r in pending} | {r["sha256_before"] for r in pending})
+
+
+def _from_writes(run_id: str, path: str, pending: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    first, last = pending[0], pending[-1]
+    return {
+        "run": run_id,
+        "time": first.get("time", ""),
+        "kind": first.get("of", "fix"),
+        "path": path,
+        "incomplete": True,
+        "rules": [],
+        "fixes": [],
+        "rolled_back": [],
+        "sha256_before": first["sha256_before"],
+        "sha256_after": last["sha256_after"],
+        "known": _known(pending),
+        "diff": "",
+        "verification": {"command": "", "outcome": "not-run", "runs": 0},
+        "approved_by": "",
+    }
