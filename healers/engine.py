@@ -123,7 +123,7 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     changes = {
         p: (originals[p], finals[p]) for p in finals if p in originals and finals[p] != originals[p]
     }
-    fixed = policy.fixed(initial, outcomes) if changes else []
+    fixed = policy.fixed(initial, outcomes, guard.trail.kept()) if changes else []
     outcomes = classify.prioritize([*fixed, *outcomes])
     if opts.propose:
         gated = [o for o in outcomes if o.gated and o.fingerprint not in work.proposals]

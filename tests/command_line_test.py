@@ -94,7 +94,7 @@ def test_a_subcommand_still_runs_beside_a_folder_of_its_name(tmp_path) -> None:
 
 def test_abbreviations_are_not_options(tmp_path) -> None:
     with pytest.raises(SystemExit):
-        _parsed(tmp_path, ["--verify", "touch PWNED", "a.py"], ["a.py"])
+        _parsed(tmp_path, ["--verify-c", "touch PWNED", "a.py"], ["a.py"])
 
 
 def test_value_options_come_from_the_parser() -> None:

@@ -30,7 +30,7 @@ def test_run_from_a_folder_without_git_the_scanned_project_is_the_boundary(
     repository: heal wrote through proj/link.py to victim.py and made elsewhere/.heal."""
     cwd = tmp_path / "elsewhere"
     cwd.mkdir()
-    victim = plain_folder(tmp_path / "victim", {"victim.py": FIXABLE}) / "victim.py"
+    victim = plain_folder(cwd / "victim", {"victim.py": FIXABLE}) / "victim.py"
     files = {"src/app.py": FIXABLE, **({marker: ""} if marker else {})}
     proj = plain_folder(tmp_path / "elsewhere" / "proj", files)
     (proj / "src" / "link.py").symlink_to(victim)

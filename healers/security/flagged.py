@@ -11,6 +11,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from healers.finding import Finding, Transformed
 from healers.imports import order
+from healers.source import lines as source_lines
 
 NOT_FOUND = "the flagged code was not found where bandit reported it"
 CANNOT_PARSE = "libcst cannot parse this file and write it back byte for byte"
@@ -42,7 +43,7 @@ class FlaggedRewriter(cst.CSTTransformer):
         rewrite: Rewrite,
     ) -> None:
         super().__init__()
-        lines = source.splitlines()
+        lines = source_lines(source)
         self.findings = findings
         self.types = types
         self.rewrite = rewrite

@@ -11,6 +11,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from healers.finding import Finding, Transformed
 from healers.security.flagged import CANNOT_PARSE, NOT_FOUND, char_column, dotted, parse
+from healers.source import lines as source_lines
 
 MKTEMP_PARAMS = ("suffix", "prefix", "dir")
 # Inside these the call may run many times, or not at all: one file made before is not the same.
@@ -31,7 +32,7 @@ class _WrapMktemp(cst.CSTTransformer):
 
     def __init__(self, source: str, findings: Sequence[Finding], names: set[str]) -> None:
         super().__init__()
-        lines = source.splitlines()
+        lines = source_lines(source)
         self.wanted = {(f.line, char_column(lines, f)): i for i, f in enumerate(findings)}
         self.fixed: list[int] = []
         self.unfixed: dict[int, str] = {}

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from healers import folder, toml, write
+from healers import folder, source, toml, write
 from healers.finding import Finding
 
 FILE_NAME = "approvals.toml"
@@ -81,7 +81,7 @@ def flagged_lines(finding: Finding, text: str) -> tuple[int, int]:
 def code_hash(finding: Finding, text: str) -> str:
     """The flagged code without any whitespace: a line shift, CRLF<->LF or re-indentation keeps
     it, any change to the code itself does not."""
-    lines = text.splitlines()
+    lines = source.lines(text)  # the tokenizer's lines: a form feed does not end one
     first, last = flagged_lines(finding, text)
     return _digest(_SPACE.sub("", "".join(lines[max(first, 1) - 1 : last])))
 

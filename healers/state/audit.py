@@ -86,6 +86,10 @@ class Trail:
                     log.fixes[print_] = entry
             log.outcome = max(log.outcome, _outcome_of(path, check), key=OUTCOMES.index)
 
+    def kept(self) -> set[str]:
+        """The fingerprints whose fixes the run wrote and kept."""
+        return {print_ for log in self.files.values() for print_ in log.fixes}
+
     def applied(self) -> dict[str, dict[str, int]]:
         """Counts per rule for learned trust: applied, verified, rolled back."""
         counts: dict[str, dict[str, int]] = {}
