@@ -137,13 +137,14 @@ def _one_pass(
     work: _Run, guard: Guard, outcomes: list[Outcome], number: int
 ) -> tuple[list[Outcome], bool]:
     """Plan, write and verify pass `number`, then analyze what it changed. Returns the outcomes
-    and whether another pass may help."""
+    and whether another pass may help. An interrupt before the pass is verified (while writing,
+    during --verify-cmd or heal's own mypy check of it) takes the pass back."""
     history = work.history
     plans: dict[str, FileResult] = {}  # filled as files are written
     try:
         unfixed = _fix_pass(work, outcomes, plans, guard.journal)
     except BaseException:
-        guard.abandon(work.states, plans, outcomes)  # interrupted: the files written so far
+        guard.take_back(work.states, plans, outcomes, None)  # interrupted while writing
         raise
     check = guard.check(work.states, plans, outcomes)  # failing fixes rolled back
     written = check.written if check else {p: r.after or "" for p, r in plans.items()}
@@ -151,33 +152,50 @@ def _one_pass(
     work.declined.update(unfixed)
     work.declined.update(check.unfixed if check else {})
     outcomes = policy.declined(outcomes, work.declined)
-    if (not written and not (check and check.rolled_back)) or guard.stopped():
+    if not written and not (check and check.rolled_back):
         return outcomes, False
     looping = [p for p, text in written.items() if text in history.setdefault(p, set())]
     for path, text in written.items():
         history[path].add(text)
-    touched = sorted(written)
-    proj = work.opts.project
-    fresh, found = analyze.analyze(proj, touched, work.setup, timeout=work.opts.timeout)
-    for path, new in regressions.new_type_errors(work.findings, found, touched).items():
-        # a fix that makes mypy report a new error: the file goes back to its text before
-        # this pass and its codemod fixes are not tried again
-        found = [f for f in found if f.path != path] + [f for f in work.findings if f.path == path]
-        fresh[path] = regressions.roll_back(
-            proj, fresh[path], work.states[path], work.notes, guard.journal
-        )
-        why = regressions.reason(new)
-        work.notes.append(f"{path}: {why}")
-        work.declined.update(dict.fromkeys(regressions.suspects(outcomes, path), why))
-    work.states.update(fresh)
-    work.findings = [f for f in work.findings if f.path not in written] + found
-    # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
-    outcomes = work.judge()
+    stopped = guard.stopped()  # the files written are still analyzed: the report tells them
+    try:
+        outcomes = _reanalyze(work, guard, outcomes, sorted(written), stopped=stopped)
+    except BaseException:
+        guard.take_back(work.states, plans, outcomes, written)  # interrupted in the check
+        raise
+    if stopped:
+        return outcomes, False
     if looping:
         undoing = ", ".join(looping)
         work.notes.append(f"fixes undo each other in {undoing}; stopped after pass {number}")
         return outcomes, False
     return outcomes, True
+
+
+def _reanalyze(
+    work: _Run, guard: Guard, outcomes: list[Outcome], touched: list[str], *, stopped: bool
+) -> list[Outcome]:
+    """The files a pass wrote, analyzed again: a file where mypy now reports a new error goes
+    back to its text before the pass (not after an emergency stop: then it is only named)."""
+    proj = work.opts.project
+    fresh, found = analyze.analyze(proj, touched, work.setup, timeout=work.opts.timeout)
+    for path, new in regressions.new_type_errors(work.findings, found, touched).items():
+        why = regressions.reason(new)
+        if stopped:
+            work.notes.append(f"{path}: {why.replace('rolled back: ', '')}; kept: heal is stopped")
+            continue
+        # its codemod fixes are not tried again
+        found = [f for f in found if f.path != path] + [f for f in work.findings if f.path == path]
+        fresh[path] = regressions.roll_back(
+            proj, fresh[path], work.states[path], work.notes, guard.journal
+        )
+        work.notes.append(f"{path}: {why}")
+        work.declined.update(dict.fromkeys(regressions.suspects(outcomes, path), why))
+    work.states.update(fresh)
+    written = set(touched)
+    work.findings = [f for f in work.findings if f.path not in written] + found
+    # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
+    return work.judge()
 
 
 def _fix_pass(

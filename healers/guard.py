@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -85,24 +86,42 @@ class Guard:
                 work,
                 self.verifier,
                 stopped=self.stopped,
-                interrupted=lambda taken: self.trail.add_pass(work, taken),
+                interrupted=lambda taken: self._taken(work, taken),
             )
         self.trail.add_pass(work, check)
         return check
 
-    def abandon(
+    def take_back(
         self,
         states: Mapping[str, FileState],
         plans: Mapping[str, FileResult],
         outcomes: Sequence[Outcome],
+        written: Mapping[str, str] | None,
     ) -> None:
-        """A pass interrupted while writing: unverified fixes are taken back; without
-        verification the files written so far are whole and stay, on record for `heal undo`."""
+        """An interrupt before the pass was verified (while writing, or during heal's own mypy
+        check of it): the pass's files go back to their text before it. `written` is what the
+        files hold now (None: the pass's plans). A file that cannot go back (changed meanwhile)
+        keeps its fixes, audited as unverified, and stderr names it: there is no report."""
+        if not plans:
+            return
         work = self._pass(states, plans, outcomes)
-        check = None
-        if self.verifier is not None and plans:
-            check = verify.take_back(work, why="interrupted")
+        try:
+            check = verify.take_back(work, why="interrupted", written=written)
+        except OSError as exc:
+            self.trail.add_pass(work, None)
+            print(
+                f"heal: interrupted; the unverified pass could not be taken back: {exc}",
+                file=sys.stderr,
+            )
+            return
+        self._taken(work, check)
+
+    def _taken(self, work: Pass, check: verify.Check) -> None:
+        """Put a pass taken back on record, and say so on stderr (an interrupted run prints no
+        report)."""
         self.trail.add_pass(work, check)
+        for note in check.notes:
+            print(f"heal: {note}", file=sys.stderr)
 
     def finish(self, notes: list[str]) -> None:
         """Append the run's audit records and count its fixes; say when a rule lost our trust."""

@@ -17,16 +17,16 @@ from healers.state.journal import Ahead
 
 
 def latest(grouped: dict[str, list[dict[str, Any]]], root: Path) -> str | None:
-    """The most recent run not undone that changed a file. A run killed before it finished
-    counts when one of its files no longer holds its old text: its write-ahead records say what
-    it may have written, and one killed before its first rename changed nothing."""
+    """The most recent run not undone that changed a file: its record says so, or the file
+    holds a text one of the run's writes left (its write-ahead records say what it may have
+    written: a run killed before its first rename, or taken back, changed nothing)."""
     undone = {r.get("undoes") for records in grouped.values() for r in records}
     for run_id, records in reversed(grouped.items()):
         if not records or records[0].get("kind", "fix") != "fix" or run_id in undone:
             continue
         for r in records:
-            killed = r.get("incomplete", False)
-            if _written_by(r) and (not killed or _current(root / r["path"]) != r["sha256_before"]):
+            said = not r.get("incomplete") and r["sha256_before"] != r["sha256_after"]
+            if said or _current(root / r["path"]) in _written_by(r):
                 return run_id
     return None
 

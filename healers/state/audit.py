@@ -80,7 +80,8 @@ class Trail:
             log.after_text, log.after = text, source.encode(base.source, text)
             for print_ in result.applied:
                 entry = _fix(outcomes[print_])
-                if print_ in taken:
+                if print_ in taken:  # a pass taken back after it was logged: no longer kept
+                    log.fixes.pop(print_, None)
                     log.rolled_back[print_] = {**entry, "reason": taken[print_], "blamed": blamed}
                 else:
                     log.fixes[print_] = entry
