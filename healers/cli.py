@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from healers import catalogue, command_line, config, folder, project, tools, trust
+from healers import catalogue, command_line, config, folder, project, tools, trust, write
 from healers.commands import COMMANDS
 from healers.errors import CommandError, UsageError
 from healers.finding import Approval
@@ -137,6 +137,9 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
     if max_passes < 1:
         raise config.ConfigError("--max-passes must be at least 1")
     words = _targets(args)
+    output_file = getattr(args, "output_file", None)
+    if output_file is not None:  # checked before the run: a refused report wastes no run
+        output_file = str(write.report_target(cwd / output_file, proj.repo))
     return Options(
         project=proj,
         config=conf,
@@ -157,7 +160,7 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         untrusted=untrusted,
         ignored_verify_cmd=untrusted and bool(conf.verify_cmd) and verify_cmd is None,
         output_format=getattr(args, "output_format", "text"),
-        output_file=getattr(args, "output_file", None),
+        output_file=output_file,
         diff=getattr(args, "diff", False),
         statistics=getattr(args, "statistics", False),
         color=getattr(args, "color", "auto"),

@@ -220,6 +220,30 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def report_target(path: Path, repo: Path) -> Path:
+    """Where a report (--output-file) may be written: a path outside the repository as given (the
+    runner's temp folder, a link there included); inside it, only a path with no link in it (a
+    committed `heal.sarif -> ~/.ssh/authorized_keys` would otherwise be overwritten)."""
+    full = Path(os.path.normpath(path.absolute()))
+    if full != repo and repo not in full.parents:
+        return full
+    part = full
+    while part != repo:
+        if part.is_symlink():
+            raise WriteError(
+                f"{path}: {part} is a symbolic link inside the repository; "
+                "heal writes a report there only to a plain file"
+            )
+        part = part.parent
+    return full
+
+
+def write_report(path: Path, data: bytes, *, repo: Path) -> None:
+    """Write a report atomically (never in place) where report_target allows it."""
+    target = report_target(path, repo)
+    write_atomic(target, data, root=repo if repo in target.parents else Path(target.anchor))
+
+
 class Journal(Protocol):
     """The write-ahead audit (state/journal.Ahead): `before` is on disk before the file is
     replaced, `after` follows the rename."""

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from healers import __version__, engine
+from healers import __version__, engine, write
 from healers.finding import PRIORITIES, Report
 from healers.options import Options
 from healers.project import Project
@@ -105,7 +105,9 @@ def run(opts: Options) -> int:
         sys.stdout.write(output)
     else:
         try:
-            Path(opts.output_file).write_text(output, encoding="utf-8")
+            write.write_report(
+                Path(opts.output_file), output.encode("utf-8"), repo=opts.project.repo
+            )
         except OSError as exc:
             print(f"heal: error: cannot write {opts.output_file}: {exc}", file=sys.stderr)
             return EXIT_ERROR
