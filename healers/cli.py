@@ -173,6 +173,7 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         python=getattr(args, "python", ""),
         install=getattr(args, "install", ""),
         force=getattr(args, "force", False),
+        show_all=getattr(args, "show_all", False),
     )
 
 

@@ -52,6 +52,7 @@ class _Run:
     declined: dict[str, str] = field(default_factory=dict)  # fingerprint -> why its fix failed
     notes: list[str] = field(default_factory=list)
     history: dict[str, set[str]] = field(default_factory=dict)  # texts seen: fixes undoing others
+    dropped: list[Outcome] = field(default_factory=list)  # HIGH security left out by select/ignore
 
     def texts(self) -> dict[str, str]:
         return {p: s.source.text for p, s in self.states.items()}
@@ -61,8 +62,14 @@ class _Run:
         approved, planned alone by the apply stage); fixes that failed are not tried again."""
         proj = self.opts.project
         found = self.findings + analyze.whole_project(proj, self.states)
+        self.dropped = []
         outcomes = classify.classify(
-            found, self.states, self.ctx, select=self.opts.select, ignore=self.opts.ignore
+            found,
+            self.states,
+            self.ctx,
+            select=self.opts.select,
+            ignore=self.opts.ignore,
+            dropped=self.dropped,
         )
         self.proposals = self._propose(policy.decided(outcomes, self.decisions))
         outcomes = policy.resolve(outcomes, self.texts(), self.decisions, self.proposals)
@@ -129,7 +136,14 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
         gated = [o for o in outcomes if o.gated and o.fingerprint not in work.proposals]
         work.proposals.update(work._propose(gated))
     return Report(
-        outcomes, changes, work.notes, passes, guard.run_id, guard.verify_runs, work.proposals
+        outcomes,
+        changes,
+        work.notes,
+        passes,
+        guard.run_id,
+        guard.verify_runs,
+        work.proposals,
+        warnings=classify.dropped_warning(work.dropped),
     )
 
 

@@ -197,3 +197,4 @@ class Report:
     run_id: str = ""  # the audit trail's name for this run (`heal undo RUN_ID`)
     verify_runs: int = 0  # how many times verify_cmd ran
     proposals: dict[str, Proposal] = field(default_factory=dict)  # fingerprint -> planned fix
+    warnings: tuple[str, ...] = ()  # printed on stderr on every run, whatever the format

@@ -50,3 +50,4 @@ class Options:
     python: str = ""
     install: str = ""
     force: bool = False
+    show_all: bool = False  # pending --all: every recorded decision too

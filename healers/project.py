@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from healers import toml, tools
-from healers.config import Config
+from healers.config import Config, ConfigError
 from healers.paths import relative
 
 PY_SUFFIXES = (".py", ".pyi")
@@ -168,8 +168,16 @@ def target_version(root: Path) -> str | None:
         data = toml.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     except (OSError, toml.TOMLDecodeError, UnicodeDecodeError):
         return None
-    spec = data.get("project", {}).get("requires-python", "")
-    minors = [int(m) for m in re.findall(r"(?:>=|~=|==)\s*3\.(\d+)", str(spec))]
+    table = data.get("project", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{root / 'pyproject.toml'}: [project] must be a table")
+    spec = table.get("requires-python", "")
+    if not isinstance(spec, str):
+        raise ConfigError(
+            f"{root / 'pyproject.toml'}: [project] requires-python must be a string such as "
+            f'">=3.10", not {spec!r}'
+        )
+    minors = [int(m) for m in re.findall(r"(?:>=|~=|==)\s*3\.(\d+)", spec)]
     return f"py3{min(minors)}" if minors else None
 
 
@@ -182,6 +190,11 @@ def tool_config(root: Path) -> dict[str, str | None]:
             tables = toml.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
         except (toml.TOMLDecodeError, UnicodeDecodeError):
             tables = {}
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{pyproject}: [tool] must be a table")
+    for tool in ("ruff", "mypy", "bandit"):  # the tables heal looks at: what each tool reads
+        if tool in tables and not isinstance(tables[tool], dict):
+            raise ConfigError(f"{pyproject}: [tool.{tool}] must be a table, not {tables[tool]!r}")
 
     def first(*candidates: tuple[str, bool]) -> str | None:
         for name, present in candidates:

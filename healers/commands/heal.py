@@ -113,6 +113,8 @@ def run(opts: Options) -> int:
             return EXIT_ERROR
     for note in rep.notes if opts.output_format != "text" else ():
         print(f"heal: note: {note}", file=sys.stderr)
+    for warning in rep.warnings:
+        print(f"heal: warning: {warning}", file=sys.stderr)
     sys.stderr.write(text.blocked_message(rep.outcomes))
     return exit_code(rep, opts)
 

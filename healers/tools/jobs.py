@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import queue
 import subprocess  # nosec B404 - healers.tools is the one place heal starts processes
+import sys
 import threading
 from collections.abc import Sequence
 from typing import Any
 
 from healers.tools import python
+from healers.tools.run import NOT_INSTALLED, AnalyzerError
 
 WORKER_STARTUP = 10.0  # seconds allowed for the worker to start, on top of a job's timeout
 WORKER_BATCH = 50  # jobs per worker process
@@ -26,6 +28,17 @@ def run_jobs(payloads: Sequence[str], *, timeout: float, failed: str) -> list[di
         if failure:
             results.append(f"{failed}: libcst {failure}")
     return results
+
+
+def _missing_dependency(stderr: str) -> None:
+    """A dependency heal's worker needs (libcst) is not installed: an error for the run (exit
+    2, naming it), not one failed file after another."""
+    for line in stderr.splitlines():
+        if line.startswith(NOT_INSTALLED):
+            name = line.rpartition("No module named ")[2].strip("'\"")
+            raise AnalyzerError(
+                "heal's worker", f"{name} is not installed for {sys.executable}", line
+            )
 
 
 def _run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]:
@@ -73,7 +86,9 @@ def _run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]
             break
         if line is None:
             proc.wait()
-            failure = f"worker died (exit code {proc.returncode}): {proc.stderr.read()[-300:]}"
+            said = proc.stderr.read()
+            _missing_dependency(said)
+            failure = f"worker died (exit code {proc.returncode}): {said[-300:]}"
             break
         results.append(line)
     proc.kill()
