@@ -140,3 +140,14 @@ def test_a_missing_mypy_plugin_is_named_as_such(tmp_path):
     assert "a plugin declared in pyproject.toml cannot be imported" in run.err
     assert "no_such_plugin_4711" in run.err
     assert heal(repo, "--scan", ".", "--untrusted").code == 1  # without plugins mypy runs
+
+
+def test_a_repositorys_own_git_config_starts_no_program(tmp_path):
+    """A repository that comes as a tarball brings .git/config: `core.fsmonitor` there is a
+    program `git ls-files` runs, and heal's --scan runs git ls-files."""
+    repo = make_repo(tmp_path / "repo", {"app.py": FIXABLE})
+    marker = tmp_path / "fsmonitor-ran"
+    git(repo, "config", "core.fsmonitor", f"touch {marker}; echo")
+    run = heal(repo, "--scan", ".")
+    assert run.code == 1, run.err
+    assert not marker.exists()
