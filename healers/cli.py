@@ -108,6 +108,27 @@ def _targets(args: argparse.Namespace) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+def _report_file(args: argparse.Namespace, cwd: Path, repo: Path) -> str | None:
+    """--output-file, checked before the run (a refused path wastes no run): no link on the
+    way to it inside the repository."""
+    given = getattr(args, "output_file", None)
+    return None if given is None else str(write.report_target(cwd / given, repo))
+
+
+def _trusted(args: argparse.Namespace, conf: config.Config) -> dict[str, Any]:
+    """What the trust decision sets: --untrusted (or HEAL_UNTRUSTED=1) runs no verify command,
+    and a --verify-cmd given with it is a contradiction (docs/security.md)."""
+    untrusted = trust.from_environment(getattr(args, "untrusted", False))
+    given = getattr(args, "verify_cmd", None)
+    if untrusted and given:
+        raise UsageError("--verify-cmd runs the project's code: not with --untrusted")
+    return {
+        "untrusted": untrusted,
+        "verify_cmd": "" if untrusted else conf.verify_cmd if given is None else given,
+        "ignored_verify_cmd": untrusted and bool(conf.verify_cmd) and given is None,
+    }
+
+
 def options(args: argparse.Namespace, cwd: Path) -> Options:
     """The one Options builder: the command line, then the project's [tool.healers], then heal's
     state in .heal/ (baseline, learned trust) for the commands that analyze."""
@@ -129,17 +150,10 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
     folder.check(state_dir)  # a `.heal` file or link is an error for every command
     policy = stats.Policy(conf.demote_min_fixes, conf.demote_rollback_rate)
     unsafe = getattr(args, "unsafe_fixes", None)
-    untrusted = trust.from_environment(getattr(args, "untrusted", False))
-    verify_cmd = getattr(args, "verify_cmd", None)
-    if untrusted and verify_cmd:
-        raise UsageError("--verify-cmd runs the project's code: not with --untrusted")
     max_passes = getattr(args, "max_passes", None) or conf.max_passes
-    if max_passes < 1:
-        raise config.ConfigError("--max-passes must be at least 1")
+    if not 1 <= max_passes <= 100:
+        raise config.ConfigError(f"--max-passes must be from 1 to 100, not {max_passes}")
     words = _targets(args)
-    output_file = getattr(args, "output_file", None)
-    if output_file is not None:  # checked before the run: a refused report wastes no run
-        output_file = str(write.report_target(cwd / output_file, proj.repo))
     return Options(
         project=proj,
         config=conf,
@@ -150,17 +164,15 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         ignore=_selectors(getattr(args, "ignore", None)) + conf.ignore,
         max_passes=max_passes,
         timeout=conf.timeout,
-        verify_cmd="" if untrusted else conf.verify_cmd if verify_cmd is None else verify_cmd,
+        **_trusted(args, conf),
         verify_timeout=conf.verify_timeout,
         verify_baseline_failing=getattr(args, "verify_baseline_failing", False),
         baseline=baseline.load(state_dir) if analyzing else frozenset(),
         demoted=stats.demoted(state_dir, policy) if analyzing else {},
         approval={rule: cast(Approval, level) for rule, level in conf.approval},
         allow_unapproved_high=conf.allow_unapproved_high,
-        untrusted=untrusted,
-        ignored_verify_cmd=untrusted and bool(conf.verify_cmd) and verify_cmd is None,
         output_format=getattr(args, "output_format", "text"),
-        output_file=output_file,
+        output_file=_report_file(args, cwd, proj.repo),
         diff=getattr(args, "diff", False),
         statistics=getattr(args, "statistics", False),
         color=getattr(args, "color", "auto"),

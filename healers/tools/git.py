@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess  # nosec B404 - healers.tools is the one place heal starts processes
 from pathlib import Path
 
-
 # A repository that comes as a tarball brings its own .git/config: core.fsmonitor there is a
 # program `git ls-files` starts. heal's git commands run with it off.
 SAFE = ("-c", "core.fsmonitor=false")
