@@ -75,7 +75,7 @@ def _tainted(proj: project.Project, cache: Path) -> str:
     if listed:
         return f"holds files git tracks ({listed[0]}, ...)"
     for dirpath, dirnames, filenames in os.walk(cache):
-        for name in (*dirnames, *filenames):
-            if os.path.islink(os.path.join(dirpath, name)):
-                return f"holds a symbolic link ({os.path.join(dirpath, name)})"
+        links = [n for n in (*dirnames, *filenames) if Path(dirpath, n).is_symlink()]
+        if links:
+            return f"holds a symbolic link ({Path(dirpath, links[0])})"
     return ""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
@@ -20,7 +21,7 @@ VICTIM = '"""Must not be overwritten by a report."""\n\nV = 1\n'
 FIXABLE = '"""Imports what it never uses."""\n\nimport os\n\nX = 1\n'
 
 
-def _parsed(tmp_path: Path, words: list[str], files: list[str]) -> object:
+def _parsed(tmp_path: Path, words: list[str], files: list[str]) -> argparse.Namespace:
     for name in files:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("X = 1\n", encoding="utf-8")

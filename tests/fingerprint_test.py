@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import ast
+import hashlib
+import re
+from collections import Counter
 
+from healers import source
 from healers.finding import Finding
-from healers.fingerprint import fingerprints, scopes
+from healers.fingerprint import fingerprints, scope_at, scopes
 
 
 def prints(text: str, lines: list[int], code: str = "ruff:F401") -> list[str]:
@@ -45,20 +49,16 @@ def test_shape():
 # --- issue 11, items 6 and 7 -------------------------------------------------------------------
 
 TWINS = "def g():\n    x = 1\n    x = 1\n\n\ndef h():\n    x = 1\n"
+SPACE = re.compile(r"\s+")
 
 
 def legacy(text: str, lines: list[int]) -> list[str]:
     """The fingerprints heal wrote before issue 11 (occurrence index only; str.splitlines)."""
-    import hashlib
-    import re
-    from collections import Counter
-
-    src, seen, out = text.splitlines(), Counter(), []
+    src, out = text.splitlines(), []
+    seen: Counter[tuple[str, ...]] = Counter()
     table = scopes(ast.parse(text))
-    from healers.fingerprint import scope_at
-
     for n in lines:
-        key = ("ruff:F401", "m.py", scope_at(table, n), re.sub(r"\s+", "", src[n - 1]))
+        key = ("ruff:F401", "m.py", scope_at(table, n), SPACE.sub("", src[n - 1]))
         seen[key] += 1
         out.append(hashlib.sha256("\0".join((*key, str(seen[key]))).encode()).hexdigest()[:16])
     return out
@@ -87,8 +87,6 @@ def test_lines_are_the_tokenizers_a_form_feed_does_not_end_one():
     text = "import os\n\x0c\ndef f():\n    x = 1  # \u2028 \x1c\n    import sys\n"
     tree = ast.parse(text)
     imported = next(n for n in ast.walk(tree) if isinstance(n, ast.Import) and n.lineno > 1)
-    from healers import source
-
     assert source.lines(text)[imported.lineno - 1] == "    import sys"
     assert len(text.splitlines()) > len(source.lines(text))  # what the old code used
     moved = text.replace("import sys", "import re")

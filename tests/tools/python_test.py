@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _pytest.mark import ParameterSet
 
 from healers.tools import bandit, mypy, python, ruff
 from tests.helpers import heal_env, make_repo
@@ -17,7 +18,7 @@ PYENV = Path.home() / ".pyenv" / "versions"
 HEAL = str(Path(sys.executable).parent / "heal")
 
 
-def interpreters() -> list[pytest.param]:
+def interpreters() -> list[ParameterSet]:
     """This interpreter, and every CPython >= 3.10 under ~/.pyenv (3.10 has no -P)."""
     found = {sys.executable: f"{sys.version_info[0]}.{sys.version_info[1]} (running)"}
     for folder in sorted(PYENV.glob("3.*")) if PYENV.is_dir() else ():
