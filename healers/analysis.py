@@ -61,9 +61,12 @@ class Context:
     """One parsed file and what its rules share: where the pass is (enclosing functions and
     loops), and metadata (positions, scopes) resolved once, on first use only."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, wrapper: MetadataWrapper | None = None) -> None:
         self.module = module
-        self.wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        # a codemod passes its own wrapper: positions and scopes are resolved once per file
+        self.wrapper = (
+            wrapper if wrapper is not None else MetadataWrapper(module, unsafe_skip_copy=True)
+        )
         self.stack: list[Frame] = []
         self.seen: set[int] = set()  # ids of nodes a rule already covered (elif heads, chains)
 
@@ -179,10 +182,14 @@ def dispatch(tables: Iterable[RuleTable]) -> dict[type[cst.CSTNode], list[Check]
 
 
 def sites(
-    module: cst.Module, table: Mapping[type[cst.CSTNode], Sequence[Check]]
+    module: cst.Module,
+    table: Mapping[type[cst.CSTNode], Sequence[Check]],
+    *,
+    wrapper: MetadataWrapper | None = None,
 ) -> tuple[Context, list[Site]]:
-    """Run the rules in `table` over the module in one pass, with a Context built for it."""
-    ctx = Context(module)
+    """Run the rules in `table` over the module in one pass, with a Context built for it (on
+    `wrapper`, the metadata of that module, when the caller has one)."""
+    ctx = Context(module, wrapper)
     visitor = _Pass(ctx, table)
     module.visit(visitor)
     return ctx, visitor.found

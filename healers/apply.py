@@ -15,7 +15,7 @@ from healers.report.diff import unified
 from healers.tools import worker
 
 
-def codemod_jobs(outcomes: Sequence[Outcome]) -> list[tuple[str, str, list[Outcome]]]:
+def codemod_jobs(outcomes: Sequence[Outcome]) -> list[Job]:
     """(path, codemod, outcomes) for each file's fixable outcomes whose rule names a codemod."""
     grouped: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
@@ -39,6 +39,31 @@ def run_codemods(
     ]
     results = tools.run_jobs(payloads, timeout=timeout, failed="codemod skipped")
     return [codemod.decode(raw) for raw in results]
+
+
+Job = tuple[str, str, list[Outcome]]  # (path, codemod, the outcomes it is asked to fix)
+
+
+def plan_files(
+    states: Mapping[str, FileState],
+    outcomes: Sequence[Outcome],
+    jobs: Sequence[Job],
+    results: Sequence[Result],
+) -> dict[str, FileResult]:
+    """Every file's plan for one pass: its outcomes and the results of its codemod jobs, merged
+    by `plan`; a file that is not known or does not parse is left out (it stays as it is)."""
+    per_file: dict[str, list[tuple[Sequence[Outcome], Result]]] = defaultdict(list)
+    for (path, _, outs), done in zip(jobs, results, strict=True):
+        per_file[path].append((outs, done))
+    by_path: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_path[outcome.finding.path].append(outcome)
+    planned = {}
+    for path in sorted(set(by_path) | set(per_file)):
+        state = states.get(path)
+        if state is not None and state.parses:
+            planned[path] = plan(state, by_path[path], per_file[path])
+    return planned
 
 
 def _analyzer_spans(outcome: Outcome, text: str, starts: list[int], newline: str) -> list[Span]:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from healers import catalogue, command_line, config, folder, project, tools, trust, write
+from healers import catalogue, command_line, config, folder, project, session, tools, trust, write
 from healers.commands import COMMANDS
 from healers.errors import CommandError, UsageError
 from healers.finding import Approval
@@ -36,6 +36,7 @@ SUBCOMMANDS = {
     "stop": "emergency stop: running heals stop writing, new ones refuse to",
     "resume": "lift the emergency stop",
     "init": "heal init github: write a scheduled GitHub workflow (SARIF, fix pull request)",
+    "dashboard": "what heal finds and fixes, live: in the terminal, or a web page with --web",
 }
 ANALYZING = frozenset({"", "pending", "approve", "reject", "baseline"})
 ERRORS = (
@@ -129,6 +130,13 @@ def _trusted(args: argparse.Namespace, conf: config.Config) -> dict[str, Any]:
     }
 
 
+def _max_passes(args: argparse.Namespace, conf: config.Config) -> int:
+    max_passes: int = getattr(args, "max_passes", None) or conf.max_passes
+    if not 1 <= max_passes <= 100:
+        raise config.ConfigError(f"--max-passes must be from 1 to 100, not {max_passes}")
+    return max_passes
+
+
 def options(args: argparse.Namespace, cwd: Path) -> Options:
     """The one Options builder: the command line, then the project's [tool.healers], then heal's
     state in .heal/ (baseline, learned trust) for the commands that analyze."""
@@ -150,21 +158,27 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
     folder.check(state_dir)  # a `.heal` file or link is an error for every command
     policy = stats.Policy(conf.demote_min_fixes, conf.demote_rollback_rate)
     unsafe = getattr(args, "unsafe_fixes", None)
-    max_passes = getattr(args, "max_passes", None) or conf.max_passes
-    if not 1 <= max_passes <= 100:
-        raise config.ConfigError(f"--max-passes must be from 1 to 100, not {max_passes}")
     words = _targets(args)
+    trusted = _trusted(args, conf)
+    fix = getattr(args, "fix", False) and not getattr(args, "diff", False)
+    kind = session.kind_of(
+        command,
+        hook=proj.hook,
+        fix=fix,
+        verify_cmd=trusted["verify_cmd"],
+        diff=getattr(args, "diff", False),
+    )
     return Options(
         project=proj,
         config=conf,
         command=command,
-        fix=getattr(args, "fix", False) and not getattr(args, "diff", False),
+        fix=fix,
         unsafe_fixes=conf.unsafe_fixes if unsafe is None else unsafe,
         select=_selectors(getattr(args, "select", None)) or conf.select,
         ignore=_selectors(getattr(args, "ignore", None)) + conf.ignore,
-        max_passes=max_passes,
+        max_passes=_max_passes(args, conf),
         timeout=conf.timeout,
-        **_trusted(args, conf),
+        **trusted,
         verify_timeout=conf.verify_timeout,
         verify_baseline_failing=getattr(args, "verify_baseline_failing", False),
         baseline=baseline.load(state_dir) if analyzing else frozenset(),
@@ -178,15 +192,29 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         color=getattr(args, "color", "auto"),
         fail_on=getattr(args, "fail_on", None) or conf.fail_on,
         exit_non_zero_on_fix=getattr(args, "exit_non_zero_on_fix", False),
-        targets=() if command == "stop" else words,
-        reason=" ".join(words) if command == "stop" else getattr(args, "reason", ""),
-        count=getattr(args, "count", 10),
-        cron=getattr(args, "cron", ""),
-        python=getattr(args, "python", ""),
-        install=getattr(args, "install", ""),
-        force=getattr(args, "force", False),
-        show_all=getattr(args, "show_all", False),
+        session=session.Session(proj.root, kind, len(proj.files), words) if kind else None,
+        **_own_arguments(args, command, words),
     )
+
+
+def _own_arguments(
+    args: argparse.Namespace, command: str, words: tuple[str, ...]
+) -> dict[str, Any]:
+    """The Options fields of the subcommands' own arguments."""
+    return {
+        "targets": () if command == "stop" else words,
+        "reason": " ".join(words) if command == "stop" else getattr(args, "reason", ""),
+        "count": getattr(args, "count", 10),
+        "cron": getattr(args, "cron", ""),
+        "python": getattr(args, "python", ""),
+        "install": getattr(args, "install", ""),
+        "force": getattr(args, "force", False),
+        "show_all": getattr(args, "show_all", False),
+        "port": getattr(args, "port", None),
+        "host": getattr(args, "host", None) or "",
+        "web": getattr(args, "web", False),
+        "once": getattr(args, "once", False),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -207,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             opts = options(args, Path.cwd())
             if opts.allow_unapproved_high and opts.command in ANALYZING:
                 print(UNGATED_WARNING.format(opts.config.source), file=sys.stderr)
-            return COMMANDS[opts.command].run(opts)
+            return session.run_recorded(opts, COMMANDS[opts.command].run)
     except KeyboardInterrupt:  # files are whole, old or new; unverified fixes were taken back
         print(f"{prog}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

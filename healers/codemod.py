@@ -21,7 +21,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from healers.finding import Finding, Transformed
+from healers.finding import Finding
 
 CANNOT_PARSE = "libcst cannot parse this file and write it back byte for byte"
 NOT_FOUND = "the flagged code was not found where the analyzer reported it"
@@ -76,6 +76,7 @@ class FindingCodemod:
     # --- what a subclass writes --------------------------------------------------------------
 
     def fix(self, finding: Finding) -> str | None:
+        """None when the fix is planned; else why not (an empty string reads as "not found")."""
         raise NotImplementedError
 
     def finish(self, module: cst.Module) -> cst.Module | str:
@@ -104,6 +105,9 @@ class FindingCodemod:
         done = codemod.finish(module.visit(Replace(codemod.edits)) if codemod.edits else module)
         if isinstance(done, str):
             return Unchanged(tuple(sorted([*skipped, *((i, done) for i in fixed)])))
+        if done.code == source:  # planned fixes that rewrote nothing: nothing was fixed
+            unchanged = "the codemod made no change"
+            return Unchanged(tuple(sorted([*skipped, *((i, unchanged) for i in fixed)])))
         return Fixed(done.code, tuple(fixed), tuple(skipped))
 
     def replace(self, node: cst.CSTNode, rewrite: Rewrite) -> None:
@@ -234,21 +238,3 @@ def version(target: str | None) -> Version | None:
 
 
 Codemods = Mapping[str, type[FindingCodemod]]  # a healer's registry: name (a rule's `fix`) -> class
-
-
-def legacy(function: Callable[..., Transformed]) -> type[FindingCodemod]:
-    """A codemod still written as a function returning Transformed, on the base's result type.
-    (Transitional: removed once every family is ported.)"""
-
-    class Legacy(FindingCodemod):
-        @classmethod
-        def run(
-            cls, source: str, findings: Sequence[Finding], target: Version | None = None
-        ) -> Result:
-            done = function(source, findings, target)
-            if not done.fixed or done.text == source:
-                return Unchanged(tuple(done.unfixed))
-            return Fixed(done.text, tuple(done.fixed), tuple(done.unfixed))
-
-    Legacy.__name__ = Legacy.__qualname__ = function.__name__
-    return Legacy

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,7 +20,6 @@ from healers import (
     trust,
     write,
 )
-from healers.codemod import Result
 from healers.finding import FileResult, FileState, Finding, Outcome, Proposal, Report
 from healers.guard import Guard
 from healers.options import Options
@@ -53,6 +51,7 @@ class _Run:
     notes: list[str] = field(default_factory=list)
     history: dict[str, set[str]] = field(default_factory=dict)  # texts seen: fixes undoing others
     dropped: list[Outcome] = field(default_factory=list)  # HIGH security left out by select/ignore
+    rolled_back: set[str] = field(default_factory=set)  # fingerprints of fixes taken back
 
     def texts(self) -> dict[str, str]:
         return {p: s.source.text for p, s in self.states.items()}
@@ -95,6 +94,7 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
 
 def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     proj = opts.project
+    _phase(opts, f"analyzing {len(proj.files)} file(s)")
     states, found = analyze.analyze(proj, proj.files, setup, timeout=opts.timeout)
     ctx = policy.Context(
         unsafe_fixes=opts.unsafe_fixes,
@@ -117,6 +117,7 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     try:
         while fixing and passes < opts.max_passes:
             passes += 1
+            _phase(opts, f"fix pass {passes}")
             outcomes, again = _one_pass(work, guard, outcomes, passes)
             if not again:
                 break
@@ -135,7 +136,7 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     if opts.propose:
         gated = [o for o in outcomes if o.gated and o.fingerprint not in work.proposals]
         work.proposals.update(work._propose(gated))
-    return Report(
+    rep = Report(
         outcomes,
         changes,
         work.notes,
@@ -144,7 +145,17 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
         guard.verify_runs,
         work.proposals,
         warnings=classify.dropped_warning(work.dropped),
+        rolled_back=tuple(sorted(work.rolled_back)),
     )
+    if opts.session is not None:
+        opts.session.saw(rep)
+    return rep
+
+
+def _phase(opts: Options, what: str) -> None:
+    """Tell the run's session (the dashboard, the progress line) what the run does now."""
+    if opts.session is not None:
+        opts.session.phase(what)
 
 
 def _one_pass(
@@ -165,6 +176,8 @@ def _one_pass(
     work.notes += check.notes if check else []
     work.declined.update(unfixed)
     work.declined.update(check.unfixed if check else {})
+    if check is not None and check.passed:  # not an interrupt or an emergency stop
+        work.rolled_back.update(check.unfixed)
     outcomes = policy.declined(outcomes, work.declined)
     if not written and not (check and check.rolled_back):
         return outcomes, False
@@ -204,7 +217,9 @@ def _reanalyze(
             proj, fresh[path], work.states[path], work.notes, guard.journal
         )
         work.notes.append(f"{path}: {why}")
-        work.declined.update(dict.fromkeys(regressions.suspects(outcomes, path), why))
+        blamed = regressions.suspects(outcomes, path)
+        work.declined.update(dict.fromkeys(blamed, why))
+        work.rolled_back.update(blamed)
     work.states.update(fresh)
     written = set(touched)
     work.findings = [f for f in work.findings if f.path not in written] + found
@@ -226,18 +241,8 @@ def _fix_pass(
     results = apply.run_codemods(
         [(name, texts[p], outs) for p, name, outs in jobs], timeout=opts.timeout, target=work.target
     )
-    per_file: dict[str, list[tuple[Sequence[Outcome], Result]]] = defaultdict(list)
-    for (path, _, outs), done in zip(jobs, results, strict=True):
-        per_file[path].append((outs, done))
-    by_path: dict[str, list[Outcome]] = defaultdict(list)
-    for outcome in outcomes:
-        by_path[outcome.finding.path].append(outcome)
     unfixed: dict[str, str] = {}
-    for path in sorted(set(by_path) | set(per_file)):
-        file_state = states.get(path)
-        if file_state is None or not file_state.parses:
-            continue
-        result = apply.plan(file_state, by_path[path], per_file[path])
+    for path, result in apply.plan_files(states, outcomes, jobs, results).items():
         unfixed.update(result.unfixed)
         if result.problem:
             work.notes.append(f"{path}: {result.problem}; its fixes were dropped")
@@ -248,7 +253,7 @@ def _fix_pass(
             break
         with write.locked(proj.state_dir):
             problem = write.write_text(
-                file_state, result.after, root=proj.root, repo=proj.repo, journal=journal
+                states[path], result.after, root=proj.root, repo=proj.repo, journal=journal
             )
         if problem:
             work.notes.append(f"{path}: {problem}")

@@ -133,20 +133,6 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Transformed:
-    """What a codemod did to one file: the new text, the findings it fixed, those it left and why.
-
-    `fixed` and `unfixed` hold indexes into the findings the codemod was given. A codemod
-    that is not sure a rewrite keeps the meaning leaves the code alone and lists the finding
-    in `unfixed`.
-    """
-
-    text: str
-    fixed: tuple[int, ...] = ()
-    unfixed: tuple[tuple[int, str], ...] = ()
-
-
-@dataclass(frozen=True)
 class FileState:
     """One selected file as read at the start of a pass."""
 
@@ -198,3 +184,5 @@ class Report:
     verify_runs: int = 0  # how many times verify_cmd ran
     proposals: dict[str, Proposal] = field(default_factory=dict)  # fingerprint -> planned fix
     warnings: tuple[str, ...] = ()  # printed on stderr on every run, whatever the format
+    # fixes written, then taken back (--verify-cmd failed, or mypy found a new error): fingerprints
+    rolled_back: tuple[str, ...] = ()

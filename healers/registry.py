@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from healers import imports, logic, performance, security, style, typecheck
 from healers.finding import Category, Finding
+from healers.healer import Healer
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -16,35 +16,19 @@ if TYPE_CHECKING:
     from healers.codemod import Codemods, FindingCodemod
 
 
-class Healer(Protocol):
-    """What every healer module offers (pre-commit's `languages` pattern: a module is the
-    implementation). Heavy parts (libcst rules, codemods) are imported only when asked for."""
-
-    CATEGORY: Category
-    TOOLS: tuple[str, ...]
-
-    def parse(self, tool: str, output: str, root: str) -> list[Finding]: ...
-
-    def analyze_project(self, sources: Mapping[str, str]) -> list[Finding]: ...
-
-    def own_rules(self) -> RuleTable: ...
-
-    def codemods_by_name(self) -> Codemods: ...
-
-
 HEALERS: dict[Category, Healer] = {
-    "type": typecheck,
-    "import": imports,
-    "style": style,
-    "security": security,
-    "performance": performance,
-    "logic": logic,
+    "type": typecheck.HEALER,
+    "import": imports.HEALER,
+    "style": style.HEALER,
+    "security": security.HEALER,
+    "performance": performance.HEALER,
+    "logic": logic.HEALER,
 }
 
 
 def parse(tool: str, output: str, root: str) -> list[Finding]:
     """An analyzer's output, claimed healer by healer."""
-    return [f for h in HEALERS.values() if tool in h.TOOLS for f in h.parse(tool, output, root)]
+    return [f for h in HEALERS.values() if tool in h.tools for f in h.parse(tool, output, root)]
 
 
 @cache

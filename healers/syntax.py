@@ -125,3 +125,17 @@ def body_statements(node: cst.CSTNode) -> tuple[cst.BaseStatement, ...]:
     if isinstance(node, (cst.IndentedBlock, cst.Module)):
         return tuple(node.body)
     return ()
+
+
+def module_names(module: cst.Module) -> set[str]:
+    """Every name the module uses anywhere: a new variable must be none of them."""
+    return {n.value for n in of_type(module, cst.Name)}
+
+
+def fresh_name(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or `wanted_2`, `wanted_3`... when taken; the name returned is taken from now on."""
+    name, n = wanted, 2
+    while name in taken:
+        name, n = f"{wanted}_{n}", n + 1
+    taken.add(name)
+    return name

@@ -48,6 +48,13 @@ def test_rule_file_loads(rel: str) -> None:
     assert catalogue.load().rules[rule.id] == rule
 
 
+@pytest.mark.parametrize("rel", RULE_FILES)
+def test_rule_file_has_no_todo_left(rel: str) -> None:
+    """`python -m healers.scaffold` writes TODOs where only a person can say what to write."""
+    text = resources.files("healers.rules").joinpath(rel).read_text(encoding="utf-8")
+    assert "TODO" not in text, "fill in the TODOs the scaffold left (CONTRIBUTING.md)"
+
+
 def test_no_code_is_claimed_twice() -> None:
     claims = Counter(code for rule in rules() for code in rule.codes)
     assert [code for code, n in claims.items() if n > 1] == []
@@ -84,7 +91,7 @@ def test_rule_has_a_lookalike(rule: Any) -> None:
 
 @pytest.mark.parametrize("rule", rule_params())
 def test_rule_has_an_example(rule: Any) -> None:
-    assert rule.examples, "needs at least one [[example]]: the docs and rules_test use it"
+    assert rule.examples, "needs at least one [[example]]: the docs and tests/rules use it"
 
 
 GOOD: dict[str, Any] = {

@@ -4,6 +4,7 @@ pip settings that install it offline."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,20 @@ def healers_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             (dest / rel).write_bytes(src.read_bytes())
     return make_repo(dest, {})
+
+
+@pytest.fixture
+def own_checkout(healers_copy: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A private copy of `healers_copy` (a test may edit it) and the environment in which
+    `python -m healers...` runs that copy's code with that copy's rules: PYTHONPATH puts its
+    `healers` first, and `healers/rules` links to its `rules/` (the editable install of this
+    checkout would otherwise map `healers.rules` to this checkout's rules/)."""
+    root = tmp_path / "healers"
+    shutil.copytree(healers_copy, root, symlinks=True)
+    (root / "healers" / "rules").symlink_to(Path("..") / "rules", target_is_directory=True)
+    with (root / ".git" / "info" / "exclude").open("a", encoding="utf-8") as exclude:
+        exclude.write("/healers/rules\n")  # the link is the test's setup, not a file of the copy
+    return root, heal_env(PYTHONPATH=str(root))
 
 
 @pytest.fixture(scope="session")

@@ -1,24 +1,48 @@
-"""docs/ is generated from rules/ by `python -m healers.docs`; these tests keep it current."""
+"""docs/ and the examples' captured findings are generated from rules/ by `python -m healers.docs`;
+these tests keep them current."""
 
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from healers import catalogue, docs
+from healers import captures, catalogue, docs
 from healers.finding import Example
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
+CAPTURES = REPO / captures.PATH
 
 
 def test_committed_docs_are_current(capsys: pytest.CaptureFixture[str]) -> None:
-    code = docs.main(["--check", "--out", str(DOCS)])
+    code = docs.main(["--check", "--out", str(DOCS), "--captures", str(CAPTURES)])
     out = capsys.readouterr().out
     assert code == 0, f"run `python -m healers.docs` to regenerate:\n{out}"
+
+
+def test_a_stale_capture_fails_the_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An example edited since its findings were captured: --check names it and the command."""
+    data = captures.load(CAPTURES)
+    rule = min(data["rules"])
+    data["rules"][rule]["example 0"]["sha256"] = "0" * 64
+    del data["rules"][rule]["unchanged 0"]
+    data["rules"]["gone-rule"] = {"example 0": {"sha256": "", "findings": {}}}
+    (tmp_path / "captures.json").write_text(captures.dumps(data), encoding="utf-8")
+    argv = ["--check", "--out", str(DOCS), "--captures", str(tmp_path / "captures.json")]
+    assert docs.main(argv) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        f"stale capture: {rule}[example 0]",
+        f"missing capture: {rule}[unchanged 0]",
+        "extra capture: gone-rule[example 0]",
+    ]
+    assert "run python -m healers.docs" in err
 
 
 def test_every_rule_and_prefix_is_documented() -> None:
@@ -40,18 +64,23 @@ def test_render_is_deterministic() -> None:
 
 
 def test_write_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert docs.main(["--check", "--out", str(tmp_path)]) == 1
+    # the committed captures are current (test_committed_docs_are_current): writing the docs
+    # replays them and analyzes nothing
+    shutil.copyfile(CAPTURES, tmp_path / "captures.json")
+    out = ["--out", str(tmp_path / "docs"), "--captures", str(tmp_path / "captures.json")]
+    assert docs.main(["--check", *out]) == 1
     assert "missing: rules.md" in capsys.readouterr().out
-    assert docs.main(["--out", str(tmp_path)]) == 0
-    assert docs.main(["--check", "--out", str(tmp_path)]) == 0
-    (tmp_path / "rules" / "style").mkdir(exist_ok=True)
-    (tmp_path / "rules" / "style" / "gone.md").write_text("old\n", encoding="utf-8")
+    assert docs.main(out) == 0
+    assert docs.main(["--check", *out]) == 0
+    assert (tmp_path / "captures.json").read_bytes() == CAPTURES.read_bytes()
+    (tmp_path / "docs" / "rules" / "style").mkdir(exist_ok=True)
+    (tmp_path / "docs" / "rules" / "style" / "gone.md").write_text("old\n", encoding="utf-8")
     capsys.readouterr()
-    assert docs.main(["--check", "--out", str(tmp_path)]) == 1
+    assert docs.main(["--check", *out]) == 1
     assert capsys.readouterr().out == "extra: rules/style/gone.md\n"
-    assert docs.main(["--out", str(tmp_path)]) == 0
-    assert not (tmp_path / "rules" / "style" / "gone.md").exists()
-    assert docs.main(["--check", "--out", str(tmp_path)]) == 0
+    assert docs.main(out) == 0
+    assert not (tmp_path / "docs" / "rules" / "style" / "gone.md").exists()
+    assert docs.main(["--check", *out]) == 0
 
 
 def first_rule() -> Any:

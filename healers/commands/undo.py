@@ -123,6 +123,8 @@ def run(opts: Options) -> int:
     with write.locked(state_dir):
         restored, problems, logged = restore(root, opts.project.repo, grouped[run_id], ahead)
     audit.append(state_dir, logged, {})
+    if opts.session is not None:  # the run history: which heals were undone
+        opts.session.undid([r for r in grouped[run_id] if r["path"] in restored])
     for rel in restored:
         print(f"restored {rel}")
     for problem in problems:

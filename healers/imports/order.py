@@ -159,58 +159,74 @@ def add_from_import(module: cst.Module, body: Body, source: str, name: str) -> N
     lpar = node.lpar
     if lpar is not None and isinstance(lpar.whitespace_after, cst.ParenthesizedWhitespace):
         # from m import (\n    A,\n) -> from m import (\n    A,\n    B,\n)
-        inner = cst.Comma(whitespace_after=lpar.whitespace_after)
-        if pos < len(names):
-            names.insert(pos, alias.with_changes(comma=inner))
-        else:
-            last = names[-1]
-            if isinstance(last.comma, cst.Comma) and isinstance(
-                last.comma.whitespace_after, cst.ParenthesizedWhitespace
-            ):
-                closing = last.comma.whitespace_after
-                names[-1] = last.with_changes(
-                    comma=last.comma.with_changes(
-                        whitespace_after=closing.with_changes(
-                            last_line=lpar.whitespace_after.last_line
-                        )
-                    )
-                )
-                alias = alias.with_changes(
-                    comma=cst.Comma(
-                        whitespace_after=closing.with_changes(first_line=cst.TrailingWhitespace())
-                    )
-                )
-            else:
-                names[-1] = last.with_changes(comma=inner)
-            names.append(alias)
+        names = _into_parentheses(names, pos, alias, lpar.whitespace_after)
         body[at] = stmt.with_changes(body=[node.with_changes(names=names)])
         return
     # from m import A, C -> from m import A, B, C
-    names.insert(pos, alias)
+    body[at] = _on_one_line(module, stmt, node, [*names[:pos], alias, *names[pos:]])
+
+
+def _into_parentheses(
+    names: list[cst.ImportAlias],
+    pos: int,
+    alias: cst.ImportAlias,
+    opening: cst.ParenthesizedWhitespace,
+) -> list[cst.ImportAlias]:
+    """`alias` at `pos` of a from-import wrapped one name a line, keeping its closing line."""
+    inner = cst.Comma(whitespace_after=opening)
+    if pos < len(names):
+        return [*names[:pos], alias.with_changes(comma=inner), *names[pos:]]
+    last = names[-1]
+    if isinstance(last.comma, cst.Comma) and isinstance(
+        last.comma.whitespace_after, cst.ParenthesizedWhitespace
+    ):
+        closing = last.comma.whitespace_after
+        last = last.with_changes(
+            comma=last.comma.with_changes(
+                whitespace_after=closing.with_changes(last_line=opening.last_line)
+            )
+        )
+        alias = alias.with_changes(
+            comma=cst.Comma(
+                whitespace_after=closing.with_changes(first_line=cst.TrailingWhitespace())
+            )
+        )
+    else:
+        last = last.with_changes(comma=inner)
+    return [*names[:-1], last, alias]
+
+
+def _on_one_line(
+    module: cst.Module,
+    stmt: cst.SimpleStatementLine,
+    node: cst.ImportFrom,
+    names: list[cst.ImportAlias],
+) -> cst.SimpleStatementLine:
+    """The from-import with these names on one line, or one a line when that is too long."""
     separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     names = [a.with_changes(comma=separator) for a in names[:-1]] + [
         names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     ]
     merged = stmt.with_changes(body=[node.with_changes(names=names)])
-    if len(module.code_for_node(merged.with_changes(leading_lines=())).rstrip("\r\n")) > WRAP_AT:
-        # from m import A, ..., Z (too long) -> from m import (\n    A,\n    ...\n    Z,\n)
-        indent = cst.ParenthesizedWhitespace(
-            indent=True, last_line=cst.SimpleWhitespace(module.default_indent)
-        )
-        closing = cst.ParenthesizedWhitespace(indent=True)
-        commas = [cst.Comma(whitespace_after=indent)] * (len(names) - 1) + [
-            cst.Comma(whitespace_after=closing)
+    if len(module.code_for_node(merged.with_changes(leading_lines=())).rstrip("\r\n")) <= WRAP_AT:
+        return merged
+    # from m import A, ..., Z (too long) -> from m import (\n    A,\n    ...\n    Z,\n)
+    indent = cst.ParenthesizedWhitespace(
+        indent=True, last_line=cst.SimpleWhitespace(module.default_indent)
+    )
+    closing = cst.ParenthesizedWhitespace(indent=True)
+    commas = [cst.Comma(whitespace_after=indent)] * (len(names) - 1) + [
+        cst.Comma(whitespace_after=closing)
+    ]
+    return merged.with_changes(
+        body=[
+            node.with_changes(
+                names=[a.with_changes(comma=c) for a, c in zip(names, commas, strict=True)],
+                lpar=cst.LeftParen(whitespace_after=indent),
+                rpar=cst.RightParen(),
+            )
         ]
-        merged = merged.with_changes(
-            body=[
-                node.with_changes(
-                    names=[a.with_changes(comma=c) for a, c in zip(names, commas, strict=True)],
-                    lpar=cst.LeftParen(whitespace_after=indent),
-                    rpar=cst.RightParen(),
-                )
-            ]
-        )
-    body[at] = merged
+    )
 
 
 def add_under_type_checking(

@@ -3,127 +3,100 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
-from functools import partial
+from functools import cached_property, partial
 
 import libcst as cst
 
-from healers.codemod import Codemods, legacy
-from healers.finding import Finding, Transformed
+from healers.analysis import Site
+from healers.codemod import REMOVE, Codemods, Replacement, changes
 from healers.imports import order
-from healers.logic import rules as logic
-from healers.sites import REMOVE as remove
-from healers.sites import Located, Replacement, changes, locate
-from healers.syntax import find
+from healers.logic.rules import RULES
+from healers.sites import SiteCodemod
+from healers.syntax import of_type
 
 
-def _located(source: str, rule: str, findings: Sequence[Finding]) -> Located | Transformed:
-    return locate(source, rule, logic.RULES, findings)
-
-
-# --- assert-on-tuple ---------------------------------------------------------------------------
-
-
-def unpack_assert_tuple(
-    source: str, findings: Sequence[Finding], target: tuple[int, int] | None = None
-) -> Transformed:
+class UnpackAssertTuple(SiteCodemod):
     """`assert (cond, "msg")` -> `assert cond, "msg"`."""
-    found = _located(source, "assert-on-tuple", findings)
-    if isinstance(found, Transformed):
-        return found
-    for index, site in found.pairs:
+
+    rule = "assert-on-tuple"
+    rules = RULES
+
+    def fix_site(self, site: Site) -> str | None:
         elements = cst.ensure_type(cst.ensure_type(site.node, cst.Assert).test, cst.Tuple).elements
         if len(elements) > 2 or any(isinstance(e, cst.StarredElement) for e in elements):
-            found.skip(index, "the tuple is not a (condition, message) pair")
-            continue
+            return "the tuple is not a (condition, message) pair"
         test, msg = elements[0].value, elements[1].value if len(elements) == 2 else None
         # assert (cond, "msg") -> assert cond, "msg"
-        found.edits[site.node] = changes(test=test, msg=msg)
-        found.fixed.append(index)
-    return found.result(source)
+        self.replace(site.node, changes(test=test, msg=msg))
+        return None
 
 
-# --- self-assignment / unreachable-code: statements removed ------------------------------------
-
-
-def remove_self_assignment(
-    source: str, findings: Sequence[Finding], target: tuple[int, int] | None = None
-) -> Transformed:
+class RemoveSelfAssignment(SiteCodemod):
     """`x = x` -> (nothing); an emptied block keeps a `pass`."""
-    found = _located(source, "self-assignment", findings)
-    if isinstance(found, Transformed):
-        return found
-    for index, site in found.pairs:
-        found.edits[site.related[0]] = remove
-        found.fixed.append(index)
-    return found.result(source)
+
+    rule = "self-assignment"
+    rules = RULES
+
+    def fix_site(self, site: Site) -> str | None:
+        # x = x -> (nothing)
+        self.replace(site.related[0], REMOVE)
+        return None
 
 
-def remove_unreachable(
-    source: str, findings: Sequence[Finding], target: tuple[int, int] | None = None
-) -> Transformed:
+class RemoveUnreachable(SiteCodemod):
     """Statements after `return`/`raise`/`continue`/`break` in the same block -> (nothing)."""
-    found = _located(source, "unreachable-code", findings)
-    if isinstance(found, Transformed):
-        return found
-    for index, site in found.pairs:
+
+    rule = "unreachable-code"
+    rules = RULES
+
+    def fix_site(self, site: Site) -> str | None:
+        # return x / f() -> return x
         for stmt in site.related:
-            found.edits[stmt] = remove
-        found.fixed.append(index)
-    return found.result(source)
+            self.replace(stmt, REMOVE)
+        return None
 
 
-# --- duplicate-if-condition --------------------------------------------------------------------
-
-
-def remove_duplicate_branch(
-    source: str, findings: Sequence[Finding], target: tuple[int, int] | None = None
-) -> Transformed:
+class RemoveDuplicateBranch(SiteCodemod):
     """`if a: x / elif a: y` -> `if a: x`: the later branch of a repeated condition never runs."""
-    found = _located(source, "duplicate-if-condition", findings)
-    if isinstance(found, Transformed):
-        return found
-    for index, site in found.pairs:
-        before = site.related[0]
+
+    rule = "duplicate-if-condition"
+    rules = RULES
+
+    def fix_site(self, site: Site) -> str | None:
         # if a: ... elif b: ... elif a: ... else: ... -> if a: ... elif b: ... else: ...
-        found.edits[before] = _skip_next_branch
-        found.fixed.append(index)
-    return found.result(source)
-
-
-# --- constant-condition ------------------------------------------------------------------------
-
-
-def resolve_constant_condition(
-    source: str, findings: Sequence[Finding], target: tuple[int, int] | None = None
-) -> Transformed:
-    """`if "x": a else: b` -> `a`; `if 0: a else: b` -> `b`; `while 0: ...` -> (its else)."""
-    found = _located(source, "constant-condition", findings)
-    if isinstance(found, Transformed):
-        return found
-    elifs = {id(n.orelse) for n in find(found.ctx.module, cst.If) if isinstance(n, cst.If)}
-    for index, site in found.pairs:
-        node = site.related[0]
-        try:
-            truth = bool(ast.literal_eval(found.ctx.code(site.node).strip()))
-        except (ValueError, SyntaxError):
-            found.skip(index, "heal cannot tell the constant's truth value")
-            continue
-        if (
-            isinstance(node, cst.IfExp)
-            or id(node) in elifs
-            or (isinstance(node, cst.While) and truth)
-        ):
-            found.skip(index, "only an `if` statement or a `while` that never runs is rewritten")
-            continue
-        found.edits[node] = partial(_taken, truth=truth)
-        found.fixed.append(index)
-    return found.result(source)
+        self.replace(site.related[0], _skip_next_branch)
+        return None
 
 
 def _skip_next_branch(node: cst.CSTNode) -> cst.CSTNode:
     branch = cst.ensure_type(node, cst.If)
     return branch.with_changes(orelse=cst.ensure_type(branch.orelse, cst.If).orelse)
+
+
+class ResolveConstantCondition(SiteCodemod):
+    """`if "x": a else: b` -> `a`; `if 0: a else: b` -> `b`; `while 0: ...` -> (its else)."""
+
+    rule = "constant-condition"
+    rules = RULES
+
+    @cached_property
+    def _elifs(self) -> set[int]:
+        return {id(n.orelse) for n in of_type(self.module, cst.If)}
+
+    def fix_site(self, site: Site) -> str | None:
+        node = site.related[0]
+        try:
+            truth = bool(ast.literal_eval(self.code(site.node).strip()))
+        except (ValueError, SyntaxError):
+            return "heal cannot tell the constant's truth value"
+        if (
+            isinstance(node, cst.IfExp)
+            or id(node) in self._elifs
+            or (isinstance(node, cst.While) and truth)
+        ):
+            return "only an `if` statement or a `while` that never runs is rewritten"
+        self.replace(node, partial(_taken, truth=truth))
+        return None
 
 
 def _taken(node: cst.CSTNode, truth: bool) -> Replacement:
@@ -139,6 +112,7 @@ def _taken(node: cst.CSTNode, truth: bool) -> Replacement:
     if isinstance(orelse, cst.Else):
         # if 0: a / else: b -> b
         return _statements(node, orelse.body)
+    # if 0: a -> (nothing)
     return cst.RemovalSentinel.REMOVE
 
 
@@ -150,36 +124,42 @@ def _statements(node: cst.If | cst.While, suite: cst.BaseSuite) -> Replacement:
     return cst.FlattenSentinel(body)
 
 
-# --- mutable-default-argument ------------------------------------------------------------------
-
-
-def default_to_none(
-    source: str, findings: Sequence[Finding], target: tuple[int, int] | None = None
-) -> Transformed:
+class DefaultToNone(SiteCodemod):
     """`def f(x=[]):` -> `def f(x=None):` and `if x is None: x = []` at the top of the body."""
-    found = _located(source, "mutable-default-argument", findings)
-    if isinstance(found, Transformed):
-        return found
-    per_function: dict[cst.FunctionDef, list[cst.Param]] = {}
-    for index, site in found.pairs:
+
+    rule = "mutable-default-argument"
+    rules = RULES
+
+    def __init__(self, module: cst.Module, target: tuple[int, int] | None) -> None:
+        super().__init__(module, target)
+        self.defaults: dict[cst.CSTNode, list[cst.Param]] = {}  # function -> its params fixed
+
+    def fix_site(self, site: Site) -> str | None:
         func, param = site.related
         if not isinstance(cst.ensure_type(func, cst.FunctionDef).body, cst.IndentedBlock):
-            found.skip(index, "the function's body is on its `def` line")
-            continue
-        per_function.setdefault(func, []).append(cst.ensure_type(param, cst.Param))  # type: ignore[arg-type] # ensured above
-        found.fixed.append(index)
-    for func, params in per_function.items():
-        code = found.ctx.code
-        checks: list[cst.BaseStatement] = [
-            cst.parse_statement(
-                f"if {p.name.value} is None:\n    {p.name.value} = {code(p.default).strip()}\n"  # type: ignore[arg-type] # the rule found a default
+            return "the function's body is on its `def` line"
+        if func not in self.defaults:
+            self.defaults[func] = []
+            self.replace(func, partial(self._prepend, func))
+        self.defaults[func].append(cst.ensure_type(param, cst.Param))
+        self.replace(param, _none_default)
+        return None
+
+    def _prepend(self, func: cst.CSTNode, node: cst.CSTNode) -> cst.CSTNode:
+        """`func` with a check for each of its fixed parameters (all planned by now)."""
+        checks = [
+            cst.parse_statement(f"if {name} is None:\n    {name} = {default}\n")
+            for name, default in (
+                (p.name.value, self.code(p.default).strip() if p.default else "")
+                for p in self.defaults[func]
             )
-            for p in params
         ]
-        for param in params:
-            found.edits[param] = _none_default
-        found.edits[func] = partial(_prepend, checks=checks)
-    return found.result(source)
+        # def f(x=[]): body -> def f(x=None): if x is None: x = [] / body
+        updated = cst.ensure_type(node, cst.FunctionDef)
+        block = cst.ensure_type(updated.body, cst.IndentedBlock)
+        body = list(block.body)
+        at = 1 if body and order.bound_names(body[0]) == [] and _is_docstring(body[0]) else 0
+        return updated.with_changes(body=block.with_changes(body=[*body[:at], *checks, *body[at:]]))
 
 
 def _none_default(node: cst.CSTNode) -> cst.CSTNode:
@@ -192,14 +172,6 @@ def _none_default(node: cst.CSTNode) -> cst.CSTNode:
     return param.with_changes(default=cst.Name("None"), annotation=annotation)
 
 
-def _prepend(node: cst.CSTNode, checks: list[cst.BaseStatement]) -> cst.CSTNode:
-    func = cst.ensure_type(node, cst.FunctionDef)
-    block = cst.ensure_type(func.body, cst.IndentedBlock)
-    body = list(block.body)
-    at = 1 if body and order.bound_names(body[0]) == [] and _is_docstring(body[0]) else 0
-    return func.with_changes(body=block.with_changes(body=[*body[:at], *checks, *body[at:]]))
-
-
 def _is_docstring(stmt: cst.BaseStatement) -> bool:
     return (
         isinstance(stmt, cst.SimpleStatementLine)
@@ -209,10 +181,10 @@ def _is_docstring(stmt: cst.BaseStatement) -> bool:
 
 
 CODEMODS: Codemods = {
-    "UnpackAssertTuple": legacy(unpack_assert_tuple),
-    "RemoveSelfAssignment": legacy(remove_self_assignment),
-    "RemoveUnreachable": legacy(remove_unreachable),
-    "RemoveDuplicateBranch": legacy(remove_duplicate_branch),
-    "ResolveConstantCondition": legacy(resolve_constant_condition),
-    "DefaultToNone": legacy(default_to_none),
+    "UnpackAssertTuple": UnpackAssertTuple,
+    "RemoveSelfAssignment": RemoveSelfAssignment,
+    "RemoveUnreachable": RemoveUnreachable,
+    "RemoveDuplicateBranch": RemoveDuplicateBranch,
+    "ResolveConstantCondition": ResolveConstantCondition,
+    "DefaultToNone": DefaultToNone,
 }

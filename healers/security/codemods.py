@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
-from healers.codemod import Codemods, legacy
-from healers.security import arguments, secrets, shell, temp
+from healers.codemod import Codemods
+from healers.security.arguments import (
+    AddRequestTimeout,
+    BindLoopback,
+    FlaskDebugOff,
+    HashNotForSecurity,
+    Jinja2Autoescape,
+    ParamikoRejectPolicy,
+    SafeYamlLoad,
+    TarfileDataFilter,
+    TorchWeightsOnly,
+    VerifyCertificates,
+)
+from healers.security.secrets import SecretFromEnvironment, UseSystemRandom
+from healers.security.shell import SubprocessWithoutShell
+from healers.security.temp import MktempToNamedTemporaryFile
 
 CODEMODS: Codemods = {
-    "AddRequestTimeout": legacy(arguments.add_request_timeout),
-    "BindLoopback": legacy(arguments.bind_loopback),
-    "FlaskDebugOff": legacy(arguments.flask_debug_off),
-    "HashNotForSecurity": legacy(arguments.hash_not_for_security),
-    "Jinja2Autoescape": legacy(arguments.jinja2_autoescape),
-    "MktempToNamedTemporaryFile": legacy(temp.mktemp_to_named_temporary_file),
-    "ParamikoRejectPolicy": legacy(arguments.paramiko_reject_policy),
-    "SafeYamlLoad": legacy(arguments.safe_yaml_load),
-    "SecretFromEnvironment": legacy(secrets.secret_from_environment),
-    "SubprocessWithoutShell": legacy(shell.subprocess_without_shell),
-    "TarfileDataFilter": legacy(arguments.tarfile_data_filter),
-    "TorchWeightsOnly": legacy(arguments.torch_weights_only),
-    "UseSystemRandom": legacy(secrets.use_system_random),
-    "VerifyCertificates": legacy(arguments.verify_certificates),
+    "AddRequestTimeout": AddRequestTimeout,
+    "BindLoopback": BindLoopback,
+    "FlaskDebugOff": FlaskDebugOff,
+    "HashNotForSecurity": HashNotForSecurity,
+    "Jinja2Autoescape": Jinja2Autoescape,
+    "MktempToNamedTemporaryFile": MktempToNamedTemporaryFile,
+    "ParamikoRejectPolicy": ParamikoRejectPolicy,
+    "SafeYamlLoad": SafeYamlLoad,
+    "SecretFromEnvironment": SecretFromEnvironment,
+    "SubprocessWithoutShell": SubprocessWithoutShell,
+    "TarfileDataFilter": TarfileDataFilter,
+    "TorchWeightsOnly": TorchWeightsOnly,
+    "UseSystemRandom": UseSystemRandom,
+    "VerifyCertificates": VerifyCertificates,
 }

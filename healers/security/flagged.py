@@ -1,25 +1,22 @@
-"""Find the node bandit flagged: its (line, column) -> the libcst node, and a transformer that
-rewrites only flagged nodes, each rewrite saying whether it fixed the finding or why not."""
+"""The security codemods' family base: the node bandit flagged (its line and byte column) asked
+for a rewrite, and helpers for the keyword arguments most of these rewrites change."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import cached_property
+from typing import ClassVar
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
-from healers.finding import Finding, Transformed
+from healers.codemod import FindingCodemod, Rewrite
+from healers.finding import Finding
 from healers.imports import order
 from healers.source import lines as source_lines
 
 NOT_FOUND = "the flagged code was not found where bandit reported it"
-CANNOT_PARSE = "libcst cannot parse this file and write it back byte for byte"
-
-# A rewrite gets the transformer (for parents and imports), the node and its finding; it returns
-# the new node, a reason it does not rewrite (str), or None when this node is not the one flagged
-# (another node starts at the same place, as `a.b(c)` inside `a.b(c).d()`).
-Rewrite = Callable[["FlaggedRewriter", cst.CSTNode, Finding], "cst.CSTNode | str | None"]
 
 
 def char_column(source_lines: Sequence[str], finding: Finding) -> int:
@@ -30,96 +27,100 @@ def char_column(source_lines: Sequence[str], finding: Finding) -> int:
     return len(raw[: finding.column - 1].decode("utf-8", "replace"))
 
 
-class FlaggedRewriter(cst.CSTTransformer):
-    """Calls `rewrite` on each node of the given types that starts where a finding points."""
+class FlaggedCodemod(FindingCodemod):
+    """A codemod for bandit's findings. The nodes of `kinds` that start at the finding's column
+    and span its line (B501 reports the line of `verify=` inside the call) are asked, innermost
+    first (post-order), for a `rewrite`; the first that answers decides: a Rewrite fixes the
+    finding, a string says why not, None means "not this node" (another node starts at the same
+    place, as `a.b(c)` inside `a.b(c).d()`). A node a finding rewrote is asked again, as
+    rewritten, by the later findings that reach it: when it no longer answers they move on to
+    the next node (`requests.get(u).json()` flagged twice at one column: the inner call, then
+    the outer one). Modules named in `imports` are imported at the top of the file once the
+    nodes are rewritten."""
 
-    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
+    kinds: ClassVar[tuple[type[cst.CSTNode], ...]] = (cst.Call,)
+    asked_again: ClassVar[bool] = True  # False: a node answers one finding, the others move on
 
-    def __init__(
-        self,
-        source: str,
-        findings: Sequence[Finding],
-        types: tuple[type[cst.CSTNode], ...],
-        rewrite: Rewrite,
-    ) -> None:
-        super().__init__()
-        lines = source_lines(source)
-        self.findings = findings
-        self.types = types
-        self.rewrite = rewrite
-        # bandit's column is the node's, its line sometimes that of an argument inside it
-        # (B501 reports the line of `verify=`): a node matches by column and by line range
-        self.wanted: dict[int, list[int]] = {}
-        for i, f in enumerate(findings):
-            self.wanted.setdefault(char_column(lines, f), []).append(i)
-        self.fixed: list[int] = []
-        self.unfixed: dict[int, str] = {}
+    def __init__(self, module: cst.Module, target: tuple[int, int] | None) -> None:
+        super().__init__(module, target)
         self.imports: set[str] = set()  # modules a rewrite needs imported (`import os`)
-        self.current: cst.CSTNode | None = None  # the original of the node being rewritten
+        self.answered: dict[cst.CSTNode, list[Rewrite]] = {}  # node -> the rewrites it gave
 
-    def parent(self, node: cst.CSTNode | None = None) -> cst.CSTNode | None:
-        """The parent of `node` (an original node), by default of the node being rewritten."""
-        node = node if node is not None else self.current
-        return None if node is None else self.get_metadata(ParentNodeProvider, node, None)
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        """The rewrite of `node` for `finding`, why there is none, or None when `node` is not the
+        node flagged. `node` is a node of the module (parents, positions and code are known
+        for it), or one an earlier finding rewrote (then they are not)."""
+        raise NotImplementedError
 
-    def on_leave(  # type: ignore[override] # a rewrite may change the node's type (x = ... -> with)
-        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
-        result = super().on_leave(original_node, updated_node)
-        if not isinstance(original_node, self.types) or not isinstance(result, cst.CSTNode):
-            return result
-        where = self.get_metadata(PositionProvider, original_node)
-        for i in self.wanted.get(where.start.column, []):
-            if i in self.fixed or i in self.unfixed:
+    def covers(self, node: cst.CSTNode, finding: Finding) -> bool:
+        """Does `node` (starting at the finding's column) hold the finding's line?"""
+        where = self.positions[node]
+        return where.start.line <= finding.line <= where.end.line
+
+    def fix(self, finding: Finding) -> str | None:
+        for node in self._flaggable.get(char_column(self._lines, finding), ()):
+            if not self.covers(node, finding):
                 continue
-            if not where.start.line <= self.findings[i].line <= where.end.line:
+            earlier = self.answered.get(node, [])
+            if earlier and not self.asked_again:
                 continue
-            self.current = original_node
-            outcome = self.rewrite(self, result, self.findings[i])
-            if outcome is None:
-                continue
-            if isinstance(outcome, str):
-                self.unfixed[i] = outcome
-                continue
-            self.fixed.append(i)
-            result = outcome
-        return result
+            answer = self.rewrite(_rewritten(node, earlier), finding)
+            if isinstance(answer, str):
+                return answer
+            if answer is not None:
+                self.replace(node, answer)
+                self.answered.setdefault(node, []).append(answer)
+                return None
+        return NOT_FOUND
+
+    def finish(self, module: cst.Module) -> cst.Module | str:
+        body: list[cst.BaseStatement] = list(module.body)
+        for name in sorted(self.imports):
+            if not imports_module(module, name):
+                # x = os.environ["X"] -> import os / x = os.environ["X"]
+                order.insert_import(body, order.statement(f"import {name}"), start=0, top=True)
+        return module.with_changes(body=body)
+
+    @cached_property
+    def _lines(self) -> list[str]:
+        return source_lines(self.module.code)
+
+    @cached_property
+    def _flaggable(self) -> dict[int, list[cst.CSTNode]]:
+        """The nodes of `kinds` by the column they start at, each list in post-order."""
+        by_column: dict[int, list[cst.CSTNode]] = defaultdict(list)
+        for node in _post_order(self.module, self.kinds):
+            by_column[self.positions[node].start.column].append(node)
+        return by_column
 
 
-def parse(source: str) -> cst.Module | None:
-    try:
-        module = cst.parse_module(source)
-    except (cst.ParserSyntaxError, RecursionError):
-        return None
-    # libcst drops a trailing bare "\r" (conventions.md section 0): never rewrite such a file
-    return module if module.code == source else None
+def _rewritten(node: cst.CSTNode, rewrites: Sequence[Rewrite]) -> cst.CSTNode:
+    """`node` after `rewrites` (not those of the nodes inside it: no rewrite here looks at
+    them), as the earlier findings on it left it."""
+    for rewrite in rewrites:
+        done = rewrite(node)
+        if not isinstance(done, cst.CSTNode):
+            break
+        node = done
+    return node
 
 
-def rewrite_flagged(
-    source: str,
-    findings: Sequence[Finding],
-    types: tuple[type[cst.CSTNode], ...],
-    rewrite: Rewrite,
-) -> Transformed:
-    """Run `rewrite` on the flagged nodes of `types` and add the imports the rewrites asked for."""
-    module = parse(source)
-    if module is None:
-        return Transformed(source, unfixed=tuple((i, CANNOT_PARSE) for i in range(len(findings))))
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    transformer = FlaggedRewriter(source, findings, types, rewrite)
-    new = wrapper.visit(transformer)
-    unfixed = dict(transformer.unfixed)
-    for i in range(len(findings)):
-        if i not in transformer.fixed and i not in unfixed:
-            unfixed[i] = NOT_FOUND
-    if not transformer.fixed:
-        return Transformed(source, unfixed=tuple(sorted(unfixed.items())))
-    body: list[cst.BaseStatement] = list(new.body)
-    for name in sorted(transformer.imports):
-        if not imports_module(new, name):
-            order.insert_import(body, order.statement(f"import {name}"), start=0, top=True)
-    text = new.with_changes(body=body).code
-    return Transformed(text, tuple(sorted(transformer.fixed)), tuple(sorted(unfixed.items())))
+class _PostOrder(cst.CSTVisitor):
+    def __init__(self, kinds: tuple[type[cst.CSTNode], ...]) -> None:
+        super().__init__()
+        self.kinds = kinds
+        self.found: list[cst.CSTNode] = []
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if isinstance(original_node, self.kinds):
+            self.found.append(original_node)
+
+
+def _post_order(module: cst.Module, kinds: tuple[type[cst.CSTNode], ...]) -> list[cst.CSTNode]:
+    """The nodes of `kinds`, inner ones first, as a transformer leaves them."""
+    visitor = _PostOrder(kinds)
+    module.visit(visitor)
+    return visitor.found
 
 
 def imports_module(module: cst.Module, name: str) -> bool:
@@ -136,6 +137,11 @@ def imports_module(module: cst.Module, name: str) -> bool:
 
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:
     return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+
+
+def with_keyword(name: str, value: cst.BaseExpression) -> Rewrite:
+    """A rewrite of a call that sets its keyword argument `name` to `value` (`set_keyword`)."""
+    return lambda node: set_keyword(cst.ensure_type(node, cst.Call), name, value)
 
 
 def set_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
@@ -175,4 +181,4 @@ def set_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Cal
 
 
 def dotted(node: cst.CSTNode) -> str:
-    return cst.helpers.get_full_name_for_node(node) or ""
+    return get_full_name_for_node(node) or ""

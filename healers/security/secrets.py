@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import partial
 
 import libcst as cst
 
-from healers.finding import Finding, Transformed
-from healers.security.flagged import FlaggedRewriter, dotted, rewrite_flagged
+from healers.codemod import Rewrite, to
+from healers.finding import Finding
+from healers.security.flagged import FlaggedCodemod, dotted
 
 _QUOTED = re.compile(r": '(.*)'$", re.DOTALL)
 # random's module functions that SystemRandom offers with the same signature and meaning
@@ -43,74 +45,93 @@ def _is_secret(value: cst.BaseExpression, secret: str | None) -> bool:
     return isinstance(value, cst.SimpleString) and value.evaluated_value == secret
 
 
-def _from_env(t: FlaggedRewriter, node: cst.CSTNode, f: Finding) -> cst.CSTNode | str | None:
-    secret = _secret_value(f)
-    if isinstance(node, cst.SimpleString):  # B105: password = "..."
-        parent = t.parent()
+class SecretFromEnvironment(FlaggedCodemod):
+    """bandit B105/B106/B107: a hard-coded password -> os.environ["NAME"] (name from the code)."""
+
+    kinds = (cst.SimpleString, cst.Call, cst.FunctionDef)
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        secret = _secret_value(finding)
+        if isinstance(node, cst.SimpleString):  # B105: password = "..."
+            return self._assigned(node)
+        if isinstance(node, cst.Call):  # B106: connect(password="...")
+            args = [a for a in node.args if a.keyword is not None and _is_secret(a.value, secret)]
+            if len(args) != 1 or args[0].keyword is None:
+                return "the hard-coded secret was not found among the keyword arguments"
+            self.imports.add("os")
+            # connect(password="hunter2") -> connect(password=os.environ["PASSWORD"])
+            return partial(_from_env_argument, args[0].keyword.value)
+        if isinstance(node, cst.FunctionDef):  # B107: def f(password="...")
+            params = node.params
+            found = [
+                p
+                for p in (*params.params, *params.kwonly_params)
+                if p.default is not None and _is_secret(p.default, secret)
+            ]
+            if len(found) != 1:
+                return "the hard-coded default was not found among the parameters"
+            self.imports.add("os")
+            # def f(password="s3cret") -> def f(password=os.environ["PASSWORD"])
+            return partial(_from_env_default, found[0].name.value)
+        return None
+
+    def _assigned(self, literal: cst.SimpleString) -> Rewrite | str:
+        parent = self.parents.get(literal)
         targets: Sequence[cst.BaseAssignTargetExpression] = ()
-        if isinstance(parent, cst.Assign) and parent.value is t.current:
+        if isinstance(parent, cst.Assign) and parent.value is literal:
             targets = [target.target for target in parent.targets]
-        elif isinstance(parent, cst.AnnAssign) and parent.value is t.current:
+        elif isinstance(parent, cst.AnnAssign) and parent.value is literal:
             targets = [parent.target]
         names = [dotted(target) for target in targets]
         if len(names) != 1 or not names[0]:
             return "the secret is not assigned to one name (a comparison, a dict, ...)"
-        t.imports.add("os")
+        self.imports.add("os")
         # password = "hunter2" -> password = os.environ["PASSWORD"]
-        return _environ(env_name(names[0]))
-    if isinstance(node, cst.Call):  # B106: connect(password="...")
-        args = [a for a in node.args if a.keyword is not None and _is_secret(a.value, secret)]
-        if len(args) != 1 or args[0].keyword is None:
-            return "the hard-coded secret was not found among the keyword arguments"
-        keyword = args[0].keyword.value
-        t.imports.add("os")
-        # connect(password="hunter2") -> connect(password=os.environ["PASSWORD"])
-        new = [
-            a.with_changes(value=_environ(env_name(keyword))) if a is args[0] else a
-            for a in node.args
-        ]
-        return node.with_changes(args=new)
-    if isinstance(node, cst.FunctionDef):  # B107: def f(password="...")
-        params = node.params
-        found = [
-            p
-            for p in (*params.params, *params.kwonly_params)
-            if p.default is not None and _is_secret(p.default, secret)
-        ]
-        if len(found) != 1:
-            return "the hard-coded default was not found among the parameters"
-        t.imports.add("os")
-        # def f(password="s3cret") -> def f(password=os.environ["PASSWORD"])
-        changed = found[0].with_changes(default=_environ(env_name(found[0].name.value)))
-        return node.with_changes(params=params.deep_replace(found[0], changed))
-    return None
+        return to(_environ(env_name(names[0])))
 
 
-def secret_from_environment(
-    source: str, findings: Sequence[Finding], target: tuple[int, int] | None = None
-) -> Transformed:
-    """bandit B105/B106/B107: a hard-coded password -> os.environ["NAME"] (name from the code)."""
-    types = (cst.SimpleString, cst.Call, cst.FunctionDef)
-    return rewrite_flagged(source, findings, types, _from_env)
-
-
-def _system_random(t: FlaggedRewriter, node: cst.CSTNode, f: Finding) -> cst.CSTNode | str | None:
+def _from_env_argument(keyword: str, node: cst.CSTNode) -> cst.CSTNode:
     call = cst.ensure_type(node, cst.Call)
-    func = call.func
-    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
-        return "called as a bare name: which module it comes from is not certain"
-    if func.value.value != "random":
-        return None
-    if func.attr.value not in SYSTEM_RANDOM:
-        return f"random.{func.attr.value} has no counterpart in the system generator"
-    t.imports.add("secrets")
-    # random.randint(1, 6) -> secrets.SystemRandom().randint(1, 6)
-    system = cst.Call(func=cst.Attribute(cst.Name("secrets"), cst.Name("SystemRandom")))
-    return call.with_changes(func=func.with_changes(value=system))
+    new = [
+        a.with_changes(value=_environ(env_name(keyword)))
+        if a.keyword is not None and a.keyword.value == keyword
+        else a
+        for a in call.args
+    ]
+    return call.with_changes(args=new)
 
 
-def use_system_random(
-    source: str, findings: Sequence[Finding], target: tuple[int, int] | None = None
-) -> Transformed:
+def _from_env_default(name: str, node: cst.CSTNode) -> cst.CSTNode:
+    func = cst.ensure_type(node, cst.FunctionDef)
+
+    def read(params: Sequence[cst.Param]) -> list[cst.Param]:
+        value = _environ(env_name(name))
+        return [p.with_changes(default=value) if p.name.value == name else p for p in params]
+
+    params = func.params.with_changes(
+        params=read(func.params.params), kwonly_params=read(func.params.kwonly_params)
+    )
+    return func.with_changes(params=params)
+
+
+class UseSystemRandom(FlaggedCodemod):
     """bandit B311: `random` is predictable; the OS generator (secrets.SystemRandom) is not."""
-    return rewrite_flagged(source, findings, (cst.Call,), _system_random)
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        func = cst.ensure_type(node, cst.Call).func
+        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+            return "called as a bare name: which module it comes from is not certain"
+        if func.value.value != "random":
+            return None
+        if func.attr.value not in SYSTEM_RANDOM:
+            return f"random.{func.attr.value} has no counterpart in the system generator"
+        self.imports.add("secrets")
+        # random.randint(1, 6) -> secrets.SystemRandom().randint(1, 6)
+        system = cst.Call(func=cst.Attribute(cst.Name("secrets"), cst.Name("SystemRandom")))
+        return lambda new: _receiver(cst.ensure_type(new, cst.Call), system)
+
+
+def _receiver(call: cst.Call, value: cst.BaseExpression) -> cst.Call:
+    return call.with_changes(
+        func=cst.ensure_type(call.func, cst.Attribute).with_changes(value=value)
+    )

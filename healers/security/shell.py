@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
 
 import libcst as cst
 import libcst.matchers as m
 
-from healers.finding import Finding, Transformed
-from healers.security.flagged import FlaggedRewriter, dotted, keyword, rewrite_flagged
+from healers.codemod import Rewrite
+from healers.finding import Finding
+from healers.security.flagged import FlaggedCodemod, dotted, keyword
 
 SUBPROCESS_FUNCTIONS = frozenset({"call", "check_call", "check_output", "run", "Popen"})
 # Anything the shell would interpret: pipes, redirections, substitutions, globs, variables,
@@ -42,39 +42,48 @@ def _argv(command: str) -> list[str] | str:
     return words
 
 
-def _no_shell(t: FlaggedRewriter, node: cst.CSTNode, f: Finding) -> cst.CSTNode | str | None:
-    call = cst.ensure_type(node, cst.Call)
-    shell = keyword(call, "shell")
-    if shell is None:
-        return None
-    if dotted(call.func).rpartition(".")[2] not in SUBPROCESS_FUNCTIONS or not dotted(
-        call.func
-    ).startswith("subprocess."):
-        return "not a subprocess function: what shell=False means for it is not known"
-    if not m.matches(shell.value, m.Name("True")):
-        return "shell= is computed at run time"
-    first = call.args[0] if call.args and call.args[0].keyword is None else keyword(call, "args")
-    if first is None or first.star:
-        return "the command is not the first argument"
-    command = _literal_command(first.value)
-    if command is None:
-        return "the command is built at run time: only its author knows whether it needs a shell"
-    argv = _argv(command)
-    if isinstance(argv, str):
-        return argv
-    quote = '"' if '"' not in "".join(argv) else "'"
-    if any(quote in word for word in argv):
-        return "the command's words hold both kinds of quotes"
-    # SHELL_FEATURES refuses backslashes, so each word is its own literal between quotes
-    elements = [cst.Element(cst.SimpleString(quote + word + quote)) for word in argv]
-    # subprocess.run("ls -l", shell=True) -> subprocess.run(["ls", "-l"], shell=False)
-    changes = {id(first): cst.List(elements), id(shell): cst.Name("False")}
-    args = [a.with_changes(value=changes[id(a)]) if id(a) in changes else a for a in call.args]
-    return call.with_changes(args=args)
+def _command(call: cst.Call) -> cst.Arg | None:
+    """The argument holding the command: the first positional one, or `args=`."""
+    return call.args[0] if call.args and call.args[0].keyword is None else keyword(call, "args")
 
 
-def subprocess_without_shell(
-    source: str, findings: Sequence[Finding], target: tuple[int, int] | None = None
-) -> Transformed:
+class SubprocessWithoutShell(FlaggedCodemod):
     """bandit B602/B604: run a literal command as an argument list, without a shell."""
-    return rewrite_flagged(source, findings, (cst.Call,), _no_shell)
+
+    def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
+        call = cst.ensure_type(node, cst.Call)
+        shell = keyword(call, "shell")
+        if shell is None:
+            return None
+        name = dotted(call.func)
+        if name.rpartition(".")[2] not in SUBPROCESS_FUNCTIONS or not name.startswith(
+            "subprocess."
+        ):
+            return "not a subprocess function: what shell=False means for it is not known"
+        if not m.matches(shell.value, m.Name("True")):
+            return "shell= is computed at run time"
+        first = _command(call)
+        if first is None or first.star:
+            return "the command is not the first argument"
+        command = _literal_command(first.value)
+        if command is None:
+            return (
+                "the command is built at run time: only its author knows whether it needs a shell"
+            )
+        argv = _argv(command)
+        if isinstance(argv, str):
+            return argv
+        quote = '"' if '"' not in "".join(argv) else "'"
+        if any(quote in word for word in argv):
+            return "the command's words hold both kinds of quotes"
+        # SHELL_FEATURES refuses backslashes, so each word is its own literal between quotes
+        words = cst.List([cst.Element(cst.SimpleString(quote + word + quote)) for word in argv])
+        # subprocess.run("ls -l", shell=True) -> subprocess.run(["ls", "-l"], shell=False)
+        return lambda new: _without_shell(cst.ensure_type(new, cst.Call), words)
+
+
+def _without_shell(call: cst.Call, words: cst.List) -> cst.Call:
+    first, shell = _command(call), keyword(call, "shell")
+    values = {id(first): words, id(shell): cst.Name("False")}
+    args = [a.with_changes(value=values[id(a)]) if id(a) in values else a for a in call.args]
+    return call.with_changes(args=args)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from healers.codemod import Codemods, legacy
-from healers.typecheck import hints, optional, silencers
+from healers.codemod import Codemods
+from healers.typecheck.hints import AnnotateReturn, UseTypingName
+from healers.typecheck.literals import AnnotateEmptyLiteral
+from healers.typecheck.optional import AddReturnNone, GuardNone, MakeOptionalExplicit
+from healers.typecheck.silencers import RemoveUnusedIgnore, UnwrapRedundantCast
 
 CODEMODS: Codemods = {
-    "AddReturnNone": legacy(optional.add_return_none),
-    "AnnotateEmptyLiteral": legacy(hints.annotate_empty_literal),
-    "AnnotateReturn": legacy(hints.annotate_return),
-    "GuardNone": legacy(optional.guard_none),
-    "MakeOptionalExplicit": legacy(optional.make_optional_explicit),
-    "RemoveUnusedIgnore": legacy(silencers.remove_unused_ignore),
-    "UnwrapRedundantCast": legacy(silencers.unwrap_redundant_cast),
-    "UseTypingName": legacy(hints.use_typing_name),
+    "AddReturnNone": AddReturnNone,
+    "AnnotateEmptyLiteral": AnnotateEmptyLiteral,
+    "AnnotateReturn": AnnotateReturn,
+    "GuardNone": GuardNone,
+    "MakeOptionalExplicit": MakeOptionalExplicit,
+    "RemoveUnusedIgnore": RemoveUnusedIgnore,
+    "UnwrapRedundantCast": UnwrapRedundantCast,
+    "UseTypingName": UseTypingName,
 }

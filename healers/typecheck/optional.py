@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from functools import partial
+from functools import cached_property, partial
 
 import libcst as cst
 import libcst.matchers as m
 
-from healers.finding import Finding, Transformed
-from healers.typecheck.common import (
-    Parsed,
-    Rewrite,
-    Targets,
-    Version,
-    cannot_parse,
-    import_name,
-    needs_import,
-    other_message,
-    result,
-)
+from healers.codemod import Version
+from healers.finding import Finding
+from healers.typecheck.common import TypeCodemod, import_name, other_message
 
 _IMPLICIT = re.compile(
     r'Incompatible default for parameter "([^"]+)" '
@@ -33,45 +23,38 @@ UNION = m.Subscript(value=m.Name("Union") | m.Attribute(attr=m.Name("Union")))
 RECEIVER = m.Name() | m.Attribute(value=m.Name())
 
 
-# --- make_optional_explicit ----------------------------------------------------------------------
-
-
-def make_optional_explicit(
-    source: str, findings: Sequence[Finding], target: Version | None = None
-) -> Transformed:
+class MakeOptionalExplicit(TypeCodemod):
     """`def f(x: int = None)` -> `int | None`, or `Optional[int]` where `|` would fail at
     runtime: the project admits Python < 3.10 (or does not say) and annotations are evaluated."""
-    parsed = Parsed.of(source)
-    if parsed is None:
-        return cannot_parse(findings, source)
-    pipe = parsed.lazy_annotations or (target is not None and target >= (3, 10))
-    why_not_optional = "" if pipe else needs_import(parsed, "Optional", "typing")
-    targets: Targets = {}
-    fixed: list[int] = []
-    unfixed: list[tuple[int, str]] = []
-    for index, finding in enumerate(findings):
+
+    @cached_property
+    def pipe(self) -> bool:
+        return self.lazy_annotations or (self.target is not None and self.target >= (3, 10))
+
+    @cached_property
+    def why_not_optional(self) -> str | None:
+        return "" if self.pipe else self.needs_import("Optional", "typing")
+
+    def fix(self, finding: Finding) -> str | None:
         said = _IMPLICIT.fullmatch(finding.message)
         if said is None:
-            unfixed.append((index, other_message(finding, "implicit Optional defaults only")))
-            continue
+            return other_message(finding, "implicit Optional defaults only")
         params = [
             p
-            for p in (parsed.parents.get(n) for n in parsed.at(finding, m.Name("None")))
+            for p in (self.parents.get(n) for n in self.matching(finding, m.Name("None")))
             if isinstance(p, cst.Param) and p.name.value == said.group(1) and p.annotation
         ]
         if not params:
-            unfixed.append((index, f"no parameter `{said.group(1)}` with a None default here"))
-        elif why_not_optional:
-            unfixed.append((index, why_not_optional))
-        else:
-            targets[params[0]] = partial(_optional, pipe=pipe)
-            fixed.append(index)
-    if not targets:
-        return result(source, parsed.module, fixed, unfixed)
-    module = cst.ensure_type(parsed.module.visit(Rewrite(targets)), cst.Module)
-    if not pipe and why_not_optional is not None:
-        module = import_name(module, "Optional", "typing")
-    return result(source, module, fixed, unfixed)
+            return f"no parameter `{said.group(1)}` with a None default here"
+        if self.why_not_optional:
+            return self.why_not_optional
+        self.once(params[0], partial(_optional, pipe=self.pipe))
+        return None
+
+    def finish(self, module: cst.Module) -> cst.Module:
+        if not self.pipe and self.why_not_optional is not None:
+            return import_name(module, "Optional", "typing")
+        return module
 
 
 def _optional(node: cst.CSTNode, *, pipe: bool) -> cst.CSTNode:
@@ -100,40 +83,25 @@ def _subscript(name: str, inner: cst.BaseExpression) -> cst.Subscript:
     return cst.Subscript(cst.Name(name), [cst.SubscriptElement(cst.Index(inner))])
 
 
-# --- add_return_none -----------------------------------------------------------------------------
-
-
-def add_return_none(
-    source: str, findings: Sequence[Finding], target: Version | None = None
-) -> Transformed:
+class AddReturnNone(TypeCodemod):
     """`mypy:return` "Missing return statement" where the declared type admits None: write the
     `return None` the function already does implicitly at its end."""
-    parsed = Parsed.of(source)
-    if parsed is None:
-        return cannot_parse(findings, source)
-    targets: Targets = {}
-    fixed: list[int] = []
-    unfixed: list[tuple[int, str]] = []
-    for index, finding in enumerate(findings):
+
+    def fix(self, finding: Finding) -> str | None:
         if finding.message != "Missing return statement":
-            unfixed.append((index, other_message(finding, "a missing return statement only")))
-            continue
-        funcs = parsed.functions_at(finding.line)
+            return other_message(finding, "a missing return statement only")
+        funcs = self.functions_at(finding.line)
         func = funcs[0] if len(funcs) == 1 else None
         returns = func.returns.annotation if func and func.returns else None
         if func is None or returns is None:
-            unfixed.append((index, f"no annotated function defined on line {finding.line}"))
-        elif not admits_none(returns):
-            hint = parsed.module.code_for_node(returns)
-            why = f"the declared return type `{hint}` does not admit None: a path ends without "
-            unfixed.append((index, why + "returning a value; which value is for a human"))
-        elif not isinstance(func.body, cst.IndentedBlock):
-            unfixed.append((index, "a one-line function body"))
-        else:
-            targets[func] = _return_none
-            fixed.append(index)
-    module = cst.ensure_type(parsed.module.visit(Rewrite(targets)), cst.Module)
-    return result(source, module, fixed, unfixed)
+            return f"no annotated function defined on line {finding.line}"
+        if not admits_none(returns):
+            why = f"the declared return type `{self.code(returns)}` does not admit None: a path "
+            return why + "ends without returning a value; which value is for a human"
+        if not isinstance(func.body, cst.IndentedBlock):
+            return "a one-line function body"
+        self.once(func, _return_none)
+        return None
 
 
 def admits_none(hint: cst.BaseExpression) -> bool:
@@ -163,61 +131,47 @@ def _return_none(node: cst.CSTNode) -> cst.CSTNode:
     return func.with_changes(body=block.with_changes(body=[*block.body, stmt]))
 
 
-# --- guard_none ----------------------------------------------------------------------------------
-
-
-def guard_none(
-    source: str, findings: Sequence[Finding], target: Version | None = None
-) -> Transformed:
+class GuardNone(TypeCodemod):
     """`mypy:union-attr` on an Optional: `x.close()` -> `if x is not None: x.close()`, only for
     a statement that calls a method for its effect; anything else is left with its location."""
-    parsed = Parsed.of(source)
-    if parsed is None:
-        return cannot_parse(findings, source)
-    targets: Targets = {}
-    guarded: dict[cst.CSTNode, str] = {}  # statement -> the receiver it tests
-    fixed: list[int] = []
-    unfixed: list[tuple[int, str]] = []
-    for index, finding in enumerate(findings):
+
+    def __init__(self, module: cst.Module, target: Version | None) -> None:
+        super().__init__(module, target)
+        self.guarded: dict[cst.CSTNode, str] = {}  # statement -> the receiver it tests
+
+    def fix(self, finding: Finding) -> str | None:
         said = _NONE_ITEM.fullmatch(finding.message)
         if said is None:
-            unfixed.append((index, other_message(finding, "a possibly-None receiver only")))
-            continue
+            return other_message(finding, "a possibly-None receiver only")
         where = f"line {finding.line}, column {finding.column}"
-        attributes = parsed.at(finding, m.Attribute(value=RECEIVER, attr=m.Name(said.group(2))))
-        stmt = _effect_statement(parsed, attributes[0]) if attributes else None
+        shape = m.Attribute(value=RECEIVER, attr=m.Name(said.group(2)))
+        attributes = self.matching(finding, shape)
+        stmt = self._effect_statement(attributes[0]) if attributes else None
         if stmt is None:
             why = f"the value may be None at {where}; heal guards only a statement that calls "
-            unfixed.append(
-                (index, why + "a method on it for its effect: what None means here is for a human")
-            )
-            continue
+            return why + "a method on it for its effect: what None means here is for a human"
         attribute = cst.ensure_type(attributes[0], cst.Attribute)
-        receiver = parsed.module.code_for_node(attribute.value)
-        if guarded.get(stmt, receiver) != receiver:
-            unfixed.append((index, f"a second possibly-None value in the statement at {where}"))
-            continue
-        guarded[stmt] = receiver
-        targets[stmt] = partial(_guard, receiver=attribute.value)
-        fixed.append(index)
-    module = cst.ensure_type(parsed.module.visit(Rewrite(targets)), cst.Module)
-    return result(source, module, fixed, unfixed)
+        receiver = self.code(attribute.value)
+        if self.guarded.get(stmt, receiver) != receiver:
+            return f"a second possibly-None value in the statement at {where}"
+        self.guarded[stmt] = receiver
+        self.once(stmt, partial(_guard, receiver=attribute.value))
+        return None
 
-
-def _effect_statement(parsed: Parsed, attribute: cst.CSTNode) -> cst.SimpleStatementLine | None:
-    """The statement `receiver.method(...)` on its own line, or None."""
-    call = parsed.parents.get(attribute)
-    expr = parsed.parents.get(call) if call is not None else None
-    stmt = parsed.parents.get(expr) if expr is not None else None
-    if (
-        isinstance(call, cst.Call)
-        and call.func is attribute
-        and isinstance(expr, cst.Expr)
-        and isinstance(stmt, cst.SimpleStatementLine)
-        and len(stmt.body) == 1
-    ):
-        return stmt
-    return None
+    def _effect_statement(self, attribute: cst.CSTNode) -> cst.SimpleStatementLine | None:
+        """The statement `receiver.method(...)` on its own line, or None."""
+        call = self.parents.get(attribute)
+        expr = self.parents.get(call) if call is not None else None
+        stmt = self.parents.get(expr) if expr is not None else None
+        if (
+            isinstance(call, cst.Call)
+            and call.func is attribute
+            and isinstance(expr, cst.Expr)
+            and isinstance(stmt, cst.SimpleStatementLine)
+            and len(stmt.body) == 1
+        ):
+            return stmt
+        return None
 
 
 def _guard(node: cst.CSTNode, *, receiver: cst.BaseExpression) -> cst.CSTNode:

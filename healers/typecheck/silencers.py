@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from functools import partial
+from functools import cached_property, partial
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ImportAssignment
+from libcst.metadata import GlobalScope, ImportAssignment, MetadataWrapper, Scope, ScopeProvider
 
-from healers.finding import Finding, Transformed
+from healers.finding import Finding
 from healers.imports import order
-from healers.typecheck.common import (
-    Parsed,
-    Rewrite,
-    Targets,
-    Version,
-    cannot_parse,
-    other_message,
-    result,
-)
+from healers.typecheck.common import TypeCodemod, other_message
 
 _UNUSED = re.compile(r'Unused "type: ignore(?:\[([^\]]*)\])?" comment')
 _IGNORE = re.compile(r"#\s*type:\s*ignore(?:\[([^\]]*)\])?")
@@ -46,36 +37,30 @@ ATOMS = (
 )
 
 
-def remove_unused_ignore(
-    source: str, findings: Sequence[Finding], target: Version | None = None
-) -> Transformed:
+class RemoveUnusedIgnore(TypeCodemod):
     """`mypy:unused-ignore`: drop the comment, or only the codes mypy says are unused."""
-    parsed = Parsed.of(source)
-    if parsed is None:
-        return cannot_parse(findings, source)
-    comments = {
-        parsed.line(n): n
-        for n in parsed.positions
-        if isinstance(n, cst.TrailingWhitespace) and n.comment and _IGNORE.search(n.comment.value)
-    }
-    targets: Targets = {}
-    fixed: list[int] = []
-    unfixed: list[tuple[int, str]] = []
-    for index, finding in enumerate(findings):
+
+    @cached_property
+    def comments(self) -> dict[int, cst.TrailingWhitespace]:
+        """The `# type: ignore` comments that end a line, by line."""
+        return {
+            self.line(n): n
+            for n in self.positions
+            if isinstance(n, cst.TrailingWhitespace)
+            and n.comment
+            and _IGNORE.search(n.comment.value)
+        }
+
+    def fix(self, finding: Finding) -> str | None:
         said = _UNUSED.fullmatch(finding.message)
-        trailing = comments.get(finding.line)
+        trailing = self.comments.get(finding.line)
         if said is None:
-            unfixed.append((index, other_message(finding, "the unused-ignore message only")))
-        elif trailing is None or trailing in targets:
-            unfixed.append(
-                (index, f"no `# type: ignore` comment at the end of line {finding.line}")
-            )
-        else:
-            unused = {c.strip() for c in (said.group(1) or "").split(",") if c.strip()}
-            targets[trailing] = partial(_without, unused=unused)
-            fixed.append(index)
-    module = parsed.module.visit(Rewrite(targets)) if targets else parsed.module
-    return result(source, cst.ensure_type(module, cst.Module), fixed, unfixed)
+            return other_message(finding, "the unused-ignore message only")
+        if trailing is None or trailing in self.edits:
+            return f"no `# type: ignore` comment at the end of line {finding.line}"
+        unused = {c.strip() for c in (said.group(1) or "").split(",") if c.strip()}
+        self.replace(trailing, partial(_without, unused=unused))
+        return None
 
 
 def _without(node: cst.CSTNode, *, unused: set[str]) -> cst.CSTNode:
@@ -96,36 +81,26 @@ def _without(node: cst.CSTNode, *, unused: set[str]) -> cst.CSTNode:
     if not rest:
         # x  # type: ignore -> x
         return trailing.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
-    # x  # type: ignore
+    # x  # type: ignore  # why -> x  # why
     return trailing.with_changes(comment=cst.Comment(rest if rest.startswith("#") else f"# {rest}"))
 
 
-def unwrap_redundant_cast(
-    source: str, findings: Sequence[Finding], target: Version | None = None
-) -> Transformed:
+class UnwrapRedundantCast(TypeCodemod):
     """`mypy:redundant-cast`: `cast(T, x)` -> `x`; the `cast` import goes when nothing uses it."""
-    parsed = Parsed.of(source)
-    if parsed is None:
-        return cannot_parse(findings, source)
-    targets: Targets = {}
-    fixed: list[int] = []
-    unfixed: list[tuple[int, str]] = []
-    for index, finding in enumerate(findings):
-        calls = parsed.at(finding, CAST_CALL)
+
+    def fix(self, finding: Finding) -> str | None:
+        calls = self.matching(finding, CAST_CALL)
         if _REDUNDANT.fullmatch(finding.message) is None:
-            unfixed.append((index, other_message(finding, "the redundant-cast message only")))
-            continue
+            return other_message(finding, "the redundant-cast message only")
         call = cst.ensure_type(calls[0], cst.Call) if calls else None
         if call is None or len(call.args) != 2 or any(a.keyword or a.star for a in call.args):
-            unfixed.append((index, "no `cast(type, value)` call where mypy points"))
-            continue
-        alone = isinstance(parsed.parents.get(call), ALONE)
-        targets[call] = partial(_unwrap, alone=alone)
-        fixed.append(index)
-    if not targets:
-        return result(source, parsed.module, fixed, unfixed)
-    module = cst.ensure_type(parsed.module.visit(Rewrite(targets)), cst.Module)
-    return result(source, _drop_unused_cast_import(module), fixed, unfixed)
+            return "no `cast(type, value)` call where mypy points"
+        alone = isinstance(self.parents.get(call), ALONE)
+        self.once(call, partial(_unwrap, alone=alone))
+        return None
+
+    def finish(self, module: cst.Module) -> cst.Module:
+        return _drop_unused_cast_import(module)
 
 
 def _unwrap(node: cst.CSTNode, *, alone: bool) -> cst.CSTNode:
@@ -139,15 +114,15 @@ def _unwrap(node: cst.CSTNode, *, alone: bool) -> cst.CSTNode:
 
 
 def _drop_unused_cast_import(module: cst.Module) -> cst.Module:
-    after = Parsed(module.code)
-    scope = after.global_scope()
+    after = cst.parse_module(module.code)  # the unwrapped module's own scopes, parsed anew
+    scope = _global_scope(after)
     if scope is None:
         return module
     for assignment in scope.assignments["cast"]:
         if assignment.references or not isinstance(assignment, ImportAssignment):
             return module  # used elsewhere, or bound by something heal did not write
-    body: order.Body = list(after.module.body)
-    for stmt in after.module.body:
+    body: order.Body = list(after.body)
+    for stmt in after.body:
         if not m.matches(stmt, m.SimpleStatementLine(body=[m.ImportFrom(module=m.Name("typing"))])):
             continue
         node = cst.ensure_type(
@@ -168,4 +143,9 @@ def _drop_unused_cast_import(module: cst.Module) -> cst.Module:
         if names[-1] is gone[0]:
             kept[-1] = kept[-1].with_changes(comma=gone[0].comma)
         body[body.index(stmt)] = stmt.with_changes(body=[node.with_changes(names=kept)])
-    return after.module.with_changes(body=body)
+    return after.with_changes(body=body)
+
+
+def _global_scope(module: cst.Module) -> Scope | None:
+    scopes = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider).values()
+    return next((s for s in scopes if isinstance(s, GlobalScope)), None)

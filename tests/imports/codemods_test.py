@@ -11,12 +11,8 @@ import pytest
 
 from healers import catalogue
 from healers.finding import Example, Finding, Rule
-from healers.imports.codemods import (
-    STDLIB_SYMBOLS,
-    add_stdlib_import,
-    move_import_under_type_checking,
-)
 from healers.imports.cycles import find_cycles
+from healers.imports.stdlib import STDLIB_SYMBOLS
 from healers.tools import mypy as mypy_tool
 from healers.tools import ruff as ruff_tool
 from tests.helpers import run_codemod
@@ -178,13 +174,13 @@ ADD_FIXES = [
 def test_add_stdlib_import_fixes(tmp_path: Path, before: str, after: str) -> None:
     findings = undefined(tmp_path, before)
     assert findings, "ruff must flag the input"
-    result = add_stdlib_import(before, findings)
+    result = run_codemod("AddStdlibImport", before, findings)
     assert result.text == after
     assert (result.fixed, result.unfixed) == (tuple(range(len(findings))), ())
     assert undefined(tmp_path, after) == []
     assert unsorted(tmp_path, after) <= unsorted(tmp_path, before), "isort (I001) now fires"
     # a second run on its own output, with the same findings, changes nothing
-    again = add_stdlib_import(after, findings)
+    again = run_codemod("AddStdlibImport", after, findings)
     assert (again.text, again.fixed) == (after, ())
     assert all("is bound in this module" in reason for _, reason in again.unfixed)
 
@@ -220,7 +216,7 @@ ADD_NOOP = [
 def test_add_stdlib_import_noop(tmp_path: Path, before: str, reason: str) -> None:
     findings = undefined(tmp_path, before)
     assert findings, "ruff must flag the input"
-    result = add_stdlib_import(before, findings)
+    result = run_codemod("AddStdlibImport", before, findings)
     assert result.text == before
     assert result.fixed == ()
     assert [i for i, _ in result.unfixed] == list(range(len(findings)))
@@ -243,7 +239,7 @@ def test_add_stdlib_import_reads_mypy_messages(tmp_path: Path) -> None:
         f for f in mypy_tool.read(run.stdout, str(tmp_path)) if f.code == "mypy:name-defined"
     ]
     assert len(findings) == 2
-    result = add_stdlib_import(source, findings)
+    result = run_codemod("AddStdlibImport", source, findings)
     assert result.text == "from pathlib import Path\n\n\n" + source
     assert result.fixed == (0, 1)
 
@@ -253,14 +249,14 @@ def test_unparsable_or_bare_cr_is_left_alone() -> None:
         code="ruff:F821", path="x.py", line=1, column=1, message="Undefined name `Path`"
     )
     for source in ("x = (\n", "x = Path()\r"):
-        result = add_stdlib_import(source, [finding])
+        result = run_codemod("AddStdlibImport", source, [finding])
         assert result.text == source
         assert result.unfixed and "byte for byte" in result.unfixed[0][1]
 
 
 def test_message_without_a_name_is_unfixed() -> None:
     finding = Finding(code="ruff:F821", path="x.py", line=1, column=1, message="something else")
-    result = add_stdlib_import("x = Path()\n", [finding])
+    result = run_codemod("AddStdlibImport", "x = Path()\n", [finding])
     assert result.text == "x = Path()\n"
     assert result.unfixed == ((0, "cannot read the undefined name from the message"),)
 
@@ -379,12 +375,12 @@ def test_move_import_under_type_checking_fixes(
 ) -> None:
     findings = cycle_findings(before, context)
     assert findings, "the analyzer must see the cycle"
-    result = move_import_under_type_checking(before, findings)
+    result = run_codemod("MoveImportUnderTypeChecking", before, findings)
     assert result.text == after
     assert (result.fixed, result.unfixed) == (tuple(range(len(findings))), ())
     assert cycle_findings(after, context) == [], "the cycle is broken"
     assert unsorted(tmp_path, after) <= unsorted(tmp_path, before), "isort (I001) now fires"
-    again = move_import_under_type_checking(after, [])
+    again = run_codemod("MoveImportUnderTypeChecking", after, [])
     assert (again.text, again.fixed, again.unfixed) == (after, (), ())
 
 
@@ -460,7 +456,7 @@ MOVE_NOOP = [
 def test_move_import_under_type_checking_noop(before: str, reason: str) -> None:
     findings = cycle_findings(before, {"pkg/b.py": "import pkg.a\nclass B: pass\n"})
     assert findings, "the analyzer must see the cycle"
-    result = move_import_under_type_checking(before, findings)
+    result = run_codemod("MoveImportUnderTypeChecking", before, findings)
     assert result.text == before
     assert result.fixed == ()
     assert len(result.unfixed) == len(findings)

@@ -109,12 +109,14 @@ def test_sample_scan_validates_against_the_oasis_schema(sample_sarif):
     assert schema_errors(sample_sarif) == []
 
 
+@pytest.mark.slow
 def test_sample_scan_meets_githubs_requirements(sample, sample_sarif):
     assert github_errors(sample_sarif, sample) == []
     (run,) = sample_sarif["runs"]
     assert run["results"]
 
 
+@pytest.mark.slow
 def test_the_checks_can_fail(sample):
     """A broken log is caught: by the schema (3 errors, as in conventions.md) and by the GitHub
     checks (an absolute file URI, a result whose rule has no help)."""
@@ -148,6 +150,7 @@ def test_the_checks_can_fail(sample):
     assert "result r: URI file:///etc/passwd is not repository-relative" in found
 
 
+@pytest.mark.slow
 def test_one_rule_per_catalogue_rule_with_security_severity(sample_sarif):
     (run,) = sample_sarif["runs"]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
@@ -211,6 +214,7 @@ def test_a_proposed_fix_is_a_sarif_fix_that_applies(tmp_path):
     assert (repo / "app.py").read_text() == fixed  # the same edit --fix makes
 
 
+@pytest.mark.slow
 def test_an_unsafe_fix_says_so(sample_sarif):
     (run,) = sample_sarif["runs"]
     unsafe = [r for r in run["results"] if r["properties"]["status"] == "unsafe-fix"]

@@ -1,5 +1,7 @@
-"""Tests generated from the catalogue: every rule file's [[example]] and [[unchanged]], run through
-the real engine and the real analyzers (`heal --scan . --fix --select <rule>` in a fresh repo)."""
+"""Generated rule tests, slow tier, end to end: every rule file's [[example]] and [[unchanged]],
+run through the real engine and the real analyzers (`heal --scan . --fix --select <rule>` in a
+fresh repo), with `heal approve` for the gated findings and a second run that must change
+nothing. The fast tier (examples_test.py) checks the same fixes from captured findings."""
 
 from __future__ import annotations
 
@@ -11,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from healers import catalogue, cli, tools
+from healers import catalogue, cli, examples
+from healers.examples import PYPROJECT
 from healers.finding import Example, Rule
-from healers.tools import mypy
 
-PYPROJECT = '[project]\nname = "example"\nrequires-python = ">=3.10"\n'
+pytestmark = pytest.mark.slow  # the real analyzers and heal end to end, twice per example
 RULES = sorted(catalogue.load().rules.values(), key=lambda r: (r.category, r.id))
 EXAMPLES = [
     pytest.param(rule, example, id=f"{rule.id}[example {i}]")
@@ -31,15 +33,8 @@ LOOKALIKES = [
 
 @pytest.fixture(scope="session")
 def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A mypy cache holding the standard library only, copied into each case's project: every
-    case starts from the same warm cache and never sees another case's modules."""
-    root = tmp_path_factory.mktemp("warm")
-    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    (root / "warm.py").write_text("import os\n", encoding="utf-8")
-    cache = root / "cache"
-    args = mypy.command(["warm.py"], config=None, cache_dir=str(cache))
-    tools.run_tool("mypy", args, cwd=root, ok=(0,))
-    return cache
+    """A mypy cache holding the standard library only, copied into each case's project."""
+    return examples.warm_cache(tmp_path_factory.mktemp("warm"))
 
 
 class Project:
@@ -151,8 +146,3 @@ def test_lookalike_is_untouched(
     assert "fixed" not in {f["status"] for f in found}, statuses(found)
     assert project.text() == example.before
     project.context_unchanged()
-
-
-def test_every_rule_is_exercised() -> None:
-    assert EXAMPLES, "the catalogue has no [[example]]"
-    assert {p.values[0].id for p in EXAMPLES} == {rule.id for rule in RULES}  # type: ignore[union-attr] # pytest.param values are untyped

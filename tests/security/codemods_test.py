@@ -1,0 +1,166 @@
+"""The security codemods' family base on bandit-shaped findings (line, column counted in UTF-8
+bytes from 1): which node a finding names, what is imported, and the reasons given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from healers import tools
+from healers.codemod import CANNOT_PARSE
+from healers.finding import Finding
+from healers.security.flagged import NOT_FOUND
+from healers.tools import bandit
+from tests.helpers import run_codemod
+
+
+def at(line: int, column: int, message: str = "") -> Finding:
+    """A finding as bandit reports it: `column` is 1 + the node's offset in UTF-8 bytes."""
+    return Finding(code="bandit:B000", path="m.py", line=line, column=column, message=message)
+
+
+FIXES = [
+    pytest.param(
+        "HashNotForSecurity",
+        'import hashlib\nh = {"é": hashlib.md5(b"x")}\n',
+        [at(2, 12)],  # "é" is two bytes: the call starts at character 10, byte 11
+        'import hashlib\nh = {"é": hashlib.md5(b"x", usedforsecurity=False)}\n',
+        id="column in bytes after a non-ASCII character",
+    ),
+    pytest.param(
+        "VerifyCertificates",
+        "import requests\nr = requests.get(\n    url,\n    verify=False,\n)\n",
+        [at(4, 5)],  # B501 reports the line of `verify=`, the column of the call
+        "import requests\nr = requests.get(\n    url,\n    verify=True,\n)\n",
+        id="line of an argument inside the call",
+    ),
+    pytest.param(
+        "AddRequestTimeout",
+        "import requests\ndata = requests.get(url).json()\n",
+        [at(2, 8)],  # two calls start there: the inner one is asked first
+        "import requests\ndata = requests.get(url, timeout=60).json()\n",
+        id="the innermost call starting at the column",
+    ),
+    pytest.param(
+        "AddRequestTimeout",
+        "import requests\ndata = requests.get(url).json()\n",
+        [at(2, 8), at(2, 8)],  # the inner call, once rewritten, no longer answers the second
+        "import requests\ndata = requests.get(url, timeout=60).json(timeout=60)\n",
+        id="two findings at one column: the second moves on to the outer call",
+    ),
+    pytest.param(
+        "SecretFromEnvironment",
+        'password = "hunter2"\ntoken = "s3cret"\n',
+        [
+            at(1, 12, "Possible hardcoded password: 'hunter2'"),
+            at(2, 9, "Possible hardcoded password: 's3cret'"),
+        ],
+        'import os\n\npassword = os.environ["PASSWORD"]\ntoken = os.environ["TOKEN"]\n',
+        id="os imported once for two fixes",
+    ),
+    pytest.param(
+        "SecretFromEnvironment",
+        'import os\n\ndef connect(password="hunter2"):\n    pass\n',
+        [at(3, 1, "Possible hardcoded password: 'hunter2'")],
+        'import os\n\ndef connect(password=os.environ["PASSWORD"]):\n    pass\n',
+        id="os already imported",
+    ),
+    pytest.param(
+        "UseSystemRandom",
+        "import random\nroll = random.randint(1, 6)\n",
+        [at(2, 8)],
+        "import random\nimport secrets\nroll = secrets.SystemRandom().randint(1, 6)\n",
+        id="secrets imported with the other imports",
+    ),
+    pytest.param(
+        "MktempToNamedTemporaryFile",
+        "import tempfile\na = tempfile.mktemp()\nb = tempfile.mktemp(suffix='.txt')\n",
+        [at(3, 5), at(2, 5)],
+        "import tempfile\n"
+        "with tempfile.NamedTemporaryFile(delete=False) as tmp_file:\n"
+        "    a = tmp_file.name\n"
+        "with tempfile.NamedTemporaryFile(delete=False, suffix='.txt') as tmp_file_2:\n"
+        "    b = tmp_file_2.name\n",
+        id="mktemp: fresh names in source order, whatever the findings' order",
+    ),
+]
+
+
+@pytest.mark.parametrize(("codemod", "before", "findings", "after"), FIXES)
+def test_fixes(codemod: str, before: str, findings: list[Finding], after: str) -> None:
+    result = run_codemod(codemod, before, findings)
+    assert result.text == after
+    assert result.fixed == tuple(range(len(findings)))
+    assert result.unfixed == ()
+
+
+NOOPS = [
+    pytest.param(
+        "HashNotForSecurity",
+        "import hashlib\nh = hashlib.md5(b'x')\n",
+        at(2, 1),
+        NOT_FOUND,
+        id="no call starts where the finding points",
+    ),
+    pytest.param(
+        "VerifyCertificates",
+        "import requests\nr = requests.get(url, verify=False)\nx = 1\n",
+        at(3, 5),
+        NOT_FOUND,
+        id="the call does not reach the finding's line",
+    ),
+    pytest.param(
+        "HashNotForSecurity",
+        "import hashlib\nh = hashlib.md5(b'x')\r",
+        at(2, 5),
+        CANNOT_PARSE,
+        id="a trailing bare carriage return libcst would drop",
+    ),
+    pytest.param(
+        "HashNotForSecurity",
+        "import hashlib\nh = hashlib.md5(b'x', **options)\n",
+        at(2, 5),
+        "usedforsecurity may come in **kwargs",
+        id="the rewrite's own reason",
+    ),
+    pytest.param(
+        "MktempToNamedTemporaryFile",
+        "import tempfile\nf(\n    tempfile.mktemp())\n",
+        at(2, 5),
+        NOT_FOUND,
+        id="mktemp: the finding's line must be the call's first",
+    ),
+]
+
+
+@pytest.mark.parametrize(("codemod", "source", "finding", "why"), NOOPS)
+def test_noop(codemod: str, source: str, finding: Finding, why: str) -> None:
+    result = run_codemod(codemod, source, [finding])
+    assert result.text == source
+    assert result.fixed == ()
+    assert result.unfixed == ((0, why),)
+
+
+def test_two_mktemp_calls_in_one_statement() -> None:
+    source = "import tempfile\npair = (tempfile.mktemp(), tempfile.mktemp())\n"
+    result = run_codemod("MktempToNamedTemporaryFile", source, [at(2, 9), at(2, 28)])
+    assert result.fixed == (0,)
+    assert result.unfixed == ((1, "two mktemp() calls in one statement"),)
+    assert result.text == (
+        "import tempfile\n"
+        "with tempfile.NamedTemporaryFile(delete=False) as tmp_file:\n"
+        "    pair = (tmp_file.name, tempfile.mktemp())\n"
+    )
+
+
+@pytest.mark.slow
+def test_bandit_columns_after_non_ascii_text(tmp_path: Path) -> None:
+    """The byte columns are bandit's own: a real run on a line with a two-byte character."""
+    source = 'import hashlib\nh = {"é": hashlib.md5(b"x")}\n'
+    (tmp_path / "m.py").write_text(source, encoding="utf-8")
+    out = tools.run_tool("bandit", bandit.command(["m.py"], config=None), cwd=tmp_path, ok=(1,))
+    findings, _ = bandit.read(out.stdout, str(tmp_path))
+    assert [(f.code, f.line, f.column) for f in findings] == [("bandit:B324", 2, 12)]
+    result = run_codemod("HashNotForSecurity", source, findings)
+    assert result.text == 'import hashlib\nh = {"é": hashlib.md5(b"x", usedforsecurity=False)}\n'
