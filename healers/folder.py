@@ -140,3 +140,19 @@ def opened(path: Path, *parts: str, create: bool = False) -> Iterator[Folder]:
     finally:
         for folder in reversed(folders):
             folder.close()
+
+
+SQLITE_SIDES = ("", "-journal", "-wal", "-shm")  # sqlite's database and the files beside it
+
+
+def check_database(state_dir: Path, name: str) -> None:
+    """sqlite cannot be told O_NOFOLLOW: before a store is opened, the database and its side
+    files are checked with lstat in the state folder (itself opened without following a link):
+    none may be a link or a file with other hard links."""
+    with opened(state_dir, create=True) as place:
+        for side in SQLITE_SIDES:
+            file = name + side
+            if place.plain(file) and os.stat(file, dir_fd=place.fd).st_nlink > 1:
+                raise StateError(
+                    f"{place.path / file} has other hard links; heal will not write it"
+                )

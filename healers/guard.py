@@ -6,10 +6,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from healers import verify, write
+from healers import folder, verify, write
 from healers.finding import FileResult, FileState, Outcome
 from healers.options import Options
-from healers.state import audit, control, journal, stats
+from healers.state import audit, control, history, journal, stats
 from healers.verify import Pass
 
 
@@ -50,6 +50,7 @@ class Guard:
             return False
         self.journal.ready()  # an audit trail that cannot be written stops the run here
         stats.check(self.proj.state_dir)  # and so do links where the counts are kept
+        folder.check_database(self.proj.state_dir, history.HISTORY)  # or the run history
         with write.locked(self.proj.state_dir):  # no other heal is writing: its temp files are
             write.remove_leftovers(self._folders())  # leftovers of a killed run
         if self.verifier is not None and any(o.status == "fixable" for o in outcomes):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,28 +51,14 @@ class Policy:
         return counts.applied >= self.min_fixes and counts.rollback_rate > self.rate
 
 
-SIDE_FILES = ("", "-journal", "-wal", "-shm")  # sqlite's database and the files beside it
-
-
-def _check(place: folder.Folder) -> None:
-    for side in SIDE_FILES:
-        name = STATS + side
-        if place.plain(name) and os.stat(name, dir_fd=place.fd).st_nlink > 1:
-            raise folder.StateError(f"{place.path / name} has other hard links")
-
-
 def check(state_dir: Path) -> None:
     """Before a run writes anything: the database and its side files are no links."""
-    with folder.opened(state_dir, create=True) as place:
-        _check(place)
+    folder.check_database(state_dir, STATS)
 
 
 def _connect(state_dir: Path) -> sqlite3.Connection:
-    """sqlite cannot be told O_NOFOLLOW: the database and its side files are checked with lstat
-    in the state folder, itself opened without following a link, just before opening."""
-    with folder.opened(state_dir, create=True) as place:
-        _check(place)
-        db = sqlite3.connect(state_dir / STATS, timeout=BUSY_TIMEOUT, isolation_level=None)
+    check(state_dir)
+    db = sqlite3.connect(state_dir / STATS, timeout=BUSY_TIMEOUT, isolation_level=None)
     db.execute(SCHEMA)
     return db
 
