@@ -12,7 +12,7 @@ import pytest
 from _pytest.mark import ParameterSet
 
 from healers.tools import bandit, mypy, python, ruff
-from tests.helpers import heal_env, make_repo
+from tests.helpers import heal, heal_env, make_repo
 
 PYENV = Path.home() / ".pyenv" / "versions"
 HEAL = str(Path(sys.executable).parent / "heal")
@@ -141,3 +141,30 @@ def test_a_report_only_scan_runs_no_repository_module_named_like_a_tool(
     payload = json.loads(run.stdout)
     found = {f["code"] for f in payload["findings"] if f["path"] == "app.py"}
     assert {"ruff:F401", "mypy:assignment", "bandit:B324"} <= found, found
+
+
+HIGH = '"""A HIGH finding bandit must see."""\n\nimport hashlib\n\nDIGEST = hashlib.md5(b"x").hexdigest()\n'
+
+
+@pytest.mark.slow
+def test_file_names_shaped_like_bandit_options_stay_file_names(tmp_path: Path) -> None:
+    """Issue 11, item 3, through the CLI: on a report-only scan a root file `-ovictim.py` made
+    bandit write its JSON over victim.py, `-xapp.py` made it skip app.py (its HIGH finding gone,
+    exit 3 turned 0) and `-.py` failed the whole run."""
+    victim = "VICTIM = 1\n"
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "app.py": HIGH,
+            "victim.py": victim,
+            "-ovictim.py": "A = 1\n",
+            "-xapp.py": "B = 2\n",
+            "-.py": "C = 3\n",
+        },
+    )
+    run = heal(repo, "--scan", ".", "--output-format", "json")
+    assert (repo / "victim.py").read_text() == victim
+    assert run.code == 3, run.err  # app.py's MD5 is HIGH severity: blocked on a human
+    payload = json.loads(run.out)
+    assert any(f["path"] == "app.py" and f["code"] == "bandit:B324" for f in payload["findings"])
+    assert not [n for n in payload.get("notes", []) if "bandit" in n and "fail" in n]
