@@ -11,9 +11,8 @@ from collections.abc import Mapping, Sequence
 from healers import codemod, comments, edits, source, tools
 from healers.codemod import Fixed, Result, Skipped
 from healers.finding import FileResult, FileState, Outcome, Proposal, Span
-from healers.layout import Layout
 from healers.report.diff import unified
-from healers.review import FormatRange, review
+from healers.review import Reviewing, review
 from healers.tools import worker
 
 
@@ -52,8 +51,7 @@ def plan_files(
     jobs: Sequence[Job],
     results: Sequence[Result],
     *,
-    layout: Layout | None = None,
-    format_range: FormatRange | None = None,
+    reviewing: Reviewing | None = None,
 ) -> dict[str, FileResult]:
     """Every file's plan for one pass: its outcomes and the results of its codemod jobs, merged
     by `plan`; a file that is not known or does not parse is left out (it stays as it is)."""
@@ -67,9 +65,7 @@ def plan_files(
     for path in sorted(set(by_path) | set(per_file)):
         state = states.get(path)
         if state is not None and state.parses:
-            planned[path] = plan(
-                state, by_path[path], per_file[path], layout=layout, format_range=format_range
-            )
+            planned[path] = plan(state, by_path[path], per_file[path], reviewing=reviewing)
     return planned
 
 
@@ -88,8 +84,7 @@ def plan(
     outcomes: Sequence[Outcome],
     codemod_results: Sequence[tuple[Sequence[Outcome], Result]],
     *,
-    layout: Layout | None = None,
-    format_range: FormatRange | None = None,
+    reviewing: Reviewing | None = None,
 ) -> FileResult:
     """Merge the file's fixes in priority order (overlapping ones wait for the next pass), each
     one reviewed first (comments kept, lines within the project's limit), then check that the
@@ -102,9 +97,7 @@ def plan(
     def reviewed(
         fingerprints: tuple[str, ...], key: str, spans: list[Span], about: set[int]
     ) -> None:
-        done = review(
-            state.path, text, spans, layout=layout, about=about, format_range=format_range
-        )
+        done = review(state.path, text, spans, reviewing=reviewing, about=about)
         if isinstance(done, str):
             unfixed.update(dict.fromkeys(fingerprints, done))
         else:
@@ -172,8 +165,7 @@ def propose(
     *,
     timeout: float,
     target: str | None = None,
-    layout: Layout | None = None,
-    format_range: FormatRange | None = None,
+    reviewing: Reviewing | None = None,
 ) -> dict[str, Proposal]:
     """Plan each outcome's fix alone (one codemod job per finding, in the worker, the same
     codemods --fix runs, reviewed as --fix reviews them), so every proposal is exactly the
@@ -185,7 +177,7 @@ def propose(
             proposals[o.fingerprint] = Proposal(o.fingerprint, "", "the file could not be read")
         elif o.rule.fix == "analyzer" and o.finding.fix is not None and o.finding.fix.edits:
             proposals[o.fingerprint] = _analyzer_proposal(
-                o, texts[o.finding.path], layout=layout, format_range=format_range
+                o, texts[o.finding.path], reviewing=reviewing
             )
         elif o.rule.fix in ("none", "analyzer"):
             why = "no automatic fix for this rule"
@@ -194,22 +186,18 @@ def propose(
             jobs.append((o.rule.fix, texts[o.finding.path], [o]))
     results = run_codemods(jobs, timeout=timeout, target=target) if jobs else []
     for (_, text, (o,)), result in zip(jobs, results, strict=True):
-        proposals[o.fingerprint] = _proposal(
-            o, text, result, layout=layout, format_range=format_range
-        )
+        proposals[o.fingerprint] = _proposal(o, text, result, reviewing=reviewing)
     return proposals
 
 
-def _analyzer_proposal(
-    o: Outcome, text: str, *, layout: Layout | None, format_range: FormatRange | None
-) -> Proposal:
+def _analyzer_proposal(o: Outcome, text: str, *, reviewing: Reviewing | None) -> Proposal:
     """The analyzer's own edit for one finding (ruff's), applied alone to the file's text."""
     newline = source.dominant_newline(text)
     spans = sorted(
         _analyzer_spans(o, text, edits.line_starts(text), newline), key=lambda s: s.start
     )
     done = Fixed(edits.apply(text, spans), (0,))
-    return _proposal(o, text, done, layout=layout, format_range=format_range)
+    return _proposal(o, text, done, reviewing=reviewing)
 
 
 def _proposal(
@@ -217,8 +205,7 @@ def _proposal(
     text: str,
     result: Result,
     *,
-    layout: Layout | None = None,
-    format_range: FormatRange | None = None,
+    reviewing: Reviewing | None = None,
 ) -> Proposal:
     fp, path = o.fingerprint, o.finding.path
     if isinstance(result, Skipped):
@@ -230,7 +217,7 @@ def _proposal(
     except (SyntaxError, ValueError) as exc:
         return Proposal(fp, "", f"the fix would not compile: {exc}")
     spans = edits.spans_between(text, result.text)
-    done = review(path, text, spans, layout=layout, about=_about([o]), format_range=format_range)
+    done = review(path, text, spans, reviewing=reviewing, about=_about([o]))
     if isinstance(done, str):
         return Proposal(fp, "", done)
     return Proposal(fp, unified(path, text, edits.apply(text, done)))

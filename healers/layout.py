@@ -12,6 +12,8 @@ from typing import Any
 
 from healers import toml
 
+# where the settings below live, beside pyproject.toml, setup.cfg and ruff.toml
+CONFIG_FILES = ("tox.ini", ".flake8", ".isort.cfg", ".pre-commit-config.yaml")
 DEFAULT_LENGTH = 88  # ruff's and black's default, what heal's own ruff selection checks
 
 

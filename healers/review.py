@@ -10,11 +10,13 @@ import io
 import re
 import tokenize
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from healers import alignment, comments, edits, tools
 from healers.finding import Span
 from healers.layout import Formatter, Layout
+from healers.layout import read as layout_of
 from healers.tools import ruff
 
 _OPERATOR_FIRST = re.compile(r"\s*(and|or|not in|in|is|if|else|[-+*/%|&^@<>]=?|==|!=|//|\*\*)\s")
@@ -22,17 +24,26 @@ _OPERATOR_FIRST = re.compile(r"\s*(and|or|not in|in|is|if|else|[-+*/%|&^@<>]=?|=
 FormatRange = Callable[[str, str, tuple[int, int]], str]
 
 
+@dataclass(frozen=True)
+class Reviewing:
+    """What the review of a project's fixes needs: its layout and how to format a range."""
+
+    layout: Layout
+    format_range: FormatRange
+
+
 def review(
     path: str,
     text: str,
     spans: Sequence[Span],
     *,
-    layout: Layout | None,
+    reviewing: Reviewing | None,
     about: Collection[int] = (),
-    format_range: FormatRange | None = None,
 ) -> list[Span] | str:
     """The fix's spans, perhaps formatted or with an emptied guard removed; or why it must not
     be applied (reported as the finding's reason)."""
+    layout = reviewing.layout if reviewing else None
+    format_range = reviewing.format_range if reviewing else None
     spans = sorted(spans, key=lambda s: (s.start, s.end))
     after = edits.apply(text, spans)
     why = comments.lost(text, after, spans, about) or alignment.misaligned(
@@ -235,6 +246,12 @@ def _without_unused_import(text: str) -> str:
             del lines[node.lineno - 1]
             return "".join(lines)
     return text
+
+
+def for_project(root: Path) -> Reviewing:
+    """The project's layout (line length, formatter) and its formatter as heal runs it."""
+    found = layout_of(root)
+    return Reviewing(found, formatter(found, root))
 
 
 def formatter(layout: Layout, root: Path) -> FormatRange:
