@@ -40,7 +40,8 @@ class Comment:
     line: int
     trailing: bool  # after code on its line
     before: str  # the code line above an own-line comment, or the code of a trailing one's line
-    after: str  # the code line below an own-line comment ("" for a trailing one)
+    after: str  # the code line below an own-line comment; "first" or "inside" for a trailing one
+    # (on the first line of its statement, where flake8 reads a suppression, or further down)
 
 
 def _code(line: str) -> str:
@@ -56,14 +57,20 @@ def read(text: str) -> list[Comment] | None:
         return None
     code_rows = sorted({t.start[0] for t in tokens if t.type not in (*_SKIP, tokenize.COMMENT)})
     found = []
+    statement = 0  # the first line of the statement the tokens are in
     for token in tokens:
+        if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+            statement = 0
+        elif token.type not in (*_SKIP, tokenize.COMMENT) and not statement:
+            statement = token.start[0]
         if token.type != tokenize.COMMENT:
             continue
         row = token.start[0]
         line = lines[row - 1] if row <= len(lines) else ""
         trailing = bool(line[: token.start[1]].strip())
         if trailing:
-            found.append(Comment(token.string, row, True, _code(line[: token.start[1]]), ""))
+            where = "first" if row == statement else "inside"
+            found.append(Comment(token.string, row, True, _code(line[: token.start[1]]), where))
             continue
         at = bisect.bisect_left(code_rows, row)
         above = code_rows[at - 1] if at else 0
@@ -132,6 +139,8 @@ def _kept(old: Comment, new: Comment, existing: set[str]) -> bool:
     """The same comment, between the same code: a line the fix rewrote counts as the same."""
     if (old.text, old.trailing) != (new.text, new.trailing):
         return False
+    if old.trailing and old.after != new.after:
+        return False  # a suppression moved off the line that starts its statement
 
     def same(was: str, now: str) -> bool:
         return was == now or (now not in existing and bool(was) == bool(now))

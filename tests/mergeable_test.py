@@ -219,3 +219,13 @@ def test_ruf102_does_not_drop_another_linters_codes(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
     fix(root)
     assert (root / "m.py").read_text() == source
+
+
+def test_a_suppression_stays_on_the_line_that_starts_its_statement(tmp_path: Path) -> None:
+    # I001 would merge them into one parenthesized import, the suppressions on its inner lines
+    source = "from os import path  # noqa: F401\nfrom os import sep  # noqa: F401\n\nprint(1)\n"
+    root = make_repo(
+        tmp_path / "p", {"pyproject.toml": PYPROJECT, "setup.cfg": FLAKE8_79, "m.py": source}
+    )
+    fix(root)
+    assert (root / "m.py").read_text() == source
