@@ -67,3 +67,35 @@ def misaligned(before: str, after: str, spans: Sequence[Span]) -> str:
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
+
+
+def unaligned(after: str, written: set[int]) -> str:
+    """Why a bracket the fix wrote leaves a continuation line of its statement out of line
+    with it (an opening bracket with code after it sets a visual indent); "" when none does."""
+    for first, last, tokens in _logical_lines(after):
+        if first == last or not written & set(range(first, last + 1)):
+            continue
+        stack: list[tuple[int, int, bool]] = []  # (row, column, code follows it on its row)
+        previous_row = first
+        for index, token in enumerate(tokens):
+            row, col = token.start
+            if token.type in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
+                continue
+            if row != previous_row and stack and token.string not in ")]}":
+                opened_row, opened_col, visual = stack[-1]
+                if visual and opened_row in written and col != opened_col + 1:
+                    return (
+                        f"the bracket it writes on line {opened_row} leaves line {row} out of line"
+                    )
+            previous_row = row
+            if token.type == tokenize.OP and token.string in "([{":
+                following = tokens[index + 1] if index + 1 < len(tokens) else token
+                code_follows = following.start[0] == row and following.type not in (
+                    tokenize.NL,
+                    tokenize.NEWLINE,
+                    tokenize.COMMENT,
+                )
+                stack.append((row, col, code_follows))
+            elif token.type == tokenize.OP and token.string in ")]}" and stack:
+                stack.pop()
+    return ""

@@ -102,32 +102,40 @@ def lost(before: str, after: str, spans: Sequence[Span], about: Collection[int] 
 def unkept(
     before: str, after: str, spans: Sequence[Span], about: Collection[int] = ()
 ) -> list[str]:
-    """Every comment of the rewritten code that the fix loses or moves, as reasons."""
-    removed = [s for s in spans if "#" in before[s.start : s.end]]
-    if not removed:
+    """Every comment of the rewritten code (and of the lines just around it, which code moving
+    past them would leave above other code) that the fix loses or moves, as reasons."""
+    starts = edits.line_starts(before)
+    # row -> the anchors to check: inside a span both; on the line above a span only the code
+    # above it (the code below is what the fix rewrites), on the line below only the code below
+    rows: dict[int, set[str]] = {}
+    for s in spans:
+        first = edits.line_of(starts, s.start)
+        last = edits.line_of(starts, max(s.end - 1, s.start))
+        lo = starts[max(first - 2, 0)]
+        hi = starts[last + 1] if last + 1 < len(starts) else len(before)
+        if "#" not in before[lo:hi]:
+            continue
+        for row in range(first, last + 1):
+            rows.setdefault(row, set()).update(("before", "after"))
+        rows.setdefault(first - 1, set()).add("before")
+        rows.setdefault(last + 1, set()).add("after")
+    if not rows:
         return []
     old, new = read(before), read(after)
     if old is None or new is None:
         return []  # the compile check catches a broken result; unreadable before: not our call
-    starts = edits.line_starts(before)
-    rows = {
-        row
-        for s in removed
-        for row in range(
-            edits.line_of(starts, s.start), edits.line_of(starts, max(s.end - 1, s.start)) + 1
-        )
-    }
     existing = {_code(line) for line in before.splitlines()}
-    written = set(edits.added_rows(after, spans))
+    written = {r + d for r in edits.added_rows(after, spans) for d in (-1, 0, 1)}
     unused = [c for c in new if c.line in written]  # a comment kept is in the text the fix wrote
     reasons = []
     for comment in (c for c in old if c.line in rows):
+        sides = rows[comment.line]
         if comment.line in about:
             words = rest(comment.text)
             if words and not any(words in rest(c.text) for c in new):
                 reasons.append(f"it deletes `{words}` from the comment on line {comment.line}")
             continue
-        match = next((c for c in unused if _kept(comment, c, existing)), None)
+        match = next((c for c in unused if _kept(comment, c, existing, sides)), None)
         if match is None:
             reasons.append(_why(comment, [c for c in new if c.line in written]))
         else:
@@ -135,7 +143,7 @@ def unkept(
     return reasons
 
 
-def _kept(old: Comment, new: Comment, existing: set[str]) -> bool:
+def _kept(old: Comment, new: Comment, existing: set[str], sides: set[str]) -> bool:
     """The same comment, between the same code: a line the fix rewrote counts as the same."""
     if (old.text, old.trailing) != (new.text, new.trailing):
         return False
@@ -145,7 +153,9 @@ def _kept(old: Comment, new: Comment, existing: set[str]) -> bool:
     def same(was: str, now: str) -> bool:
         return was == now or (now not in existing and bool(was) == bool(now))
 
-    return same(old.before, new.before) and same(old.after, new.after)
+    return ("before" not in sides or same(old.before, new.before)) and (
+        "after" not in sides or same(old.after, new.after)
+    )
 
 
 def _why(comment: Comment, new: Sequence[Comment]) -> str:

@@ -46,11 +46,10 @@ def review(
     format_range = reviewing.format_range if reviewing else None
     spans = sorted(spans, key=lambda s: (s.start, s.end))
     after = edits.apply(text, spans)
-    why = comments.lost(text, after, spans, about) or alignment.misaligned(
-        text,
-        after,
-        edits.spans_between(text, after),  # lines an edit only carried over count as kept
-    )
+    lines = edits.line_diff(text, after, spans)  # lines an edit only carried over are kept
+    why = comments.lost(text, after, spans, about) or alignment.misaligned(text, after, lines)
+    if not why and any(b in s.content for s in lines for b in "([{"):
+        why = alignment.unaligned(after, set(edits.added_rows(after, lines)))
     if why:
         return f"the fix is not applied: {why}"
     emptied = without_empty_guards(text, after, spans)

@@ -229,3 +229,18 @@ def test_a_suppression_stays_on_the_line_that_starts_its_statement(tmp_path: Pat
     )
     fix(root)
     assert (root / "m.py").read_text() == source
+
+
+def test_a_bracket_a_fix_writes_keeps_its_lines_aligned(tmp_path: Path) -> None:
+    source = (
+        "def f(a: bool, b: bool, c: bool, d: bool) -> bool:\n    return (\n"
+        "        a\n        and b\n        or c\n        and d\n    )\n"
+    )  # RUF021 would write `(a` with `and b)` on the next line, out of line with it (E128)
+    root = make_repo(
+        tmp_path / "p", {"pyproject.toml": PYPROJECT, "setup.cfg": FLAKE8_79, "m.py": source}
+    )
+    payload = fix(root)
+    assert (root / "m.py").read_text() == source
+    first, second = left(payload, "m.py", "ruff:RUF021")
+    assert "the bracket it writes on line 3 leaves line 4 out of line" in first["fix"]
+    assert "the bracket it writes on line 5 leaves line 6 out of line" in second["fix"]
