@@ -59,6 +59,7 @@ class Package:
     exclude: tuple[str, ...] = ()  # [tool.healers] exclude, given with --config
     patch: tuple[tuple[str, str, str], ...] = ()  # (file, old, new) before the first commit
     extra: str = ""  # a folder under /work/bench-cache/src copied into the package first
+    unittest: bool = False  # the suite runs under unittest (pytest cannot collect it)
 
 
 PACKAGES = (
@@ -83,7 +84,15 @@ PACKAGES = (
         exclude=("testing/",),
         extra="pycodestyle-2.15.0-testing",
     ),
-    Package("markdown", "markdown-3.11.3.tar.gz", "flake8", "tests", why="TYPE_CHECKING, 119"),
+    # its extensions are found through the sdist's egg-info entry points
+    Package(
+        "markdown",
+        "markdown-3.11.3.tar.gz",
+        "flake8",
+        "tests",
+        why="TYPE_CHECKING, 119",
+        unittest=True,
+    ),
     # mypy 1.x no longer runs with python_version = 3.7
     Package(
         "click",
@@ -115,8 +124,6 @@ def unpack(pkg: Package, dest: Path) -> Path:
     for folder, _, files in os.walk(root):  # git refuses a repository another user owns
         for path in [folder, *(os.path.join(folder, f) for f in files)]:
             os.chown(path, os.getuid(), os.getgid(), follow_symlinks=False)
-    for junk in root.glob("*.egg-info"):
-        shutil.rmtree(junk)
     if pkg.extra:
         shutil.copytree(CACHE.parent / "src" / pkg.extra, root, dirs_exist_ok=True)
     for name, old, new in pkg.patch:
@@ -173,6 +180,11 @@ def suite(pkg: Package, root: Path) -> str:
         "filterwarnings=ignore",  # newer pytest's deprecations are errors under their configs
         *pkg.tests.split(),
     ]
+    if pkg.unittest:
+        args = [str(BENCH_VENV / "bin" / "python"), "-m", "unittest", "discover", pkg.tests]
+        out = sh(args, root, env=env)
+        ran = re.findall(r"Ran (\d+) tests|^(OK.*|FAILED.*)$", out, re.M)
+        return " ".join(a or b for a, b in ran) or "no summary"
     out = sh(args, root, env=env)
     tail = [ln for ln in out.splitlines() if re.search(r"\d+ (passed|failed|error)", ln)]
     return re.sub(r" in [\d.]+s.*", "", tail[-1].strip("= ")) if tail else "no summary"
@@ -299,15 +311,16 @@ def run(pkg: Package, mode: str, work: Path, out: Path, before_suite: dict[str, 
     return row
 
 
-def sample(out: Path, count: int) -> None:
-    pool = [
-        (diff.stem, path, hunk)
-        for diff in sorted(out.glob("*.diff"))
-        for path, hunk in hunks(diff.read_text(encoding="utf-8"))
-    ]
-    picked = random.Random(13).sample(pool, min(count, len(pool)))
-    for number, (where, path, hunk) in enumerate(sorted(picked), start=1):
-        print(f"### {number} {where} {path}\n{hunk}\n")
+def sample(out: Path, count: int, only: list[str]) -> None:
+    """`count` hunks drawn at random (seed 13), the same share from each package and mode."""
+    diffs = [d for d in sorted(out.glob("*.diff")) if not only or d.stem.split("-")[0] in only]
+    share = max(1, count // max(1, len(list(out.glob("*.diff")))))
+    number = 0
+    for diff in diffs:
+        pool = hunks(diff.read_text(encoding="utf-8"))
+        for path, hunk in sorted(random.Random(13).sample(pool, min(share, len(pool)))):
+            number += 1
+            print(f"### {number} {diff.stem} {path}\n{hunk}\n")
 
 
 def main() -> int:
@@ -318,7 +331,7 @@ def main() -> int:
     ns = parser.parse_args()
     out = Path(ns.out)
     if ns.sample:
-        sample(out, ns.sample)
+        sample(out, ns.sample, ns.only)
         return 0
     out.mkdir(parents=True, exist_ok=True)
     keys = ("fixed", "hunks", "lint+", "long", "comments", "rt-imp", "guards")
