@@ -122,6 +122,9 @@ def read(root: Path) -> Layout:
     return Layout(length, source, _formatter(root, ruff_file, ruff, black), _w503(root))
 
 
+_W503_PATTERN = re.compile(r"[,\s]+")
+
+
 def _w503(root: Path) -> str:
     """The file whose flake8 or pycodestyle section checks W503, or ""."""
     for name in ("setup.cfg", "tox.ini", ".flake8"):
@@ -130,7 +133,7 @@ def _w503(root: Path) -> str:
             if not parser.has_section(section):
                 continue
             table = parser[section]
-            ignored = re.split(r"[,\s]+", table.get("ignore", ""))
+            ignored = _W503_PATTERN.split(table.get("ignore", ""))
             if "ignore" in table and not {"W503", "W50", "W5", "W"} & set(ignored):
                 return f"{section} in {name}"
     return ""
