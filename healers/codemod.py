@@ -72,6 +72,7 @@ class FindingCodemod:
         self.target = target
         self.wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self.edits: dict[cst.CSTNode, Rewrite] = {}
+        self.findings: tuple[Finding, ...] = ()  # all the findings `run` was given, in order
 
     # --- what a subclass writes --------------------------------------------------------------
 
@@ -92,6 +93,7 @@ class FindingCodemod:
         if module is None:
             return Skipped(CANNOT_PARSE)
         codemod = cls(module, target)
+        codemod.findings = tuple(findings)
         fixed: list[int] = []
         skipped: list[tuple[int, str]] = []
         for index, finding in enumerate(findings):

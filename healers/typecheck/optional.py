@@ -1,4 +1,4 @@
-"""Type codemods about None: implicit Optional defaults, a missing `return None`, a None guard."""
+"""Type codemods about None: implicit Optional defaults, a missing `return None`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from functools import cached_property, partial
 import libcst as cst
 import libcst.matchers as m
 
-from healers.codemod import Version
 from healers.finding import Finding
 from healers.typecheck.common import TypeCodemod, import_name, other_message
 
@@ -16,11 +15,8 @@ _IMPLICIT = re.compile(
     r'Incompatible default for parameter "([^"]+)" '
     r'\(default has type "None", parameter has type "(.+)"\)'
 )
-_NONE_ITEM = re.compile(r'Item "None" of "(.+)" has no attribute "([^"]+)"')
 OPTIONAL = m.Subscript(value=m.Name("Optional") | m.Attribute(attr=m.Name("Optional")))
 UNION = m.Subscript(value=m.Name("Union") | m.Attribute(attr=m.Name("Union")))
-# A receiver heal can test for None without evaluating anything twice: `x`, `self.x`.
-RECEIVER = m.Name() | m.Attribute(value=m.Name())
 
 
 class MakeOptionalExplicit(TypeCodemod):
@@ -129,60 +125,3 @@ def _return_none(node: cst.CSTNode) -> cst.CSTNode:
     #                                 return None
     stmt = cst.SimpleStatementLine([cst.Return(cst.Name("None"))])
     return func.with_changes(body=block.with_changes(body=[*block.body, stmt]))
-
-
-class GuardNone(TypeCodemod):
-    """`mypy:union-attr` on an Optional: `x.close()` -> `if x is not None: x.close()`, only for
-    a statement that calls a method for its effect; anything else is left with its location."""
-
-    def __init__(self, module: cst.Module, target: Version | None) -> None:
-        super().__init__(module, target)
-        self.guarded: dict[cst.CSTNode, str] = {}  # statement -> the receiver it tests
-
-    def fix(self, finding: Finding) -> str | None:
-        said = _NONE_ITEM.fullmatch(finding.message)
-        if said is None:
-            return other_message(finding, "a possibly-None receiver only")
-        where = f"line {finding.line}, column {finding.column}"
-        shape = m.Attribute(value=RECEIVER, attr=m.Name(said.group(2)))
-        attributes = self.matching(finding, shape)
-        stmt = self._effect_statement(attributes[0]) if attributes else None
-        if stmt is None:
-            why = f"the value may be None at {where}; heal guards only a statement that calls "
-            return why + "a method on it for its effect: what None means here is for a human"
-        attribute = cst.ensure_type(attributes[0], cst.Attribute)
-        receiver = self.code(attribute.value)
-        if self.guarded.get(stmt, receiver) != receiver:
-            return f"a second possibly-None value in the statement at {where}"
-        self.guarded[stmt] = receiver
-        self.once(stmt, partial(_guard, receiver=attribute.value))
-        return None
-
-    def _effect_statement(self, attribute: cst.CSTNode) -> cst.SimpleStatementLine | None:
-        """The statement `receiver.method(...)` on its own line, or None."""
-        call = self.parents.get(attribute)
-        expr = self.parents.get(call) if call is not None else None
-        stmt = self.parents.get(expr) if expr is not None else None
-        if (
-            isinstance(call, cst.Call)
-            and call.func is attribute
-            and isinstance(expr, cst.Expr)
-            and isinstance(stmt, cst.SimpleStatementLine)
-            and len(stmt.body) == 1
-        ):
-            return stmt
-        return None
-
-
-def _guard(node: cst.CSTNode, *, receiver: cst.BaseExpression) -> cst.CSTNode:
-    stmt = cst.ensure_type(node, cst.SimpleStatementLine)
-    test = cst.Comparison(
-        receiver.deep_clone(), [cst.ComparisonTarget(cst.IsNot(), cst.Name("None"))]
-    )
-    # x.close() -> if x is not None:
-    #                  x.close()
-    return cst.If(
-        test=test,
-        body=cst.IndentedBlock([stmt.with_changes(leading_lines=())]),
-        leading_lines=stmt.leading_lines,
-    )

@@ -24,7 +24,7 @@ CODES = {
     "UnwrapRedundantCast": "mypy:redundant-cast",
     "AnnotateReturn": "mypy:no-untyped-def",
     "AddReturnNone": "mypy:return",
-    "GuardNone": "mypy:union-attr",
+    "RaiseIfNone": "mypy:union-attr",
 }
 FLAGS = "warn_unused_ignores = true\nwarn_redundant_casts = true\ndisallow_untyped_defs = true\n"
 
@@ -137,15 +137,46 @@ FIXES = [
         id="return: Optional admits None",
     ),
     pytest.param(
-        "GuardNone",
+        "RaiseIfNone",
         None,
         "import io\n\n\nclass C:\n    def __init__(self) -> None:\n"
         "        self.f: io.StringIO | None = None\n\n    def stop(self) -> None:\n"
         "        self.f.close()  # done\n",
         "import io\n\n\nclass C:\n    def __init__(self) -> None:\n"
         "        self.f: io.StringIO | None = None\n\n    def stop(self) -> None:\n"
-        "        if self.f is not None:\n            self.f.close()  # done\n",
+        "        if self.f is None:\n            raise AttributeError(\"self.f is None\")\n"
+        "        self.f.close()  # done\n",
         id="union-attr: an attribute of self",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "import re\n\n\ndef f(s: str) -> int:\n    m = re.match('a', s)\n"
+        "    if m.end() > 1:\n        return m.start()\n    return m.end()\n",
+        "import re\n\n\ndef f(s: str) -> int:\n    m = re.match('a', s)\n"
+        "    if m is None:\n        raise AttributeError(\"m is None\")\n"
+        "    if m.end() > 1:\n        return m.start()\n    return m.end()\n",
+        id="union-attr: one check before an if serves the uses after it",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "import re\n\n\ndef f(s: str) -> str:\n    m = re.match('a', s)\n"
+        "    with open(m.group(0)) as fh:\n        return fh.read()\n",
+        "import re\n\n\ndef f(s: str) -> str:\n    m = re.match('a', s)\n"
+        "    if m is None:\n        raise AttributeError(\"m is None\")\n"
+        "    with open(m.group(0)) as fh:\n        return fh.read()\n",
+        id="union-attr: a with item",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "import re\n\n\ndef f(s: str) -> list[str]:\n    m = re.match('a', s)\n"
+        "    return [w for w in m.group(0).split() if w]\n",
+        "import re\n\n\ndef f(s: str) -> list[str]:\n    m = re.match('a', s)\n"
+        "    if m is None:\n        raise AttributeError(\"m is None\")\n"
+        "    return [w for w in m.group(0).split() if w]\n",
+        id="union-attr: the first iterable of a comprehension is evaluated at once",
     ),
 ]
 
@@ -193,11 +224,40 @@ NOOPS = [
         id="return: int does not admit None",
     ),
     pytest.param(
-        "GuardNone",
+        "RaiseIfNone",
         None,
-        "def f(s: str | None) -> str:\n    return s.upper()\n",
-        "line 2, column 12",
-        id="union-attr: a returned value: what None means is not clear",
+        "def f(s: str | None, t: str) -> str:\n    return t or s.upper()\n",
+        "only on some paths",
+        id="union-attr: the right side of and",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "def f(s: str | None, t: str) -> str:\n    if t:\n        return t\n"
+        "    elif s.upper():\n        return s\n    return t\n",
+        "elif",
+        id="union-attr: an elif test",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "def f(xs: list[str | None]) -> list[str]:\n    return [x.upper() for x in xs]\n",
+        "comprehension",
+        id="union-attr: a comprehension",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "def f(s: str | None) -> None:\n    print(1); print(s.upper())\n",
+        "several statements",
+        id="union-attr: several statements on the line",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "def f(s: str | None) -> None:\n    while s.strip():\n        s = None\n",
+        "loop test",
+        id="union-attr: a while test",
     ),
 ]
 
