@@ -8,7 +8,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from healers import analyze, apply, classify, policy, project, regressions, state, tools, write
+from healers import (
+    analyze,
+    apply,
+    classify,
+    config,
+    policy,
+    project,
+    regressions,
+    state,
+    tools,
+    write,
+)
 from healers.finding import FileResult, FileState, Finding, Outcome, Proposal, Report
 from healers.guard import Guard
 from healers.options import Options
@@ -59,7 +70,10 @@ class _Run:
         if not outcomes:
             return {}
         texts = self.texts()
-        return apply.propose(outcomes, texts, timeout=self.opts.timeout, target=self.target)
+        settings = config.codemod_settings(self.opts.config)
+        return apply.propose(
+            outcomes, texts, timeout=self.opts.timeout, target=self.target, settings=settings
+        )
 
 
 def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
@@ -168,7 +182,10 @@ def _fix_pass(
     jobs = [j for j in apply.codemod_jobs(outcomes) if states[j[0]].parses]
     texts = work.texts()
     results = apply.run_codemods(
-        [(name, texts[p], outs) for p, name, outs in jobs], timeout=opts.timeout, target=work.target
+        [(name, texts[p], outs) for p, name, outs in jobs],
+        timeout=opts.timeout,
+        target=work.target,
+        settings=config.codemod_settings(opts.config),
     )
     unfixed: dict[str, str] = {}
     for path, result in apply.plan_files(states, outcomes, jobs, results).items():

@@ -10,7 +10,7 @@ from healers.codemod import Rewrite, changes
 from healers.finding import Finding
 from healers.security.flagged import FlaggedCodemod, dotted, keyword, set_keyword, with_keyword
 
-REQUEST_TIMEOUT = 60  # seconds; the value codemodder uses too, long enough for slow APIs
+REQUEST_TIMEOUT = 60  # seconds, unless [tool.healers] request-timeout says; codemodder's too
 WEAK_HASHES = frozenset({"md4", "md5", "sha", "sha1", "new"})
 _FALSE = m.Name("False")
 _ADD_POLICY = m.Call(func=m.Attribute(attr=m.Name("AutoAddPolicy") | m.Name("WarningPolicy")))
@@ -57,8 +57,11 @@ class AddRequestTimeout(FlaggedCodemod):
             return None
         if _has_star_kwargs(call):
             return "the timeout may come in **kwargs"
+        seconds = self.settings.get("request-timeout", REQUEST_TIMEOUT)
+        value = int(seconds) if float(seconds).is_integer() else seconds
+        literal = cst.Integer(str(value)) if isinstance(value, int) else cst.Float(repr(value))
         # requests.get(url) -> requests.get(url, timeout=60)
-        return with_keyword("timeout", cst.Integer(str(REQUEST_TIMEOUT)))
+        return with_keyword("timeout", literal)
 
 
 class SafeYamlLoad(FlaggedCodemod):

@@ -15,8 +15,10 @@ from healers.security.arguments import (
     TorchWeightsOnly,
     VerifyCertificates,
 )
+from healers.security.evaluation import UseLiteralEval
 from healers.security.secrets import SecretFromEnvironment, UseSystemRandom
-from healers.security.shell import SubprocessWithoutShell
+from healers.security.shell import SubprocessWithoutShell, SystemToSubprocess
+from healers.security.sql import ParameterizeQuery
 from healers.security.temp import MktempToNamedTemporaryFile
 
 CODEMODS: Codemods = {
@@ -26,12 +28,15 @@ CODEMODS: Codemods = {
     "HashNotForSecurity": HashNotForSecurity,
     "Jinja2Autoescape": Jinja2Autoescape,
     "MktempToNamedTemporaryFile": MktempToNamedTemporaryFile,
+    "ParameterizeQuery": ParameterizeQuery,
     "ParamikoRejectPolicy": ParamikoRejectPolicy,
     "SafeYamlLoad": SafeYamlLoad,
     "SecretFromEnvironment": SecretFromEnvironment,
     "SubprocessWithoutShell": SubprocessWithoutShell,
+    "SystemToSubprocess": SystemToSubprocess,
     "TarfileDataFilter": TarfileDataFilter,
     "TorchWeightsOnly": TorchWeightsOnly,
+    "UseLiteralEval": UseLiteralEval,
     "UseSystemRandom": UseSystemRandom,
     "VerifyCertificates": VerifyCertificates,
 }
