@@ -144,7 +144,7 @@ FIXES = [
         "        self.f.close()  # done\n",
         "import io\n\n\nclass C:\n    def __init__(self) -> None:\n"
         "        self.f: io.StringIO | None = None\n\n    def stop(self) -> None:\n"
-        "        if self.f is None:\n            raise AttributeError(\"self.f is None\")\n"
+        '        if self.f is None:\n            raise AttributeError("self.f is None")\n'
         "        self.f.close()  # done\n",
         id="union-attr: an attribute of self",
     ),
@@ -154,7 +154,7 @@ FIXES = [
         "import re\n\n\ndef f(s: str) -> int:\n    m = re.match('a', s)\n"
         "    if m.end() > 1:\n        return m.start()\n    return m.end()\n",
         "import re\n\n\ndef f(s: str) -> int:\n    m = re.match('a', s)\n"
-        "    if m is None:\n        raise AttributeError(\"m is None\")\n"
+        '    if m is None:\n        raise AttributeError("m is None")\n'
         "    if m.end() > 1:\n        return m.start()\n    return m.end()\n",
         id="union-attr: one check before an if serves the uses after it",
     ),
@@ -164,7 +164,7 @@ FIXES = [
         "import re\n\n\ndef f(s: str) -> str:\n    m = re.match('a', s)\n"
         "    with open(m.group(0)) as fh:\n        return fh.read()\n",
         "import re\n\n\ndef f(s: str) -> str:\n    m = re.match('a', s)\n"
-        "    if m is None:\n        raise AttributeError(\"m is None\")\n"
+        '    if m is None:\n        raise AttributeError("m is None")\n'
         "    with open(m.group(0)) as fh:\n        return fh.read()\n",
         id="union-attr: a with item",
     ),
@@ -174,7 +174,7 @@ FIXES = [
         "import re\n\n\ndef f(s: str) -> list[str]:\n    m = re.match('a', s)\n"
         "    return [w for w in m.group(0).split() if w]\n",
         "import re\n\n\ndef f(s: str) -> list[str]:\n    m = re.match('a', s)\n"
-        "    if m is None:\n        raise AttributeError(\"m is None\")\n"
+        '    if m is None:\n        raise AttributeError("m is None")\n'
         "    return [w for w in m.group(0).split() if w]\n",
         id="union-attr: the first iterable of a comprehension is evaluated at once",
     ),
