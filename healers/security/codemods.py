@@ -15,6 +15,7 @@ from healers.security.arguments import (
     TorchWeightsOnly,
     VerifyCertificates,
 )
+from healers.security.crypto import UseModernTls, UseStrongKeySize
 from healers.security.evaluation import UseLiteralEval
 from healers.security.secrets import SecretFromEnvironment, UseSystemRandom
 from healers.security.shell import SubprocessWithoutShell, SystemToSubprocess
@@ -37,6 +38,8 @@ CODEMODS: Codemods = {
     "TarfileDataFilter": TarfileDataFilter,
     "TorchWeightsOnly": TorchWeightsOnly,
     "UseLiteralEval": UseLiteralEval,
+    "UseModernTls": UseModernTls,
+    "UseStrongKeySize": UseStrongKeySize,
     "UseSystemRandom": UseSystemRandom,
     "VerifyCertificates": VerifyCertificates,
 }
