@@ -153,12 +153,13 @@ def _one_pass(
     fresh, found = analyze.analyze(proj, touched, work.cache, timeout=work.opts.timeout)
     for path, new in regressions.new_type_errors(work.findings, found, touched).items():
         # a fix that makes mypy report a new error: the file goes back to its text before
-        # this pass and its codemod fixes are not tried again
+        # this pass and its codemod fixes (or the analyzer edit nearest the error) are not
+        # tried again
         found = [f for f in found if f.path != path] + [f for f in work.findings if f.path == path]
         fresh[path] = regressions.roll_back(proj, fresh[path], work.states[path], work.notes)
         why = regressions.reason(new)
         work.notes.append(f"{path}: {why}")
-        work.declined.update(dict.fromkeys(regressions.suspects(outcomes, path), why))
+        work.declined.update(dict.fromkeys(regressions.suspects(outcomes, path, new), why))
     work.states.update(fresh)
     work.findings = [f for f in work.findings if f.path not in written] + found
     # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
