@@ -1,0 +1,117 @@
+"""Do the benchmark packages' own test suites still pass after heal fixes them, with every healer?
+
+For each package of type_compare.py (the same pinned sdists, from /work/bench-cache/sdist), three
+copies of the unpacked sdist under bench/.work/fixtests/:
+
+  before   the sdist as published;
+  fix      after `heal --scan PKGDIR --fix` (heal's default selection, every healer, safe fixes);
+  unsafe   after `heal --scan PKGDIR --fix --unsafe-fixes`.
+
+Fixes that need approval stay pending in both (nobody approves them here). Printed per package:
+the findings heal reported before, how many each run fixed (from its JSON report), and the
+package's own test suite (offline) on each copy, with the tests that fail after a run but not
+before. Zero regressions means both columns say "same". Prints a table; it is not a test.
+
+    python bench/fix_tests.py [--package boltons] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from type_compare import BIN, PACKAGES, run, tests, unpack
+
+WORK = Path(__file__).resolve().parent / ".work" / "fixtests"
+
+
+@dataclass(frozen=True)
+class Row:
+    package: str
+    found: int  # findings heal reports on the sdist as published
+    fixed: int  # by --fix
+    fixed_unsafe: int  # by --fix --unsafe-fixes
+    changed: int  # files --fix changed
+    changed_unsafe: int
+    tests_before: str
+    tests_fix: str
+    tests_unsafe: str
+    broken_fix: list[str]  # tests failing after --fix that passed before
+    broken_unsafe: list[str]
+
+
+def heal(root: Path, source: str, *extra: str) -> dict[str, Any]:
+    out = run([str(BIN / "heal"), "--scan", source, *extra, "--output-format", "json"], cwd=root)
+    report: dict[str, Any] = json.loads(out[out.index("{") : out.rindex("}") + 1])
+    return report
+
+
+def measure(name: str) -> Row:
+    pkg = PACKAGES[name]
+    trees = {
+        kind: unpack(pkg, name, WORK / f"{name}-{kind}") for kind in ("before", "fix", "unsafe")
+    }
+    scan = heal(trees["before"], pkg.source)
+    fix = heal(trees["fix"], pkg.source, "--fix")
+    unsafe = heal(trees["unsafe"], pkg.source, "--fix", "--unsafe-fixes")
+    tests_before, failed_before = tests(pkg, trees["before"])
+    tests_fix, failed_fix = tests(pkg, trees["fix"])
+    tests_unsafe, failed_unsafe = tests(pkg, trees["unsafe"])
+    return Row(
+        package=pkg.spec,
+        found=scan["summary"]["found"],
+        fixed=fix["summary"]["fixed"],
+        fixed_unsafe=unsafe["summary"]["fixed"],
+        changed=len(fix["changed_files"]),
+        changed_unsafe=len(unsafe["changed_files"]),
+        tests_before=tests_before,
+        tests_fix=tests_fix,
+        tests_unsafe=tests_unsafe,
+        broken_fix=sorted(failed_fix - failed_before),
+        broken_unsafe=sorted(failed_unsafe - failed_before),
+    )
+
+
+def verdict(before: str, after: str, broken: list[str]) -> str:
+    if broken:
+        return f"**{len(broken)} new failures**"
+    return "same" if after == before else "CHANGED"
+
+
+def table(rows: Sequence[Row]) -> str:
+    lines = [
+        "| package | heal findings | fixed by --fix (files) | by --fix --unsafe-fixes (files)"
+        " | own tests before | after --fix | after --fix --unsafe-fixes |",
+        "|---|---:|---:|---:|---|---|---|",
+    ]
+    lines += [
+        f"| {r.package} | {r.found} | {r.fixed} ({r.changed}) | {r.fixed_unsafe}"
+        f" ({r.changed_unsafe}) | {r.tests_before} | {r.tests_fix}"
+        f" ({verdict(r.tests_before, r.tests_fix, r.broken_fix)}) | {r.tests_unsafe}"
+        f" ({verdict(r.tests_before, r.tests_unsafe, r.broken_unsafe)}) |"
+        for r in rows
+    ]
+    for r in rows:
+        for kind, broken in (("--fix", r.broken_fix), ("--unsafe-fixes", r.broken_unsafe)):
+            if broken:
+                lines.append(f"- {r.package} after {kind}: {', '.join(broken[:10])}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--package", action="append", choices=sorted(PACKAGES))
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows = [measure(name) for name in args.package or PACKAGES]
+    print(json.dumps([asdict(r) for r in rows], indent=2) if args.json else table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
