@@ -10,7 +10,9 @@ copies of the unpacked sdist under bench/.work/fixtests/:
 Fixes that need approval stay pending in both (nobody approves them here). Printed per package:
 the findings heal reported before, how many each run fixed (from its JSON report), and the
 package's own test suite (offline) on each copy, with the tests that fail after a run but not
-before. Zero regressions means both columns say "same". Prints a table; it is not a test.
+before. A test that fails after a run but not before is run again alone on the same tree; one
+that passes then (a timing test on a loaded machine) is listed as flaky, not as broken. Zero
+regressions means no "new failures" in either column. Prints a table; it is not a test.
 
     python bench/fix_tests.py [--package boltons] [--json]
 """
@@ -19,12 +21,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from type_compare import BIN, PACKAGES, run, tests, unpack
+from type_compare import BIN, PACKAGES, Package, run, tests, unpack
 
 WORK = Path(__file__).resolve().parent / ".work" / "fixtests"
 
@@ -42,6 +47,18 @@ class Row:
     tests_unsafe: str
     broken_fix: list[str]  # tests failing after --fix that passed before
     broken_unsafe: list[str]
+    flaky: list[str]  # failed after a run, passed when run again alone on the same tree
+
+
+def rerun(pkg: Package, root: Path, failed: set[str]) -> tuple[set[str], set[str]]:
+    """Run each newly failing pytest test again alone: (still failing, passed the second time)."""
+    env = {**os.environ, "PYTHONPATH": str(root / pkg.pythonpath)} if pkg.pythonpath else None
+    passed = set()
+    for test in sorted(t for t in failed if "::" in t):
+        out = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test], root, env)
+        if re.search(r"^\d+ passed", out, re.M) and "failed" not in out:
+            passed.add(test)
+    return failed - passed, passed
 
 
 def heal(root: Path, source: str, *extra: str) -> dict[str, Any]:
@@ -61,6 +78,8 @@ def measure(name: str) -> Row:
     tests_before, failed_before = tests(pkg, trees["before"])
     tests_fix, failed_fix = tests(pkg, trees["fix"])
     tests_unsafe, failed_unsafe = tests(pkg, trees["unsafe"])
+    broken_fix, flaky_fix = rerun(pkg, trees["fix"], failed_fix - failed_before)
+    broken_unsafe, flaky_unsafe = rerun(pkg, trees["unsafe"], failed_unsafe - failed_before)
     return Row(
         package=pkg.spec,
         found=scan["summary"]["found"],
@@ -71,15 +90,16 @@ def measure(name: str) -> Row:
         tests_before=tests_before,
         tests_fix=tests_fix,
         tests_unsafe=tests_unsafe,
-        broken_fix=sorted(failed_fix - failed_before),
-        broken_unsafe=sorted(failed_unsafe - failed_before),
+        broken_fix=sorted(broken_fix),
+        broken_unsafe=sorted(broken_unsafe),
+        flaky=sorted(flaky_fix | flaky_unsafe),
     )
 
 
 def verdict(before: str, after: str, broken: list[str]) -> str:
     if broken:
         return f"**{len(broken)} new failures**"
-    return "same" if after == before else "CHANGED"
+    return "same" if after == before else "same failures after a rerun"
 
 
 def table(rows: Sequence[Row]) -> str:
@@ -99,6 +119,10 @@ def table(rows: Sequence[Row]) -> str:
         for kind, broken in (("--fix", r.broken_fix), ("--unsafe-fixes", r.broken_unsafe)):
             if broken:
                 lines.append(f"- {r.package} after {kind}: {', '.join(broken[:10])}")
+        if r.flaky:
+            lines.append(
+                f"- {r.package}: failed once, passed alone on a rerun: {', '.join(r.flaky)}"
+            )
     return "\n".join(lines)
 
 
