@@ -1,4 +1,5 @@
-"""Type codemods about None: implicit Optional defaults, a missing `return None`."""
+"""Type codemods about None: implicit Optional defaults and annotated `= None`, a missing
+`return None`."""
 
 from __future__ import annotations
 
@@ -15,13 +16,20 @@ _IMPLICIT = re.compile(
     r'Incompatible default for parameter "([^"]+)" '
     r'\(default has type "None", parameter has type "(.+)"\)'
 )
+_NONE_ASSIGNED = re.compile(
+    r'Incompatible types in assignment \(expression has type "None", variable has type "(.+)"\)'
+)
+# Wrappers whose meaning `X | None` around them would change (ClassVar, InitVar: dataclasses).
+_QUALIFIERS = frozenset({"ClassVar", "Final", "InitVar", "Annotated", "Required", "NotRequired"})
 OPTIONAL = m.Subscript(value=m.Name("Optional") | m.Attribute(attr=m.Name("Optional")))
 UNION = m.Subscript(value=m.Name("Union") | m.Attribute(attr=m.Name("Union")))
 
 
 class MakeOptionalExplicit(TypeCodemod):
     """`def f(x: int = None)` -> `int | None`, or `Optional[int]` where `|` would fail at
-    runtime: the project admits Python < 3.10 (or does not say) and annotations are evaluated."""
+    runtime: the project admits Python < 3.10 (or does not say) and annotations are evaluated.
+    The same for a variable annotated and assigned None in one statement (`x: int = None`)
+    outside a class body, where nothing reads the annotation at runtime to build the class."""
 
     @cached_property
     def pipe(self) -> bool:
@@ -32,9 +40,11 @@ class MakeOptionalExplicit(TypeCodemod):
         return "" if self.pipe else self.needs_import("Optional", "typing")
 
     def fix(self, finding: Finding) -> str | None:
+        if _NONE_ASSIGNED.fullmatch(finding.message):
+            return self._variable(finding)
         said = _IMPLICIT.fullmatch(finding.message)
         if said is None:
-            return other_message(finding, "implicit Optional defaults only")
+            return other_message(finding, "implicit Optional defaults and `x: T = None` only")
         params = [
             p
             for p in (self.parents.get(n) for n in self.matching(finding, m.Name("None")))
@@ -47,6 +57,24 @@ class MakeOptionalExplicit(TypeCodemod):
         self.once(params[0], partial(_optional, pipe=self.pipe))
         return None
 
+    def _variable(self, finding: Finding) -> str | None:
+        nones = self.matching(finding, m.Name("None"))
+        found = [
+            s for n in nones if isinstance(s := self.parents.get(n), cst.AnnAssign) and s.value is n
+        ]
+        if not found:
+            return "None is assigned here without an annotation in the same statement"
+        stmt = cst.ensure_type(found[0], cst.AnnAssign)
+        name = _head(stmt.annotation.annotation)
+        if name in _QUALIFIERS:
+            return f"`{name}[...]` would change meaning with `| None` around it"
+        if isinstance(self.enclosing(stmt, (cst.ClassDef, cst.FunctionDef)), cst.ClassDef):
+            return "a class attribute: dataclasses, attrs and pydantic read its annotation"
+        if self.why_not_optional:
+            return self.why_not_optional
+        self.once(stmt, partial(_optional_variable, pipe=self.pipe))
+        return None
+
     def finish(self, module: cst.Module) -> cst.Module:
         if not self.pipe and self.why_not_optional is not None:
             return import_name(module, "Optional", "typing")
@@ -57,7 +85,26 @@ def _optional(node: cst.CSTNode, *, pipe: bool) -> cst.CSTNode:
     param = cst.ensure_type(node, cst.Param)
     if param.annotation is None:  # never: chosen for its annotation
         return param
-    hint = param.annotation.annotation
+    new = _or_none(param.annotation.annotation, pipe=pipe)
+    return param.with_changes(annotation=param.annotation.with_changes(annotation=new))
+
+
+def _head(hint: cst.BaseExpression) -> str:
+    """`ClassVar` for `ClassVar[int]` or `typing.ClassVar[int]`; "" for anything else."""
+    head = hint.value if isinstance(hint, cst.Subscript) else hint
+    if isinstance(head, cst.Attribute):
+        return head.attr.value
+    return head.value if isinstance(head, cst.Name) else ""
+
+
+def _optional_variable(node: cst.CSTNode, *, pipe: bool) -> cst.CSTNode:
+    # x: int = None -> x: int | None = None
+    stmt = cst.ensure_type(node, cst.AnnAssign)
+    new = _or_none(stmt.annotation.annotation, pipe=pipe)
+    return stmt.with_changes(annotation=stmt.annotation.with_changes(annotation=new))
+
+
+def _or_none(hint: cst.BaseExpression, *, pipe: bool) -> cst.BaseExpression:
     if isinstance(hint, cst.SimpleString) and hint.prefix == "" and "\\" not in hint.value:
         if pipe:
             # x: "Model" = None -> x: "Model | None" = None
@@ -72,7 +119,7 @@ def _optional(node: cst.CSTNode, *, pipe: bool) -> cst.CSTNode:
     else:
         # x: int = None -> x: Optional[int] = None
         new = _subscript("Optional", hint)
-    return param.with_changes(annotation=param.annotation.with_changes(annotation=new))
+    return new
 
 
 def _subscript(name: str, inner: cst.BaseExpression) -> cst.Subscript:

@@ -81,6 +81,21 @@ FIXES = [
         id="optional: target unknown, Optional already imported",
     ),
     pytest.param(
+        "MakeOptionalExplicit",
+        (3, 10),
+        "def f() -> None:\n    found: str = None\n    print(found)\n",
+        "def f() -> None:\n    found: str | None = None\n    print(found)\n",
+        id="optional: a local annotated and assigned None",
+    ),
+    pytest.param(
+        "MakeOptionalExplicit",
+        (3, 9),
+        "import os\n\nHOME: str = None\nprint(os.sep, HOME)\n",
+        "import os\nfrom typing import Optional\n\nHOME: Optional[str] = None\n"
+        "print(os.sep, HOME)\n",
+        id="optional: a module variable on Python 3.9 (its annotation is evaluated)",
+    ),
+    pytest.param(
         "UseTypingName",
         None,
         "from typing import Any\n\n\ndef f(x: Any, g: callable) -> any:\n    return g(x)\n",
@@ -187,6 +202,27 @@ NOOPS = [
         "Optional = list\n\n\ndef f(n: int = None) -> None: ...\n",
         "bound here",
         id="optional: Optional means something else",
+    ),
+    pytest.param(
+        "MakeOptionalExplicit",
+        (3, 12),
+        "class Config:\n    path: str = None\n",
+        "class attribute",
+        id="optional: a class attribute (dataclasses and pydantic read it)",
+    ),
+    pytest.param(
+        "MakeOptionalExplicit",
+        (3, 12),
+        "from typing import Final\n\nLIMIT: Final[int] = None\n",
+        "would change meaning",
+        id="optional: Final[...] around the type",
+    ),
+    pytest.param(
+        "MakeOptionalExplicit",
+        (3, 12),
+        "def f() -> None:\n    found: str\n    found = None\n",
+        "without an annotation in the same statement",
+        id="optional: None assigned apart from the annotation",
     ),
     pytest.param(
         "AnnotateEmptyLiteral",
