@@ -9,6 +9,7 @@ from typing import Protocol
 from healers.commands import (
     approve,
     baseline,
+    dashboard,
     heal,
     init,
     log,
@@ -40,4 +41,5 @@ COMMANDS: dict[str, Command] = {
     "stop": stop,
     "resume": resume,
     "init": init,
+    "dashboard": dashboard,
 }
