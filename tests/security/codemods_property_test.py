@@ -82,7 +82,11 @@ def test_split_command_is_the_shells_argv(words: list[str], value: str, form: st
 
 
 LITERALS = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=5) | st.floats(allow_nan=False),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=5)
+    | st.floats(allow_nan=False, allow_infinity=False),
     lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner),
     max_leaves=6,
 )
