@@ -62,7 +62,10 @@ def rerun(pkg: Package, root: Path, failed: set[str]) -> tuple[set[str], set[str
 
 
 def heal(root: Path, source: str, *extra: str) -> dict[str, Any]:
-    out = run([str(BIN / "heal"), "--scan", source, *extra, "--output-format", "json"], cwd=root)
+    args = [str(BIN / "heal"), "--scan", source, *extra, "--output-format", "json"]
+    out = run(args, cwd=root)
+    if "{" not in out:  # heal stopped with an error: say which, and do not guess a count
+        raise SystemExit(f"heal {' '.join(extra)} in {root} printed no report:\n{out[-2000:]}")
     report: dict[str, Any] = json.loads(out[out.index("{") : out.rindex("}") + 1])
     return report
 
