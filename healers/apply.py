@@ -30,12 +30,13 @@ def run_codemods(
     *,
     timeout: float,
     target: str | None = None,
+    settings: Mapping[str, float] | None = None,
 ) -> list[Result]:
     """Run codemod jobs (codemod name, text, outcomes) in worker processes, batched; a job that
     hangs or crashes its worker is Skipped and the jobs after it are retried."""
     version = codemod.version(target)
     payloads = [
-        json.dumps(worker.encode_job(name, text, [o.finding for o in outs], version))
+        json.dumps(worker.encode_job(name, text, [o.finding for o in outs], version, settings))
         for name, text, outs in jobs
     ]
     results = tools.run_jobs(payloads, timeout=timeout, failed="codemod skipped")
@@ -166,6 +167,7 @@ def propose(
     timeout: float,
     target: str | None = None,
     reviewing: Reviewing | None = None,
+    settings: Mapping[str, float] | None = None,
 ) -> dict[str, Proposal]:
     """Plan each outcome's fix alone (one codemod job per finding, in the worker, the same
     codemods --fix runs, reviewed as --fix reviews them), so every proposal is exactly the
@@ -184,7 +186,7 @@ def propose(
             proposals[o.fingerprint] = Proposal(o.fingerprint, "", why)
         else:
             jobs.append((o.rule.fix, texts[o.finding.path], [o]))
-    results = run_codemods(jobs, timeout=timeout, target=target) if jobs else []
+    results = run_codemods(jobs, timeout=timeout, target=target, settings=settings) if jobs else []
     for (_, text, (o,)), result in zip(jobs, results, strict=True):
         proposals[o.fingerprint] = _proposal(o, text, result, reviewing=reviewing)
     return proposals

@@ -72,6 +72,8 @@ class FindingCodemod:
         self.target = target
         self.wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self.edits: dict[cst.CSTNode, Rewrite] = {}
+        self.findings: tuple[Finding, ...] = ()  # all the findings `run` was given, in order
+        self.settings: Mapping[str, float] = {}  # the project's codemod settings (config.py)
 
     # --- what a subclass writes --------------------------------------------------------------
 
@@ -87,11 +89,19 @@ class FindingCodemod:
     # --- the one way a codemod runs -----------------------------------------------------------
 
     @classmethod
-    def run(cls, source: str, findings: Sequence[Finding], target: Version | None = None) -> Result:
+    def run(
+        cls,
+        source: str,
+        findings: Sequence[Finding],
+        target: Version | None = None,
+        settings: Mapping[str, float] | None = None,
+    ) -> Result:
         module = parse(source)
         if module is None:
             return Skipped(CANNOT_PARSE)
         codemod = cls(module, target)
+        codemod.findings = tuple(findings)
+        codemod.settings = dict(settings or {})
         fixed: list[int] = []
         skipped: list[tuple[int, str]] = []
         for index, finding in enumerate(findings):

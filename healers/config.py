@@ -31,6 +31,7 @@ class Config:
     # rule id -> approval level ("never" | "high-severity" | "always"): policy as data
     approval: tuple[tuple[str, str], ...] = ()
     allow_unapproved_high: bool = False  # lifts the HIGH gate; heal warns on every run
+    request_timeout: float = 60  # seconds: the timeout AddRequestTimeout writes (bandit B113)
     source: str = ""  # the file the settings came from, for messages
 
 
@@ -129,15 +130,24 @@ def parse(table: dict[str, Any], where: str) -> Config:
             values[key.replace("-", "_")] = _verify_setting(key, value, at)
         elif key == "approval":
             values["approval"] = _approval(value, at)
+        elif key == "request-timeout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ConfigError(f"{at}: must be a positive number of seconds, not {value!r}")
+            values["request_timeout"] = value
         elif key == "allow-unapproved-high":
             if not isinstance(value, bool):
                 raise ConfigError(f"{at}: must be true or false, not {value!r}")
             values["allow_unapproved_high"] = value
         else:
             known = "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout, "
-            known += "approval, allow-unapproved-high, " + ", ".join(VERIFY_KEYS)
+            known += "approval, allow-unapproved-high, request-timeout, " + ", ".join(VERIFY_KEYS)
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {known})")
     return Config(**values)
+
+
+def codemod_settings(config: Config) -> dict[str, float]:
+    """The settings codemods read (`FindingCodemod.settings`), by their `[tool.healers]` key."""
+    return {"request-timeout": config.request_timeout}
 
 
 def load(path: Path, *, explicit: bool) -> Config:

@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from healers import (
     analyze,
     apply,
     classify,
+    config,
     policy,
     project,
     regressions,
     review,
-    state,
-    tools,
     trust,
     write,
 )
 from healers.finding import FileResult, FileState, Finding, Outcome, Proposal, Report
 from healers.guard import Guard
-from healers.layout import CONFIG_FILES as LAYOUT_FILES
 from healers.options import Options
 from healers.state import approvals, control
-
-TOOL_CONFIG_FILES = (
-    "pyproject.toml",
-    "setup.cfg",
-    "mypy.ini",
-    ".mypy.ini",
-    "ruff.toml",
-    ".ruff.toml",
-    *LAYOUT_FILES,  # --diff must review fixes as --fix does
-)
 
 
 @dataclass
@@ -81,9 +67,13 @@ class _Run:
     def _propose(self, outcomes: Sequence[Outcome]) -> dict[str, Proposal]:
         if not outcomes:
             return {}
-        texts, timeout, target = self.texts(), self.opts.timeout, self.target
         return apply.propose(
-            outcomes, texts, timeout=timeout, target=target, reviewing=self.reviewing
+            outcomes,
+            self.texts(),
+            timeout=self.opts.timeout,
+            target=self.target,
+            reviewing=self.reviewing,
+            settings=config.codemod_settings(self.opts.config),
         )
 
 
@@ -218,13 +208,13 @@ def _reanalyze(
         if stopped:
             work.notes.append(f"{path}: {why.replace('rolled back: ', '')}; kept: heal is stopped")
             continue
-        # its codemod fixes are not tried again
+        # its codemod fixes (or the analyzer edit nearest the error) are not tried again
         found = [f for f in found if f.path != path] + [f for f in work.findings if f.path == path]
         fresh[path] = regressions.roll_back(
             proj, fresh[path], work.states[path], work.notes, guard.journal
         )
         work.notes.append(f"{path}: {why}")
-        blamed = regressions.suspects(outcomes, path)
+        blamed = regressions.suspects(outcomes, path, new)
         work.declined.update(dict.fromkeys(blamed, why))
         work.rolled_back.update(blamed)
     work.states.update(fresh)
@@ -246,7 +236,10 @@ def _fix_pass(
     jobs = [j for j in apply.codemod_jobs(outcomes) if states[j[0]].parses]
     texts = work.texts()
     results = apply.run_codemods(
-        [(name, texts[p], outs) for p, name, outs in jobs], timeout=opts.timeout, target=work.target
+        [(name, texts[p], outs) for p, name, outs in jobs],
+        timeout=opts.timeout,
+        target=work.target,
+        settings=config.codemod_settings(opts.config),
     )
     unfixed: dict[str, str] = {}
     planned = apply.plan_files(states, outcomes, jobs, results, reviewing=work.reviewing)
@@ -269,29 +262,3 @@ def _fix_pass(
         else:
             written[path] = result
     return unfixed
-
-
-def preview(opts: Options) -> Report:
-    """--diff: heal a temporary copy of the project and report what would change; write nothing."""
-    proj = opts.project
-    notes: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="heal-diff-") as tmp:
-        shadow = Path(tmp, "project")
-        listed = tools.git_files(proj.root, proj.root) or list(proj.files)
-        for rel in {*listed, *proj.files, *TOOL_CONFIG_FILES}:
-            if (rel.endswith((".py", ".pyi")) or rel in TOOL_CONFIG_FILES) and (
-                proj.root / rel
-            ).is_file():
-                (shadow / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(proj.root / rel, shadow / rel)
-        shadow.mkdir(exist_ok=True)
-        decided = approvals.load(proj.state_dir)
-        if decided:  # the decisions decide what --fix would do
-            approvals.record(state.ensure(shadow), decided)
-        cache = None
-        if not opts.untrusted:  # the project's own cache, when heal can trust it
-            cache = trust.mypy_cache(proj, notes, Path(tmp, "mypy-cache"))
-        copy = replace(proj, repo=shadow, root=shadow, notes=(*proj.notes, *notes))
-        # the copy holds only Python files and configs: the project's own command cannot run there
-        shadowed = replace(opts, project=copy, fix=True, verify_cmd="")
-        return run(shadowed, cache_dir=cache)

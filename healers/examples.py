@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from healers import analyze, apply, catalogue, classify, codemod, policy, prescreen, tools
+from healers import analyze, apply, catalogue, classify, codemod, config, policy, prescreen, tools
 from healers import project as projects
 from healers.finding import Example, Finding, Rule
 from healers.tools import mypy, worker
@@ -133,10 +133,13 @@ def fix_pass(
     states, _ = prescreen.read(root, paths)
     outcomes = classify.classify(findings, states, approved(rule), select=(rule.id,))
     target = codemod.version(projects.target_version(root))
+    settings = config.codemod_settings(config.load(root / "pyproject.toml", explicit=False))
     jobs = [j for j in apply.codemod_jobs(outcomes) if j[0] in states and states[j[0]].parses]
     results = [
         codemod.decode(
-            worker.run_job(worker.encode_job(name, files[path], [o.finding for o in outs], target))
+            worker.run_job(
+                worker.encode_job(name, files[path], [o.finding for o in outs], target, settings)
+            )
         )
         for path, name, outs in jobs
     ]

@@ -60,9 +60,18 @@ def roll_back(
     return before
 
 
-def suspects(outcomes: Sequence[Outcome], path: str) -> list[str]:
-    """The fingerprints whose fixes a rollback blames: the file's codemod fixes, or all its
-    fixes when no codemod ran (then an analyzer's own edit did it)."""
+def suspects(outcomes: Sequence[Outcome], path: str, new: Sequence[Finding] = ()) -> list[str]:
+    """The fingerprints whose fixes a rollback blames: the file's codemod fixes; when no codemod
+    ran (an analyzer's own edit did it), the one edit nearest the new errors, so the file's
+    other edits are tried again in the next pass (each pass that regresses again blames the
+    next nearest; nothing is lost but passes)."""
     fixable = [o for o in outcomes if o.finding.path == path and o.status == "fixable"]
     codemods = [o for o in fixable if o.rule.fix != "analyzer"]
-    return [o.fingerprint for o in codemods or fixable]
+    if codemods or not new or not fixable:
+        return [o.fingerprint for o in codemods or fixable]
+    lines = [f.line for f in new]
+
+    def distance(o: Outcome) -> tuple[int, str]:
+        return min(abs(line - o.finding.line) for line in lines), o.fingerprint
+
+    return [min(fixable, key=distance).fingerprint]

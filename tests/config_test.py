@@ -24,6 +24,15 @@ def test_reads_the_table(tmp_path):
     assert conf.exclude == ("gen/",)
 
 
+def test_request_timeout_reaches_the_codemods(tmp_path):
+    path = tmp_path / "pyproject.toml"
+    assert config.load(path, explicit=False).request_timeout == 60
+    path.write_text("[tool.healers]\nrequest-timeout = 7.5\n")
+    conf = config.load(path, explicit=False)
+    assert conf.request_timeout == 7.5
+    assert config.codemod_settings(conf) == {"request-timeout": 7.5}
+
+
 @pytest.mark.parametrize(
     ("body", "named"),
     [
@@ -33,6 +42,9 @@ def test_reads_the_table(tmp_path):
         pytest.param("max-passes = true", "max-passes", id="bool is not an int"),
         pytest.param('unsafe-fixes = "yes"', "unsafe-fixes", id="not a bool"),
         pytest.param("timeout = -1", "timeout", id="negative timeout"),
+        pytest.param("request-timeout = 0", "request-timeout", id="request-timeout zero"),
+        pytest.param('request-timeout = "60"', "request-timeout", id="request-timeout a string"),
+        pytest.param("request-timeout = true", "request-timeout", id="request-timeout a bool"),
         pytest.param("select = [1]", "select", id="not strings"),
         pytest.param('select = ["Not A Selector!"]', "select", id="bad selector"),
     ],

@@ -154,9 +154,14 @@ def test_no_guard_swallows_an_attribute_error_and_no_banner_gets_secrets(tmp_pat
     )
     root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
     payload = fix(root, "--unsafe-fixes")
-    assert (root / "m.py").read_text() == source
-    (guard,) = left(payload, "m.py", "mypy:union-attr")
-    assert "into a silent no-op" in guard["fix"]
+    after = (root / "m.py").read_text()
+    # the unsafe union-attr fix raises before the statement (issue 19): never a guard that
+    # turns the AttributeError into a silent no-op
+    assert "is not None" not in after
+    assert (
+        'if self.parent is None:\n            raise AttributeError("self.parent is None")' in after
+    )
+    assert "random.randrange(64)" in after and "secrets" not in after
     (rand,) = left(payload, "m.py", "bandit:B311")
     assert "nothing shows the value is used for security" in rand["fix"]
 

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from healers import __version__, engine, write
+from healers import __version__, engine, preview, write
 from healers.finding import PRIORITIES, Report
 from healers.options import Options
 from healers.project import Project
@@ -102,7 +102,7 @@ def untrusted_argument(p: argparse.ArgumentParser) -> None:
 
 
 def run(opts: Options) -> int:
-    rep = engine.preview(opts) if opts.diff else engine.run(opts)
+    rep = preview.preview(opts) if opts.diff else engine.run(opts)
     code = exit_code(rep, opts)
     output = render(rep, opts, code)
     if opts.output_file is None:

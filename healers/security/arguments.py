@@ -10,10 +10,10 @@ from healers.codemod import Rewrite, changes
 from healers.finding import Finding
 from healers.security.flagged import FlaggedCodemod, dotted, keyword, set_keyword, with_keyword
 
-REQUEST_TIMEOUT = 60  # seconds; the value codemodder uses too, long enough for slow APIs
+REQUEST_TIMEOUT = 60  # seconds, unless [tool.healers] request-timeout says; codemodder's too
 WEAK_HASHES = frozenset({"md4", "md5", "sha", "sha1", "new"})
 _FALSE = m.Name("False")
-_ADD_POLICY = m.Call(func=m.Attribute(attr=m.Name("AutoAddPolicy") | m.Name("WarningPolicy")))
+_ADD_POLICIES = ("AutoAddPolicy", "WarningPolicy")
 
 
 def _last(call: cst.Call) -> str:
@@ -57,8 +57,11 @@ class AddRequestTimeout(FlaggedCodemod):
             return None
         if _has_star_kwargs(call):
             return "the timeout may come in **kwargs"
+        seconds = self.settings.get("request-timeout", REQUEST_TIMEOUT)
+        value = int(seconds) if float(seconds).is_integer() else seconds
+        literal = cst.Integer(str(value)) if isinstance(value, int) else cst.Float(repr(value))
         # requests.get(url) -> requests.get(url, timeout=60)
-        return with_keyword("timeout", cst.Integer(str(REQUEST_TIMEOUT)))
+        return with_keyword("timeout", literal)
 
 
 class SafeYamlLoad(FlaggedCodemod):
@@ -127,8 +130,13 @@ class ParamikoRejectPolicy(FlaggedCodemod):
         call = cst.ensure_type(node, cst.Call)
         if _last(call) != "set_missing_host_key_policy" or len(call.args) != 1:
             return None
-        if not m.matches(call.args[0].value, _ADD_POLICY):
-            return "the policy is not paramiko.AutoAddPolicy() spelled as an attribute"
+        policy = call.args[0].value
+        named = policy.func if isinstance(policy, cst.Call) else policy  # paramiko takes both
+        last = named.attr if isinstance(named, cst.Attribute) else named
+        if not isinstance(last, cst.Name) or last.value not in _ADD_POLICIES:
+            return "the policy is not paramiko's AutoAddPolicy or WarningPolicy"
+        if isinstance(named, cst.Name):
+            self.imports.add("paramiko")  # AutoAddPolicy() -> paramiko.RejectPolicy()
         # c.set_missing_host_key_policy(paramiko.AutoAddPolicy())
         #   -> c.set_missing_host_key_policy(paramiko.RejectPolicy())
         return _reject_policy
@@ -136,9 +144,13 @@ class ParamikoRejectPolicy(FlaggedCodemod):
 
 def _reject_policy(node: cst.CSTNode) -> cst.CSTNode:
     call = cst.ensure_type(node, cst.Call)
-    policy = cst.ensure_type(call.args[0].value, cst.Call)
-    func = cst.ensure_type(policy.func, cst.Attribute)
-    new_policy = cst.Call(func=func.with_changes(attr=cst.Name("RejectPolicy")))
+    policy = call.args[0].value
+    named = policy.func if isinstance(policy, cst.Call) else policy
+    if isinstance(named, cst.Attribute):
+        reject: cst.BaseExpression = named.with_changes(attr=cst.Name("RejectPolicy"))
+    else:
+        reject = cst.Attribute(cst.Name("paramiko"), cst.Name("RejectPolicy"))
+    new_policy = policy.with_changes(func=reject) if isinstance(policy, cst.Call) else reject
     return call.with_changes(args=[call.args[0].with_changes(value=new_policy)])
 
 

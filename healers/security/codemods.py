@@ -15,8 +15,11 @@ from healers.security.arguments import (
     TorchWeightsOnly,
     VerifyCertificates,
 )
+from healers.security.crypto import UseModernTls, UseStrongKeySize
+from healers.security.evaluation import UseLiteralEval
 from healers.security.secrets import SecretFromEnvironment, UseSystemRandom
-from healers.security.shell import SubprocessWithoutShell
+from healers.security.shell import SubprocessWithoutShell, SystemToSubprocess
+from healers.security.sql import ParameterizeQuery
 from healers.security.temp import MktempToNamedTemporaryFile
 
 CODEMODS: Codemods = {
@@ -26,12 +29,17 @@ CODEMODS: Codemods = {
     "HashNotForSecurity": HashNotForSecurity,
     "Jinja2Autoescape": Jinja2Autoescape,
     "MktempToNamedTemporaryFile": MktempToNamedTemporaryFile,
+    "ParameterizeQuery": ParameterizeQuery,
     "ParamikoRejectPolicy": ParamikoRejectPolicy,
     "SafeYamlLoad": SafeYamlLoad,
     "SecretFromEnvironment": SecretFromEnvironment,
     "SubprocessWithoutShell": SubprocessWithoutShell,
+    "SystemToSubprocess": SystemToSubprocess,
     "TarfileDataFilter": TarfileDataFilter,
     "TorchWeightsOnly": TorchWeightsOnly,
+    "UseLiteralEval": UseLiteralEval,
+    "UseModernTls": UseModernTls,
+    "UseStrongKeySize": UseStrongKeySize,
     "UseSystemRandom": UseSystemRandom,
     "VerifyCertificates": VerifyCertificates,
 }

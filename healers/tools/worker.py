@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -32,7 +33,8 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
     findings = [_finding(raw) for raw in job["findings"]]
     target = tuple(job["target"]) if job.get("target") else None
     try:
-        result = codemods()[job["codemod"]].run(job["text"], findings, target)
+        settings = job.get("settings") or {}
+        result = codemods()[job["codemod"]].run(job["text"], findings, target, settings)
     except RecursionError:
         result = codemod.Skipped("the file is nested too deeply for libcst")
     except Exception as exc:  # a codemod bug must cost one file, never the run
@@ -42,11 +44,17 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def encode_job(
-    codemod: str, text: str, findings: list[Finding], target: tuple[int, int] | None = None
+    codemod: str,
+    text: str,
+    findings: list[Finding],
+    target: tuple[int, int] | None = None,
+    settings: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
-    """One codemod job; `target` is the project's oldest Python, (3, 9), if known."""
+    """One codemod job; `target` is the project's oldest Python, (3, 9), if known; `settings`
+    the project's codemod settings (`config.codemod_settings`)."""
     found = [asdict(f) for f in findings]
-    return {"codemod": codemod, "text": text, "findings": found, "target": target}
+    job = {"codemod": codemod, "text": text, "findings": found, "target": target}
+    return {**job, "settings": dict(settings or {})}
 
 
 def main() -> int:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from healers.codemod import Codemods
 from healers.typecheck.hints import AnnotateReturn, UseTypingName
 from healers.typecheck.literals import AnnotateEmptyLiteral
-from healers.typecheck.optional import AddReturnNone, GuardNone, MakeOptionalExplicit
+from healers.typecheck.nonechecks import RaiseIfNone
+from healers.typecheck.optional import AddReturnNone, MakeOptionalExplicit
 from healers.typecheck.silencers import RemoveUnusedIgnore, UnwrapRedundantCast
 
 CODEMODS: Codemods = {
     "AddReturnNone": AddReturnNone,
     "AnnotateEmptyLiteral": AnnotateEmptyLiteral,
     "AnnotateReturn": AnnotateReturn,
-    "GuardNone": GuardNone,
     "MakeOptionalExplicit": MakeOptionalExplicit,
+    "RaiseIfNone": RaiseIfNone,
     "RemoveUnusedIgnore": RemoveUnusedIgnore,
     "UnwrapRedundantCast": UnwrapRedundantCast,
     "UseTypingName": UseTypingName,

@@ -65,9 +65,13 @@ class AnnotateEmptyLiteral(TypeCodemod):
         ):
             return None, f"not an assignment to `{name}` or `self.{name}`"
         kind = next((k for k, shape in EMPTY.items() if m.matches(assign.value, shape)), "")
-        if not kind:
-            return None, "the value is not an empty list, dict or set literal"
         func = self.enclosing(assign, cst.FunctionDef)
+        if not kind:
+            hint = self._instance(assign, func, subject)
+            if not hint:
+                why = "the value is not an empty list, dict or set, nor an instance the function"
+                return None, why + " returns as its declared generic type"
+            return assign, hint
         if not isinstance(func, cst.FunctionDef):
             why = self._why_not_outside_functions(assign)
             if why:
@@ -90,6 +94,27 @@ class AnnotateEmptyLiteral(TypeCodemod):
             why = f"nothing `{code}` is given shows its element types; `Any` would only quiet mypy"
             return None, why
         return assign, hint
+
+    def _instance(self, assign: cst.Assign, func: cst.CSTNode | None, subject: cst.CSTNode) -> str:
+        """`reg = Registry()` in a function declared `-> Registry[Item]` that returns `reg`:
+        that type; "" otherwise."""
+        call, code = assign.value, self.code(subject)
+        if not isinstance(func, cst.FunctionDef) or not isinstance(subject, cst.Name):
+            return ""
+        returns = func.returns.annotation if func.returns else None
+        if not isinstance(call, cst.Call) or call.args or not isinstance(returns, cst.Subscript):
+            return ""
+        if self.code(returns.value) != self.code(call.func) or any(
+            m.matches(s, m.Global() | m.Nonlocal())
+            for s in m.findall(func, m.Global() | m.Nonlocal())
+        ):
+            return ""
+        returned = own(func, cst.Return)
+        return (
+            self.code(returns)
+            if any(r.value and self.code(r.value) == code for r in returned)
+            else ""
+        )
 
     def _why_not_outside_functions(self, assign: cst.Assign) -> str:
         if not self.lazy_annotations and (self.target is None or self.target < (3, 9)):

@@ -24,7 +24,7 @@ CODES = {
     "UnwrapRedundantCast": "mypy:redundant-cast",
     "AnnotateReturn": "mypy:no-untyped-def",
     "AddReturnNone": "mypy:return",
-    "GuardNone": "mypy:union-attr",
+    "RaiseIfNone": "mypy:union-attr",
 }
 FLAGS = "warn_unused_ignores = true\nwarn_redundant_casts = true\ndisallow_untyped_defs = true\n"
 
@@ -81,6 +81,21 @@ FIXES = [
         id="optional: target unknown, Optional already imported",
     ),
     pytest.param(
+        "MakeOptionalExplicit",
+        (3, 10),
+        "def f() -> None:\n    found: str = None\n    print(found)\n",
+        "def f() -> None:\n    found: str | None = None\n    print(found)\n",
+        id="optional: a local annotated and assigned None",
+    ),
+    pytest.param(
+        "MakeOptionalExplicit",
+        (3, 9),
+        "import os\n\nHOME: str = None\nprint(os.sep, HOME)\n",
+        "import os\nfrom typing import Optional\n\nHOME: Optional[str] = None\n"
+        "print(os.sep, HOME)\n",
+        id="optional: a module variable on Python 3.9 (its annotation is evaluated)",
+    ),
+    pytest.param(
         "UseTypingName",
         None,
         "from typing import Any\n\n\ndef f(x: Any, g: callable) -> any:\n    return g(x)\n",
@@ -129,17 +144,46 @@ FIXES = [
         id="return: Optional admits None",
     ),
     pytest.param(
-        "GuardNone",
+        "RaiseIfNone",
         None,
         "import io\n\n\nclass C:\n    def __init__(self) -> None:\n"
         "        self.f: io.StringIO | None = None\n\n    def stop(self) -> None:\n"
-        "        if self.f is None:\n            print('not open')\n"
         "        self.f.close()  # done\n",
         "import io\n\n\nclass C:\n    def __init__(self) -> None:\n"
         "        self.f: io.StringIO | None = None\n\n    def stop(self) -> None:\n"
-        "        if self.f is None:\n            print('not open')\n"
-        "        if self.f is not None:\n            self.f.close()  # done\n",
-        id="union-attr: an attribute of self the method tests for None",
+        '        if self.f is None:\n            raise AttributeError("self.f is None")\n'
+        "        self.f.close()  # done\n",
+        id="union-attr: an attribute of self",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "import re\n\n\ndef f(s: str) -> int:\n    m = re.match('a', s)\n"
+        "    if m.end() > 1:\n        return m.start()\n    return m.end()\n",
+        "import re\n\n\ndef f(s: str) -> int:\n    m = re.match('a', s)\n"
+        '    if m is None:\n        raise AttributeError("m is None")\n'
+        "    if m.end() > 1:\n        return m.start()\n    return m.end()\n",
+        id="union-attr: one check before an if serves the uses after it",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "import re\n\n\ndef f(s: str) -> str:\n    m = re.match('a', s)\n"
+        "    with open(m.group(0)) as fh:\n        return fh.read()\n",
+        "import re\n\n\ndef f(s: str) -> str:\n    m = re.match('a', s)\n"
+        '    if m is None:\n        raise AttributeError("m is None")\n'
+        "    with open(m.group(0)) as fh:\n        return fh.read()\n",
+        id="union-attr: a with item",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "import re\n\n\ndef f(s: str) -> list[str]:\n    m = re.match('a', s)\n"
+        "    return [w for w in m.group(0).split() if w]\n",
+        "import re\n\n\ndef f(s: str) -> list[str]:\n    m = re.match('a', s)\n"
+        '    if m is None:\n        raise AttributeError("m is None")\n'
+        "    return [w for w in m.group(0).split() if w]\n",
+        id="union-attr: the first iterable of a comprehension is evaluated at once",
     ),
 ]
 
@@ -166,6 +210,27 @@ NOOPS = [
         "Optional = list\n\n\ndef f(n: int = None) -> None: ...\n",
         "bound here",
         id="optional: Optional means something else",
+    ),
+    pytest.param(
+        "MakeOptionalExplicit",
+        (3, 12),
+        "class Config:\n    path: str = None\n",
+        "class attribute",
+        id="optional: a class attribute (dataclasses and pydantic read it)",
+    ),
+    pytest.param(
+        "MakeOptionalExplicit",
+        (3, 12),
+        "from typing import Final\n\nLIMIT: Final[int] = None\n",
+        "would change meaning",
+        id="optional: Final[...] around the type",
+    ),
+    pytest.param(
+        "MakeOptionalExplicit",
+        (3, 12),
+        "def f() -> None:\n    found: str\n    found = None\n",
+        "without an annotation in the same statement",
+        id="optional: None assigned apart from the annotation",
     ),
     pytest.param(
         "AnnotateEmptyLiteral",
@@ -203,20 +268,40 @@ NOOPS = [
         id="return: int does not admit None",
     ),
     pytest.param(
-        "GuardNone",
+        "RaiseIfNone",
         None,
-        "def f(s: str | None) -> str:\n    return s.upper()\n",
-        "line 2, column 12",
-        id="union-attr: a returned value: what None means is not clear",
+        "def f(s: str | None, t: str) -> str:\n    return t or s.upper()\n",
+        "only on some paths",
+        id="union-attr: the right side of and",
     ),
     pytest.param(
-        "GuardNone",
+        "RaiseIfNone",
         None,
-        "class Node:\n    def __init__(self, parent: 'Node | None') -> None:\n"
-        "        self.parent = parent\n\n    def detach(self) -> None:\n"
-        "        self.parent.remove(self)\n\n    def remove(self, child: 'Node') -> None: ...\n",
-        "into a silent no-op",
-        id="union-attr: a guard would swallow the AttributeError",
+        "def f(s: str | None, t: str) -> str:\n    if t:\n        return t\n"
+        "    elif s.upper():\n        return s\n    return t\n",
+        "elif",
+        id="union-attr: an elif test",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "def f(xs: list[str | None]) -> list[str]:\n    return [x.upper() for x in xs]\n",
+        "comprehension",
+        id="union-attr: a comprehension",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "def f(s: str | None) -> None:\n    print(1); print(s.upper())\n",
+        "several statements",
+        id="union-attr: several statements on the line",
+    ),
+    pytest.param(
+        "RaiseIfNone",
+        None,
+        "def f(s: str | None) -> None:\n    while s.strip():\n        s = None\n",
+        "loop test",
+        id="union-attr: a while test",
     ),
 ]
 

@@ -1,0 +1,102 @@
+"""Property tests of the mechanical security rewrites: a parameterised query finds exactly the
+rows it names in a real sqlite3 database (and the same rows as the string-built query whenever
+that one was not broken by its value); a command split for subprocess runs the same argv the
+shell would have run; `ast.literal_eval` gives what `eval` gave."""
+
+from __future__ import annotations
+
+import ast
+import shlex
+import sqlite3
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from healers.finding import Finding
+from tests.helpers import run_codemod
+
+SETTINGS = settings(max_examples=40, deadline=None)
+NAMES = st.text(alphabet="ab' %_\"-;", max_size=8)
+FORMS = {
+    "percent": "\"SELECT id FROM people WHERE name = '%s'\" % name",
+    "format": "\"SELECT id FROM people WHERE name = '{}'\".format(name)",
+    "fstring": "f\"SELECT id FROM people WHERE name = '{name}'\"",
+    "concat": '"SELECT id FROM people WHERE name = \'" + name + "\'"',
+}
+QUERY_COLUMN = len("    return db.execute(") + 1
+
+
+def finding(code: str, line: int, column: int) -> Finding:
+    """A finding where bandit reports it (the flagged node's line and 1-based column)."""
+    return Finding(code=code, path="m.py", line=line, column=column, message="")
+
+
+def load(source: str) -> dict[str, Any]:
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "m.py", "exec", dont_inherit=True), namespace)  # our own templates
+    return namespace
+
+
+def rows(source: str, db: sqlite3.Connection, name: str) -> Any:
+    try:
+        return ("ok", load(source)["find"](db, name))
+    except sqlite3.Error as exc:
+        return ("raised", type(exc).__name__)
+
+
+@SETTINGS
+@given(form=st.sampled_from(sorted(FORMS)), names=st.lists(NAMES, max_size=4), name=NAMES)
+def test_parameterized_query_finds_the_named_rows(form: str, names: list[str], name: str) -> None:
+    before = (
+        "import sqlite3\n\n\ndef find(db, name):\n"
+        f"    return db.execute({FORMS[form]}).fetchall()\n"
+    )
+    result = run_codemod("ParameterizeQuery", before, [finding("bandit:B608", 5, QUERY_COLUMN)])
+    assert result.fixed == (0,), result.unfixed
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE people (id INTEGER, name TEXT)")
+    db.executemany("INSERT INTO people VALUES (?, ?)", list(enumerate([*names, name])))
+    expected = [(i,) for i, n in enumerate([*names, name]) if n == name]
+    assert rows(result.text, db, name) == ("ok", expected)
+    if "'" not in name and ("{" not in name or form != "fstring"):
+        assert rows(before, db, name) == rows(result.text, db, name)
+
+
+WORDS = st.lists(st.text(alphabet="abc-./_019", min_size=1, max_size=6), min_size=1, max_size=4)
+
+
+@SETTINGS
+@given(words=WORDS, value=st.text(alphabet="ab -;'$", max_size=6), form=st.sampled_from("%fb"))
+def test_split_command_is_the_shells_argv(words: list[str], value: str, form: str) -> None:
+    template = {"%": '"{t} %s" % value', "f": 'f"{t} {{value}}"', "b": '"{t} {{}}".format(value)'}
+    command = template[form].format(t=" ".join(words))
+    before = f"import os\n\n\ndef run(value):\n    os.system({command})\n"
+    result = run_codemod("SystemToSubprocess", before, [finding("bandit:B605", 5, 5)])
+    assert result.fixed == (0,), result.unfixed
+    call = ast.parse(result.text).body[-1].body[0].value  # type: ignore[attr-defined] # our text
+    argv = eval(compile(ast.Expression(call.args[0]), "m.py", "eval"), {"value": value})
+    assert argv == [*words, value]  # now: the value is one argument, whatever it holds
+    if value and not set(value) & set(";'$ "):  # a value the shell kept as one word
+        assert argv == shlex.split(" ".join(words) + " " + value)  # the argv /bin/sh ran
+
+
+LITERALS = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=5)
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner),
+    max_leaves=6,
+)
+
+
+@SETTINGS
+@given(value=LITERALS)
+def test_literal_eval_gives_what_eval_gave(value: object) -> None:
+    text = repr(value)
+    before = f"X = eval({text!r})\n"
+    result = run_codemod("UseLiteralEval", before, [finding("bandit:B307", 1, 5)])
+    assert result.fixed == (0,), result.unfixed
+    assert load(result.text)["X"] == eval(text)  # nosec B307 - the property under test
