@@ -96,7 +96,7 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
                 limit = opts.max_passes
                 work.notes.append(f"fixes did not converge within {limit} passes (max-passes)")
     finally:  # an interrupt too: what was written goes on record, so `heal undo` can take it back
-        guard.finish(work.notes)  # the audit trail and learned trust
+        guard.finish(work.notes, work.declined)  # the audit trail, learned trust and patterns
     finals = work.texts()
     changes = {
         p: (originals[p], finals[p]) for p in finals if p in originals and finals[p] != originals[p]
@@ -170,6 +170,8 @@ def _fix_pass(
     results = apply.run_codemods(
         [(name, texts[p], outs) for p, name, outs in jobs], timeout=opts.timeout, target=work.target
     )
+    patched, patches = apply.patch_jobs(opts.patches, outcomes, states)  # approved model patches
+    jobs, results = [*jobs, *patched], [*results, *patches]
     unfixed: dict[str, str] = {}
     for path, result in apply.plan_files(states, outcomes, jobs, results).items():
         unfixed.update(result.unfixed)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from healers.config import Config
-from healers.finding import Approval, Priority
+from healers.finding import Approval, Patch, Priority
 from healers.project import Project
 
 
@@ -32,6 +32,8 @@ class Options:
     allow_unapproved_high: bool = False
     only: frozenset[str] = frozenset()  # fix only these fingerprints (`heal approve`)
     propose: bool = False  # plan the fix of every gated finding (`heal pending`, approve, reject)
+    ask_model: bool = False  # --propose: ask the configured model for what no codemod fixes
+    patches: Mapping[str, Patch] = field(default_factory=dict)  # approved model patches to apply
     # --- how it reports -----------------------------------------------------------------------
     output_format: str = "text"
     output_file: str | None = None

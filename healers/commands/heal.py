@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from healers import __version__, engine
+from healers.commands import proposing
+from healers.errors import UsageError
 from healers.finding import PRIORITIES, Report
 from healers.options import Options
 from healers.project import Project
@@ -85,11 +87,24 @@ def _other_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="fix even though CMD fails before any fix (fixes must keep its exit code)",
     )
+    p.add_argument(
+        "--propose",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ask the model of [tool.healers.llm] for a patch of each finding no codemod "
+        "fixes; patches that pass every check wait in `heal pending`",
+    )
     p.add_argument("--version", action="version", version=f"heal {__version__}")
 
 
 def run(opts: Options) -> int:
+    if opts.ask_model and opts.diff:
+        raise UsageError("--propose does not mix with --diff: proposals are made for the files")
+    provider = proposing.provider(opts) if opts.ask_model else None  # a broken setup: exit 2 now
     rep = engine.preview(opts) if opts.diff else engine.run(opts)
+    problem = ""
+    if provider is not None:
+        rep, problem = proposing.propose(opts, rep, provider)
     output = render(rep, opts)
     if opts.output_file is None:
         sys.stdout.write(output)
@@ -102,6 +117,9 @@ def run(opts: Options) -> int:
     for note in rep.notes if opts.output_format != "text" else ():
         print(f"heal: note: {note}", file=sys.stderr)
     sys.stderr.write(text.blocked_message(rep.outcomes))
+    if problem:  # the report of what was done, then the endpoint's failure
+        print(f"heal: error: {problem}", file=sys.stderr)
+        return EXIT_ERROR
     return exit_code(rep, opts)
 
 

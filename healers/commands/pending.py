@@ -10,8 +10,10 @@ from dataclasses import replace
 from typing import Any
 
 from healers import engine
+from healers.commands import proposed
 from healers.commands.decisions import describe, scan_argument
 from healers.options import Options
+from healers.state import proposals as queue
 
 EXIT_OK, EXIT_BLOCKED = 0, 3
 
@@ -25,6 +27,7 @@ def run(opts: Options) -> int:
     rep = engine.run(replace(opts, fix=False, propose=True))
     waiting = [o for o in rep.outcomes if o.status == "needs-approval"]
     proposals = rep.proposals
+    model = queue.waiting(opts.project.state_dir, opts.project.root)
     if opts.output_format == "json":
         rows: list[dict[str, Any]] = [
             {
@@ -42,10 +45,15 @@ def run(opts: Options) -> int:
             }
             for o in waiting
         ]
-        sys.stdout.write(json.dumps({"pending": rows}, indent=2, ensure_ascii=False) + "\n")
-    elif not waiting:
+        payload = {"pending": rows, "model_proposed": [proposed.row(e) for e in model]}
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    elif not waiting and not model:
         print("Nothing waits for a decision.")
     else:
-        print(f"{len(waiting)} finding(s) wait for a decision:\n")
-        print("\n".join(describe(o, proposals[o.fingerprint]) for o in waiting))
-    return EXIT_BLOCKED if waiting else EXIT_OK
+        if waiting:
+            print(f"{len(waiting)} finding(s) wait for a decision:\n")
+            print("\n".join(describe(o, proposals[o.fingerprint]) for o in waiting))
+        if model:
+            print(f"{len(model)} model-proposed fix(es) wait for a decision:\n")
+            print("\n".join(proposed.describe(e) for e in model))
+    return EXIT_BLOCKED if waiting or model else EXIT_OK
