@@ -132,10 +132,15 @@ def fixed(initial: Sequence[Outcome], final: Sequence[Outcome]) -> list[Outcome]
     A finding can go from a file heal did not touch: an import cycle broken in another module."""
     final_prints = {o.fingerprint for o in final}
     left = Counter((o.finding.path, o.finding.code) for o in final)
+    for outcome in initial:  # the same fingerprint first: a moved one must not hide a fixed one
+        if outcome.fingerprint in final_prints:
+            left[(outcome.finding.path, outcome.finding.code)] -= 1
     gone = []
     for outcome in initial:
         key = (outcome.finding.path, outcome.finding.code)
-        if outcome.fingerprint in final_prints or left[key] > 0:
+        if outcome.fingerprint in final_prints:
+            continue
+        if left[key] > 0:
             left[key] -= 1  # still there, perhaps moved: the final list reports it
             continue
         reason = outcome.reason if outcome.status == "fixable" else "gone after the other fixes"
