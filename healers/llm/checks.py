@@ -4,6 +4,7 @@ model was shown, compiles, the finding is gone, nothing new appears, the verify 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ from healers.llm.redact import Redactor
 from healers.llm.scratch import FindingCounts, Scratch
 from healers.report.diff import unified
 from healers.tools import patch
+
+PLACEHOLDER = re.compile(r"<redacted-\d+>")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ def _diff(job: Job, text: str, root: Path) -> str:
         raise Failed(f"the patch touches another file ({', '.join(others)}); only {job.path} may")
     if found.summary:
         raise Failed(f"the patch creates, deletes or renames a file ({found.summary[0]})")
+    if any(PLACEHOLDER.search(line) for line in reply.added(diff)):
+        raise Failed("the patch adds a <redacted-N> placeholder heal did not send")
     return diff
 
 
