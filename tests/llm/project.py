@@ -4,7 +4,6 @@ the way a model would make them (against the redacted text it was shown)."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from healers.llm import redact
@@ -18,7 +17,7 @@ HEAD = '"""Small helpers, each with a bare except."""\n\nimport json\nimport os\
 FUNCTIONS = {
     "f1": f'    password = "{SECRET}"\n    try:\n        return int(value) + len(password)\n',
     "f2": "    try:\n        return int(value) + 2\n",
-    "f3": f'    url = "{ENV_VALUE}"\n    try:\n        return int(value) + len(url) - len(url) + 3\n',
+    "f3": f'    url = "{ENV_VALUE}"\n    try:\n        return int(value) + 3 + len(url[:0])\n',
 }
 for i in range(4, 11):
     FUNCTIONS[f"f{i}"] = f"    try:\n        return int(value) + {i}\n"
@@ -59,24 +58,18 @@ def fix(name: str, handler: str = "    except ValueError:\n        return 0\n") 
 
 
 def make(root: Path, url: str, llm: str = "", healers: str = "") -> Path:
-    """The project as a committed git repository, its [tool.healers.llm] pointing at `url`."""
-    pyproject = textwrap.dedent(
-        f"""\
-        [project]
-        name = "store"
-        requires-python = ">=3.10"
-
-        [tool.healers]
-        verify-cmd = "python check.py"
-        {healers}
-
-        [tool.healers.llm]
-        base-url = "{url}"
-        model = "scripted-coder"
-        retries = 1
-        timeout = 20
-        {llm}
-        """
+    """The project as a committed git repository, its [tool.healers.llm] pointing at `url`;
+    `llm` adds or replaces settings (TOML lines)."""
+    settings = {"base-url": f'"{url}"', "model": '"scripted-coder"', "retries": "1"}
+    settings["timeout"] = "20"
+    for line in filter(None, llm.splitlines()):
+        name, _, value = line.partition("=")
+        settings[name.strip()] = value.strip()
+    table = "".join(f"{k} = {v}\n" for k, v in settings.items())
+    pyproject = (
+        '[project]\nname = "store"\nrequires-python = ">=3.10"\n\n'
+        f'[tool.healers]\nverify-cmd = "python check.py"\n{healers}\n\n'
+        f"[tool.healers.llm]\n{table}"
     )
     files = {
         "pyproject.toml": pyproject,

@@ -36,8 +36,12 @@ REPLIES: dict[str, list[Reply]] = {
     key("f4"): [Reply(reply(source(), source({"f4": GOOD}, project.HEAD + "import sys\n")))],
     key("f5"): [Reply(fix("f5", "    except ValueError:\n        return -1\n"))],
     key("f6"): [Reply(reply(CHECK_PY, CHECK_PY + "# touched\n", path="check.py"))],
-    key("f7"): [Reply("Sure! Use `except ValueError:` instead:\n```python\nexcept ValueError:\n```")],
-    key("f8"): [Reply(fix("f8", f'    except ValueError:\n        token = "{ECHOED}"\n        return 0\n'))],
+    key("f7"): [
+        Reply("Sure! Use `except ValueError:` instead:\n```python\nexcept ValueError:\n```")
+    ],
+    key("f8"): [
+        Reply(fix("f8", f'    except ValueError:\n        token = "{ECHOED}"\n        return 0\n'))
+    ],
     key("f9"): [Reply(fix("f1"))],  # asked about f9, changes f1
     key("f10"): [Reply(_not_applying("f10")), Reply(fix("f10"))],
 }
@@ -150,7 +154,10 @@ def test_pending_shows_the_queued_patches_and_approve_applies_one_byte_exact(
     record = audit.read(repo / ".heal")[-1]
     fixes = record["fixes"]
     assert [f["source"] for f in fixes] == ["model"] and fixes[0]["model"] == "scripted-coder"
-    assert record["approved_by"] == "Ada Reviewer <ada@example.invalid>" and record["verification"]["outcome"] == "passed"
+    assert (
+        record["approved_by"] == "Ada Reviewer <ada@example.invalid>"
+        and record["verification"]["outcome"] == "passed"
+    )
     again = heal(repo, "pending", "--output-format", "json").json()["model_proposed"]
     assert [r["line"] for r in again] == []  # f10's entry is void: the file changed
     stale = heal(repo, "approve", rows[project.line_of("f10")]["fingerprint"])

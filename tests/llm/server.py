@@ -92,23 +92,27 @@ class Server:
         body = json.loads(h.rfile.read(int(h.headers.get("Content-Length", "0"))))
         with self._lock:
             self.requests.append(body)
-            self.headers.append(dict(h.headers))
+            self.headers.append({k.lower(): v for k, v in h.headers.items()})
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
         try:
             reply = self.script(body) if h.path.endswith("/chat/completions") else Reply(status=404)
             time.sleep(reply.delay)
-            self._send(h, body, reply)
+            self._send(h, body, reply, h.headers.get("authorization", ""))
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout)
             pass
         finally:
             with self._lock:
                 self.in_flight -= 1
 
-    def _send(self, h: BaseHTTPRequestHandler, body: dict[str, Any], reply: Reply) -> None:
+    def _send(
+        self, h: BaseHTTPRequestHandler, body: dict[str, Any], reply: Reply, auth: str
+    ) -> None:
         if reply.status != 200:
             kind = {401: "invalid_api_key", 404: "model_not_found", 429: "rate_limit"}
-            error = {"message": f"scripted {reply.status}", "type": kind.get(reply.status, "x")}
+            # as some servers do, a 401 quotes the key it was given: heal must not print it
+            said = f"Incorrect API key provided: {auth}" if reply.status == 401 else "scripted"
+            error = {"message": f"{said} ({reply.status})", "type": kind.get(reply.status, "x")}
             self._write(h, reply.status, {"error": error}, {"retry-after-ms": "20"})
             return
         prompt = sum(len(m["content"]) for m in body["messages"]) // 4
