@@ -53,7 +53,10 @@ def reply(before: str, after: str, path: str = "src/store.py", prose: str = "Her
     return f"{prose}\n\n```diff\n{unified(path, shown(before), shown(after))}```\n"
 
 
-def fix(name: str, handler: str = "    except ValueError:\n        return 0\n") -> str:
+GOOD = "    except ValueError:\n        return 0\n"
+
+
+def fix(name: str, handler: str = GOOD) -> str:
     return reply(source(), source({name: handler}))
 
 
@@ -82,3 +85,13 @@ def make(root: Path, url: str, llm: str = "", healers: str = "") -> Path:
     git(repo, "config", "user.name", "Ada Reviewer")
     git(repo, "config", "user.email", "ada@example.invalid")
     return repo
+
+
+def point(repo: Path, url: str) -> None:
+    """Point the project at another server (each test server has its own port)."""
+    path = repo / "pyproject.toml"
+    lines = [
+        f'base-url = "{url}"' if line.startswith("base-url") else line
+        for line in path.read_text().splitlines()
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

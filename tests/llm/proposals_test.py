@@ -15,13 +15,12 @@ import pytest
 from healers.state import audit
 from tests.helpers import Run, heal, snapshot
 from tests.llm import project
-from tests.llm.project import ECHOED, ENV_VALUE, SECRET, fix, key, reply, source
+from tests.llm.project import ECHOED, ENV_VALUE, GOOD, SECRET, fix, key, reply, source
 from tests.llm.server import Reply, Server, asked, scripted
 
 pytestmark = pytest.mark.slow
 
 CHECK_PY = "import sys\nsys.path.insert(0, 'src')\n" + project.CHECK
-GOOD = "    except ValueError:\n        return 0\n"
 
 
 def _not_applying(name: str) -> str:
