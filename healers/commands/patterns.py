@@ -37,7 +37,7 @@ def to_text(found: Sequence[Pattern]) -> str:
         return "No patterns yet (every verified heal is recorded: `heal --fix`, `heal approve`).\n"
     lines = [f"{'id':>5}  {'rule':<32} {'kind':<9} {'outcome':<12} {'uses':<10} offered  change"]
     for p in found:
-        change = f"{_first(p.before)}  ->  {_first(p.after)}"
+        change = "  ->  ".join(_changed(p.before, p.after))
         offered = "yes" if p.offered else "no"
         lines.append(
             f"{p.id:5d}  {p.rule:<32} {p.kind:<9} {p.outcome:<12} {_uses(p):<10} "
@@ -46,9 +46,14 @@ def to_text(found: Sequence[Pattern]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _first(snippet: str) -> str:
-    changed = [line.strip() for line in snippet.splitlines() if line.strip()]
-    return changed[0] if changed else "(nothing)"
+def _changed(before: str, after: str) -> tuple[str, str]:
+    """The first line the heal changed, before and after (the snippets share their context)."""
+    old = [line.strip() for line in before.splitlines() if line.strip()]
+    new = [line.strip() for line in after.splitlines() if line.strip()]
+    for i, line in enumerate(old):
+        if i >= len(new) or new[i] != line:
+            return line, new[i] if i < len(new) else "(removed)"
+    return "(nothing)", new[len(old)] if len(new) > len(old) else "(nothing)"
 
 
 def page(rule: str, found: Sequence[Pattern]) -> str:
