@@ -8,9 +8,9 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
-from healers import catalogue, config, project, tools
+from healers import catalogue, config, project, session, tools
 from healers.commands import COMMANDS
 from healers.errors import CommandError, ProviderError, UsageError
 from healers.finding import Approval
@@ -37,6 +37,7 @@ SUBCOMMANDS = {
     "stop": "emergency stop: running heals stop writing, new ones refuse to",
     "resume": "lift the emergency stop",
     "init": "heal init github: write a scheduled GitHub workflow (SARIF, fix pull request)",
+    "dashboard": "what heal finds and fixes, live: in the terminal, or a web page with --web",
 }
 ANALYZING = frozenset({"", "pending", "approve", "reject", "baseline"})
 ERRORS = (
@@ -136,17 +137,22 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
     if max_passes < 1:
         raise config.ConfigError("--max-passes must be at least 1")
     words = _targets(args)
+    fix = getattr(args, "fix", False) and not getattr(args, "diff", False)
+    verify = conf.verify_cmd if verify_cmd is None else verify_cmd
+    kind = session.kind_of(
+        command, hook=proj.hook, fix=fix, verify_cmd=verify, diff=getattr(args, "diff", False)
+    )
     return Options(
         project=proj,
         config=conf,
         command=command,
-        fix=getattr(args, "fix", False) and not getattr(args, "diff", False),
+        fix=fix,
         unsafe_fixes=conf.unsafe_fixes if unsafe is None else unsafe,
         select=_selectors(getattr(args, "select", None)) or conf.select,
         ignore=_selectors(getattr(args, "ignore", None)) + conf.ignore,
         max_passes=max_passes,
         timeout=conf.timeout,
-        verify_cmd=conf.verify_cmd if verify_cmd is None else verify_cmd,
+        verify_cmd=verify,
         verify_timeout=conf.verify_timeout,
         verify_baseline_failing=getattr(args, "verify_baseline_failing", False),
         baseline=baseline.load(state_dir) if analyzing else frozenset(),
@@ -160,15 +166,29 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         color=getattr(args, "color", "auto"),
         fail_on=getattr(args, "fail_on", None) or conf.fail_on,
         exit_non_zero_on_fix=getattr(args, "exit_non_zero_on_fix", False),
+        session=session.Session(proj.root, kind, len(proj.files), words) if kind else None,
         ask_model=_ask_model(args, conf, command),
-        targets=() if command == "stop" else words,
-        reason=" ".join(words) if command == "stop" else getattr(args, "reason", ""),
-        count=getattr(args, "count", 10),
-        cron=getattr(args, "cron", ""),
-        python=getattr(args, "python", ""),
-        install=getattr(args, "install", ""),
-        force=getattr(args, "force", False),
+        **_own_arguments(args, command, words),
     )
+
+
+def _own_arguments(
+    args: argparse.Namespace, command: str, words: tuple[str, ...]
+) -> dict[str, Any]:
+    """The Options fields of the subcommands' own arguments."""
+    return {
+        "targets": () if command == "stop" else words,
+        "reason": " ".join(words) if command == "stop" else getattr(args, "reason", ""),
+        "count": getattr(args, "count", 10),
+        "cron": getattr(args, "cron", ""),
+        "python": getattr(args, "python", ""),
+        "install": getattr(args, "install", ""),
+        "force": getattr(args, "force", False),
+        "port": getattr(args, "port", None),
+        "host": getattr(args, "host", None) or "",
+        "web": getattr(args, "web", False),
+        "once": getattr(args, "once", False),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -189,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             opts = options(args, Path.cwd())
             if opts.allow_unapproved_high and opts.command in ANALYZING:
                 print(UNGATED_WARNING.format(opts.config.source), file=sys.stderr)
-            return COMMANDS[opts.command].run(opts)
+            return session.run_recorded(opts, COMMANDS[opts.command].run)
     except KeyboardInterrupt:  # files are whole, old or new; unverified fixes were taken back
         print(f"{prog}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -39,6 +39,7 @@ class _Run:
     declined: dict[str, str] = field(default_factory=dict)  # fingerprint -> why its fix failed
     notes: list[str] = field(default_factory=list)
     history: dict[str, set[str]] = field(default_factory=dict)  # texts seen: fixes undoing others
+    rolled_back: set[str] = field(default_factory=set)  # fingerprints of fixes taken back
 
     def texts(self) -> dict[str, str]:
         return {p: s.source.text for p, s in self.states.items()}
@@ -66,6 +67,7 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     """Analyze the selected files and, with `fix`, heal them pass after pass until stable."""
     proj = opts.project
     cache = cache_dir or state.ensure(proj.root) / "cache" / "mypy"
+    _phase(opts, f"analyzing {len(proj.files)} file(s)")
     states, found = analyze.analyze(proj, proj.files, cache, timeout=opts.timeout)
     ctx = policy.Context(
         unsafe_fixes=opts.unsafe_fixes,
@@ -88,6 +90,7 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     try:
         while fixing and passes < opts.max_passes:
             passes += 1
+            _phase(opts, f"fix pass {passes}")
             outcomes, again = _one_pass(work, guard, outcomes, passes)
             if not again:
                 break
@@ -106,9 +109,25 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     if opts.propose:
         gated = [o for o in outcomes if o.gated and o.fingerprint not in work.proposals]
         work.proposals.update(work._propose(gated))
-    return Report(
-        outcomes, changes, work.notes, passes, guard.run_id, guard.verify_runs, work.proposals
+    rep = Report(
+        outcomes,
+        changes,
+        work.notes,
+        passes,
+        guard.run_id,
+        guard.verify_runs,
+        work.proposals,
+        tuple(sorted(work.rolled_back)),
     )
+    if opts.session is not None:
+        opts.session.saw(rep)
+    return rep
+
+
+def _phase(opts: Options, what: str) -> None:
+    """Tell the run's session (the dashboard, the progress line) what the run does now."""
+    if opts.session is not None:
+        opts.session.phase(what)
 
 
 def _one_pass(
@@ -128,6 +147,8 @@ def _one_pass(
     work.notes += check.notes if check else []
     work.declined.update(unfixed)
     work.declined.update(check.unfixed if check else {})
+    if check is not None and check.passed:  # not an interrupt or an emergency stop
+        work.rolled_back.update(check.unfixed)
     outcomes = policy.declined(outcomes, work.declined)
     if (not written and not (check and check.rolled_back)) or guard.stopped():
         return outcomes, False
@@ -144,7 +165,9 @@ def _one_pass(
         fresh[path] = regressions.roll_back(proj, fresh[path], work.states[path], work.notes)
         why = regressions.reason(new)
         work.notes.append(f"{path}: {why}")
-        work.declined.update(dict.fromkeys(regressions.suspects(outcomes, path), why))
+        blamed = regressions.suspects(outcomes, path)
+        work.declined.update(dict.fromkeys(blamed, why))
+        work.rolled_back.update(blamed)
     work.states.update(fresh)
     work.findings = [f for f in work.findings if f.path not in written] + found
     # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from healers.config import Config
 from healers.finding import Approval, Patch, Priority
 from healers.project import Project
+from healers.session import Session
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,9 @@ class Options:
     python: str = ""
     install: str = ""
     force: bool = False
+    # --- the run history ----------------------------------------------------------------------
+    session: Session | None = None  # a recorded run (scan, fix, hook, approve, ...); see session.py
+    port: int | None = None  # dashboard --web --port
+    host: str = ""  # dashboard --host: "" is 127.0.0.1
+    web: bool = False
+    once: bool = False

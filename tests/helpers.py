@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import contextlib
+import http.client as http_client
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from healers import cli
 from healers.codemod import Fixed, Skipped, Unchanged
 from healers.finding import Finding
 from healers.registry import codemods
+from healers.state.runs import Entry, Seen
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "fixtures" / "sample_repo"
@@ -210,3 +215,100 @@ def run_codemod(
         return Transformed(source, (), result.skipped)
     assert isinstance(result, Skipped)
     return Transformed(source, (), tuple((i, result.reason) for i in range(len(findings))))
+
+
+def seen(
+    fingerprint: str,
+    *,
+    status: str = "fixable",
+    category: str = "style",
+    rule: str = "unused-import",
+    path: str = "a.py",
+    line: int = 1,
+    message: str = "a finding",
+) -> Seen:
+    """One finding as the run history keeps it."""
+    priority = {"security": "P0", "type": "P1", "logic": "P1", "style": "P3"}.get(category, "P2")
+    return Seen(fingerprint, rule, "ruff:F401", category, priority, path, line, status, message)
+
+
+NOW = float(int(time.time()))  # the tests' "now": runs older than 90 days are compacted at once
+
+
+def entry(run_id: str, **fields: Any) -> Entry:
+    """A run record: a clean --scan an hour before NOW, unless `fields` say otherwise."""
+    values: dict[str, Any] = {"kind": "scan", "scope": "project", "started": NOW - 3600}
+    values["duration"] = 1.0
+    values.update(fields)
+    return Entry(run_id, **values)
+
+
+# --- the dashboard's server and a real browser ------------------------------------------------
+CHROMIUM = shutil.which("chromium") or ""
+CHROMEDRIVER = shutil.which("chromedriver") or ""
+# what this machine needs (no sandbox as root, no network but the page's own)
+CHROMIUM_FLAGS = (
+    *("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"),
+    *("--disable-background-networking", "--disable-component-update", "--disable-sync"),
+)
+DASHBOARD_URL = re.compile(r"heal dashboard: (http://\S+)")
+
+
+def start_dashboard(repo: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
+    """`heal dashboard --web --port 0 ARGS` in `repo`, and the address it printed."""
+    proc = start_heal(repo, "dashboard", "--web", "--port", "0", *args)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()  # the first line names the address, or the server failed
+    found = DASHBOARD_URL.search(line)
+    if found is None:
+        proc.kill()
+        _, err = proc.communicate(timeout=30)
+        raise AssertionError(f"no address from heal dashboard: {line!r} {err}")
+    return proc, found[1]
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()  # SIGTERM: heal stops the server and exits 0
+    proc.communicate(timeout=30)
+
+
+def request(
+    url: str, method: str = "GET", headers: Mapping[str, str] | None = None
+) -> tuple[int, dict[str, str], str]:
+    """One request; (status, headers, body) whatever the status."""
+    parts = urlsplit(url)
+    conn = http_client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+    try:
+        conn.request(method, parts.path or "/", headers=dict(headers or {}))
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode("utf-8")
+    finally:
+        conn.close()
+
+
+def browser_missing() -> str:
+    """Why the browser tests cannot run here ("" when they can)."""
+    if not (CHROMIUM and CHROMEDRIVER):
+        return (
+            "Debian's chromium and chromium-driver are not installed "
+            "(apt-get install chromium chromium-driver; .ci/run installs them)"
+        )
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (it is in the test extra)"
+    return ""
+
+
+def browser(profile: Path, *, width: int = 1280, height: int = 1000) -> Any:
+    """Headless Chromium driven through Debian's chromedriver (named, so Selenium never looks
+    for or downloads a driver of its own), with a fresh profile."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)

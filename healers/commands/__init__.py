@@ -9,6 +9,7 @@ from typing import Protocol
 from healers.commands import (
     approve,
     baseline,
+    dashboard,
     heal,
     init,
     log,
@@ -42,4 +43,5 @@ COMMANDS: dict[str, Command] = {
     "stop": stop,
     "resume": resume,
     "init": init,
+    "dashboard": dashboard,
 }

@@ -15,6 +15,7 @@ from healers.finding import PRIORITIES, Report
 from healers.options import Options
 from healers.project import Project
 from healers.report import LEFT, diff, github, json, sarif, text
+from healers.state import stats
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
 
@@ -43,7 +44,9 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 def _other_options(p: argparse.ArgumentParser) -> None:
     """The run's other options: what to select, how to report, how to verify."""
-    p.add_argument("--output-format", choices=("text", "json", "github", "sarif"), default="text")
+    p.add_argument(
+        "--output-format", choices=("text", "json", "github", "sarif", "html"), default="text"
+    )
     p.add_argument("--output-file", metavar="PATH", help="write the report to PATH, not stdout")
     p.add_argument(
         "--select",
@@ -105,7 +108,10 @@ def run(opts: Options) -> int:
     problem = ""
     if provider is not None:
         rep, problem = proposing.propose(opts, rep, provider)
-    output = render(rep, opts)
+        if opts.session is not None:  # the run history keeps the findings as the report shows them
+            opts.session.saw(rep)
+    code = EXIT_ERROR if problem else exit_code(rep, opts)
+    output = render(rep, opts, code)
     if opts.output_file is None:
         sys.stdout.write(output)
     else:
@@ -119,11 +125,10 @@ def run(opts: Options) -> int:
     sys.stderr.write(text.blocked_message(rep.outcomes))
     if problem:  # the report of what was done, then the endpoint's failure
         print(f"heal: error: {problem}", file=sys.stderr)
-        return EXIT_ERROR
-    return exit_code(rep, opts)
+    return code
 
 
-def render(rep: Report, opts: Options) -> str:
+def render(rep: Report, opts: Options, code: int = EXIT_OK) -> str:
     if opts.diff:
         return diff.changes(rep)
     if opts.statistics:
@@ -134,9 +139,23 @@ def render(rep: Report, opts: Options) -> str:
         return github.to_github(rep, prefix=repo_prefix(opts.project))
     if opts.output_format == "sarif":
         return sarif.to_sarif(rep, prefix=repo_prefix(opts.project))
+    if opts.output_format == "html":
+        return html_report(opts, code)
     # a file gets colour only when asked for by name, never from a terminal on stdout
     colored = opts.color == "always" if opts.output_file else use_color(opts.color)
     return text.to_text(rep, color=text.Style(colored), fixing=opts.fix)
+
+
+def html_report(opts: Options, code: int) -> str:
+    """The dashboard as one file: this run (not yet recorded) on top of the run history."""
+    from healers.dashboard import figures  # the HTML report only
+    from healers.report import html
+
+    policy = stats.Policy(opts.config.demote_min_fixes, opts.config.demote_rollback_rate)
+    current = opts.session.entry(code) if opts.session is not None else None
+    name = opts.project.root.name
+    fig = figures.load(opts.project.state_dir, policy, current=current, project=name)
+    return html.document(fig)
 
 
 def use_color(choice: str) -> bool:

@@ -14,6 +14,7 @@ from healers.options import Options
 
 WORKFLOW = ".github/workflows/heal.yml"
 SARIF_FILE = "heal.sarif"  # in the workspace: hashFiles() and upload-sarif look there
+HTML_FILE = "heal-report.html"  # the dashboard as one file, uploaded as an artifact
 FIX_BRANCH = "heal/auto-fixes"
 # Third-party actions pinned by commit (a tag can be moved); the comment names the release.
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -22,6 +23,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "upload-sarif": (
         "github/codeql-action/upload-sarif@8aad20d150bbac5944a9f9d289da16a4b0d87c1e",
         "v4.36.2",
+    ),
+    "upload-artifact": (
+        "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f",
+        "v7.0.0",
     ),
     "create-pull-request": (
         "peter-evans/create-pull-request@5f6978faf089d4d20b00c7766989d076bb2fc7f1",
@@ -79,6 +84,18 @@ jobs:
         with:
           sarif_file: @SARIF@
           category: heal
+      - name: heal --scan --output-format html (the dashboard of this run, as one file)
+        if: ${{ !cancelled() }}
+        run: |
+          rc=0
+          heal --scan --output-format html --output-file @HTML@ || rc=$?
+          if [ "$rc" -eq 2 ]; then exit 2; fi
+      - name: Upload the HTML report
+        if: ${{ !cancelled() && hashFiles('@HTML@') != '' }}
+        uses: @upload-artifact@
+        with:
+          name: heal-report
+          path: @HTML@
       - name: Open or update the fix pull request
         uses: @create-pull-request@
         with:
@@ -107,6 +124,7 @@ def render(*, cron: str, python: str, install: str, args: Sequence[str] = ()) ->
         "PYTHON": python,
         "INSTALL": install,  # shell words, as typed: `healers`, `. -r requirements.txt`
         "SARIF": SARIF_FILE,
+        "HTML": HTML_FILE,
         "BRANCH": FIX_BRANCH,
     }
     for key, value in fills.items():

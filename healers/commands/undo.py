@@ -98,6 +98,8 @@ def run(opts: Options) -> int:
             root, opts.project.repo, grouped[run_id], audit.new_run_id()
         )
     audit.append(state_dir, logged, {})
+    if opts.session is not None:  # the run history: which heals were undone
+        opts.session.undid([r for r in grouped[run_id] if r["path"] in restored])
     for rel in restored:
         print(f"restored {rel}")
     for problem in problems:

@@ -8,15 +8,22 @@ from collections.abc import Sequence
 from healers.finding import PRIORITIES, ModelRun, Outcome, Report
 from healers.report import LEFT, PRIORITY_TITLES, STATUS_WORDS
 
+STYLES = {"1": "bold", "31": "red", "32": "green", "33": "yellow", "35": "magenta"}
+
 
 class Style:
-    """ANSI colours, or none."""
+    """Colours (rendered by rich, imported only when colour is on), or none."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
 
     def __call__(self, text: str, code: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+        if not self.enabled:
+            return text
+        from rich.color import ColorSystem
+        from rich.style import Style as Rich
+
+        return Rich.parse(STYLES[code]).render(text, color_system=ColorSystem.STANDARD)
 
 
 def to_text(report: Report, *, color: Style, fixing: bool) -> str:

@@ -1,37 +1,58 @@
 """heal's state in a project's `.heal/`: approvals.toml and baseline.json (meant to be committed),
-the audit trail, learned trust and the emergency stop (ignored by the .gitignore heal writes)."""
+the audit trail, learned trust, the run history, the emergency stop, the queue of model-proposed
+fixes and the pattern store (ignored by the .gitignore heal writes)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from healers import write
+
+HEADER = "# written by heal: run state that is not meant to be committed"
+# every store heal keeps in .heal/ that is not meant to be committed; a line missing from an
+# existing .heal/.gitignore is added to it (the lines a person added stay as they are)
 IGNORED = (
-    *("audit.jsonl", "stats.sqlite", "cache/", "lock", "blobs/", "stop"),
-    *("proposals.json", "patterns.sqlite"),  # --propose's queue, the pattern store
+    "audit.jsonl",
+    "stats.sqlite",
+    "stats.sqlite-*",
+    "history.sqlite",
+    "history.sqlite-*",
+    "history.sqlite.corrupt-*",
+    "cache/",
+    "lock",
+    "blobs/",
+    "stop",
+    "proposals.json",  # --propose's queue of model-proposed fixes
+    "patterns.sqlite",  # the pattern store
+    "patterns.sqlite-*",
 )
-HEADER = "# written by heal: run state that is not meant to be committed\n"
-GITIGNORE = HEADER + "\n".join((*IGNORED, ""))
+GITIGNORE = "\n".join((HEADER, *IGNORED, ""))
+
+
+def gitignore_text(current: str | None) -> str | None:
+    """The .gitignore to write: the whole file when there is none, else the current one with the
+    missing lines appended; None when nothing is missing."""
+    if current is None:
+        return GITIGNORE
+    present = {line.strip() for line in current.splitlines()}
+    missing = [line for line in IGNORED if line not in present]
+    if not missing:
+        return None
+    start = current if not current or current.endswith("\n") else current + "\n"
+    return start + "\n".join(missing) + "\n"
 
 
 def ensure(root: Path) -> Path:
-    """The project's .heal/ folder, made with its .gitignore when missing."""
+    """The project's .heal/ folder, made with its .gitignore, which is updated in place when a
+    store heal keeps is not listed in it."""
     state = root / ".heal"
     state.mkdir(exist_ok=True)
     ignore = state / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text(GITIGNORE, encoding="utf-8")
-    else:
-        _complete(ignore)
+    try:  # bytes that are not UTF-8 are kept as they are
+        current: str | None = ignore.read_bytes().decode("utf-8", "surrogateescape")
+    except FileNotFoundError:
+        current = None
+    wanted = gitignore_text(current)
+    if wanted is not None:
+        write.write_atomic(ignore, wanted.encode("utf-8", "surrogateescape"), root=root)
     return state
-
-
-def _complete(ignore: Path) -> None:
-    """A .gitignore an older heal wrote gets the names it did not know yet (a file a person
-    wrote, without heal's header, is left as it is)."""
-    try:
-        text = ignore.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return
-    missing = [name for name in IGNORED if name not in text.splitlines()]
-    if missing and text.startswith(HEADER):
-        ignore.write_text(text.rstrip("\n") + "\n" + "\n".join((*missing, "")), encoding="utf-8")

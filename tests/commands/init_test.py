@@ -185,12 +185,20 @@ def test_workflow_steps_run_locally_and_the_sarif_lands_where_upload_looks(
     assert schema_errors(log) == []
     assert github_errors(log, workspace) == []
 
+    # the HTML report is where upload-artifact looks: this run's dashboard, heals and all
+    artifact = step_using(steps, "actions/upload-artifact")
+    report = workspace / artifact["with"]["path"]
+    assert "hashFiles" in artifact["if"] and report.is_file()
+    page = report.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and "2 run(s) recorded" in page  # fix, then scan
+    assert 'class="status fixed"' in page and "<script src=" not in page
+
     # the fixes are there for create-pull-request, and its add-paths take them and nothing else
     pull = step_using(steps, "peter-evans/create-pull-request")
     git(workspace, "add", "--", *pull["with"]["add-paths"].split())
     staged = git(workspace, "diff", "--cached", "--name-only").split()
     assert staged and all(p.endswith(".py") for p in staged), staged
-    assert "heal.sarif" not in staged
+    assert "heal.sarif" not in staged and artifact["with"]["path"] not in staged
 
 
 def test_action_steps_run_locally(tmp_path, healers_copy, offline_pip, runner_python):
