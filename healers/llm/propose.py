@@ -71,7 +71,8 @@ class _Session:
                 return result
             result.asked, result.tries = True, attempt
             if why := reply.declined(answer.text):
-                result.why = f"the model found no safe fix: {why}"
+                first = "" if attempt == 1 else f" (first try: {result.why})"
+                result.why = f"the model found no safe fix: {why}{first}"
                 return result
             async with self.checking:  # one scratch copy: one check at a time
                 verdict = await asyncio.to_thread(

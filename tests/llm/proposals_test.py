@@ -31,7 +31,10 @@ def _not_applying(name: str) -> str:
 REPLIES: dict[str, list[Reply]] = {
     key("f1"): [Reply(fix("f1"), cost=0.002)],
     key("f2"): [Reply(_not_applying("f2"))],
-    key("f3"): [Reply(fix("f3", "    except:\n        return 0  # still bare\n"))],
+    key("f3"): [  # the model gives up when told why: the first failure is still said
+        Reply(fix("f3", "    except:\n        return 0  # still bare\n")),
+        Reply("NO FIX: the handler must stay broad"),
+    ],
     key("f4"): [Reply(reply(source(), source({"f4": GOOD}, project.HEAD + "import sys\n")))],
     key("f5"): [Reply(fix("f5", "    except ValueError:\n        return -1\n"))],
     key("f6"): [Reply(reply(CHECK_PY, CHECK_PY + "# touched\n", path="check.py"))],
@@ -104,6 +107,8 @@ def test_a_failed_patch_is_retried_once_with_the_failure_fed_back(proposed) -> N
             r["reason"] for r in run.json()["model"]["dropped"] if r["where"] == key(name)
         )
     assert len(asks[key("f8")]) == 1  # a reply with a secret is not sent back to the model
+    gave_up = next(r for r in run.json()["model"]["dropped"] if r["where"] == key("f3"))
+    assert gave_up["reason"].startswith("the model found no safe fix: the handler must stay")
 
 
 def test_the_prompt_is_redacted_and_bounded(proposed) -> None:
