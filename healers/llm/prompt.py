@@ -19,6 +19,7 @@ from healers.state.patterns import Pattern
 MAX_SCOPE = 80  # a longer function or class is cut to a window around the finding ...
 WINDOW = 30  # ... of this many lines on each side
 MODULE_MARGIN = 3  # lines shown around a module-level statement
+CONTEXT = 2  # lines shown beyond a function or class (a diff's context for its last line)
 SYSTEM = """\
 You fix one finding of a static analyzer in a Python file. Answer with a unified diff of that \
 one file only, in a ```diff block, in git's format: `--- a/PATH` and `+++ b/PATH` headers, hunks \
@@ -61,8 +62,10 @@ def _span(node: ast.stmt) -> tuple[int, int]:
 
 
 def window(tree: ast.Module, line: int, lines: int) -> Window:
-    """The innermost function or class holding `line` (cut to WINDOW lines each side when longer
-    than MAX_SCOPE), or the statement at module level with MODULE_MARGIN lines around it."""
+    """The innermost function or class holding `line` with CONTEXT lines around it (cut to
+    WINDOW lines each side when longer than MAX_SCOPE), or the statement at module level with
+    MODULE_MARGIN lines around it. Without lines after the scope, a patch of its last line has
+    no trailing context, and `git apply` then only matches it at the end of the file."""
     scope: tuple[int, int] | None = None
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -73,6 +76,8 @@ def window(tree: ast.Module, line: int, lines: int) -> Window:
         held = [_span(s) for s in tree.body if _span(s)[0] <= line <= _span(s)[1]]
         first, last = held[0] if held else (line, line)
         scope = (max(1, first - MODULE_MARGIN), min(lines, last + MODULE_MARGIN))
+    else:
+        scope = (max(1, scope[0] - CONTEXT), min(lines, scope[1] + CONTEXT))
     first, last = scope
     if last - first + 1 > MAX_SCOPE:
         first, last = max(first, line - WINDOW), min(last, line + WINDOW)
@@ -91,7 +96,9 @@ def _head(tree: ast.Module) -> int:
 
 
 def _block(text_lines: Sequence[str], first: int, last: int) -> str:
-    return "```python\n" + "".join(text_lines[first - 1 : last]).rstrip("\n") + "\n```\n"
+    """Lines first..last as they are: blank ones at the end too (a diff's context)."""
+    shown = "".join(text_lines[first - 1 : last])
+    return "```python\n" + shown + ("" if shown.endswith("\n") else "\n") + "```\n"
 
 
 def _patterns(shown: Sequence[Pattern]) -> str:

@@ -4,6 +4,9 @@ change (what the model was shown)."""
 from __future__ import annotations
 
 import ast
+import difflib
+import re
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +14,7 @@ from healers import catalogue
 from healers.finding import Finding, Outcome
 from healers.llm import prompt, redact
 from healers.state.patterns import Pattern
+from healers.tools import patch
 
 SOURCE = '''\
 """A module."""
@@ -57,8 +61,7 @@ def test_the_prompt_holds_the_rule_the_finding_the_scope_and_the_imports() -> No
     assert "import json\nimport os" in user  # the head of the file
     assert "def load(self, path):" in user and "except:" in user  # the enclosing function
     assert "def other" not in user and "def f1()" not in user  # not the rest of the file
-    assert "class Store" not in user
-    assert "lines 16-21 of src/store.py; the finding is at line 20" in user
+    assert "lines 14-23 of src/store.py; the finding is at line 20" in user  # with CONTEXT
 
 
 def test_secrets_never_reach_the_prompt() -> None:
@@ -117,3 +120,30 @@ def test_the_retry_feeds_the_failure_back_redacted() -> None:
     assert (
         "hunter2" not in again[-1]["content"] and "Your patch was not used" in again[-1]["content"]
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("line", [21, 16], ids=["the last line of a function", "its def line"])
+def test_a_patch_of_a_scope_edge_made_from_what_was_shown_applies(tmp_path: Path, line) -> None:
+    """With no line after the scope in the prompt, a model's hunk of its last line has no
+    trailing context, and `git apply` matches such a hunk only at the end of the file."""
+    user = _build(line).messages[1]["content"]
+    m = re.search(r"\(lines (\d+)-\d+ of src/store.py; .*?\n```python\n(.*?)```", user, re.S)
+    assert m is not None
+    first, shown = int(m[1]), m[2].splitlines(keepends=True)
+    edited = [*shown]
+    edited[line - first] = edited[line - first].replace("return {}", "return None")
+    edited[line - first] = edited[line - first].replace("path):", "path, /):")
+    diff = "".join(difflib.unified_diff(shown, edited, "a/src/store.py", "b/src/store.py"))
+    shift = first - 1
+    diff = re.sub(
+        r"^@@ -(\d+),(\d+) \+(\d+),(\d+) @@",
+        lambda h: f"@@ -{int(h[1]) + shift},{h[2]} +{int(h[3]) + shift},{h[4]} @@",
+        diff,
+        flags=re.M,
+    )
+    (tmp_path / "src").mkdir()
+    shown_file = redact.for_file(SOURCE, ["s3cret-from-env"]).scrub(SOURCE)  # as the model saw it
+    (tmp_path / "src/store.py").write_text(shown_file)
+    assert patch.apply(diff, tmp_path) == ""
+    assert (tmp_path / "src/store.py").read_text().count("\n") == SOURCE.count("\n")
