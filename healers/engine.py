@@ -193,7 +193,9 @@ def _fix_pass(
     results = apply.run_codemods(
         [(name, texts[p], outs) for p, name, outs in jobs], timeout=opts.timeout, target=work.target
     )
-    patched, patches = apply.patch_jobs(opts.patches, outcomes, states)  # approved model patches
+    # approved model patches; one verification took back is not tried again in the next pass
+    live = {fp: p for fp, p in opts.patches.items() if fp not in work.declined}
+    patched, patches = apply.patch_jobs(live, outcomes, states)
     jobs, results = [*jobs, *patched], [*results, *patches]
     unfixed: dict[str, str] = {}
     for path, result in apply.plan_files(states, outcomes, jobs, results).items():

@@ -103,6 +103,10 @@ def approve(opts: Options, entries: Sequence[Entry]) -> bool:
         print(f"heal: note: {note}", file=sys.stderr)
     for e in entries:
         where = f"{e.fingerprint}  {e.code} {e.path}:{e.line}"
+        if e.fingerprint in done.rolled_back:  # written, then taken back by verification
+            patterns.used(proj.state_dir, e.patterns, e.fingerprint, "rolled-back")
+            print(f"{where}: model-proposed fix rolled back: verification failed (see the notes)")
+            continue
         if e.fingerprint not in fixed:
             print(f"{where}: model-proposed fix NOT applied (see the notes)")
             continue

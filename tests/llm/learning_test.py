@@ -97,3 +97,32 @@ def test_codemod_fixes_are_learned_and_exported_one_page_per_rule(tmp_path: Path
     assert "## Example 1: codemod fix of `mypy:assignment`, kept, seen 2 times" in page
     assert "Before:" in page and "After:" in page
     assert "label" not in page and "title" not in page  # the project's names are abstracted
+
+
+def test_an_approved_patch_rolled_back_by_verification_counts_against_its_pattern(
+    tmp_path: Path,
+) -> None:
+    with Server(scripted({key("f1"): [Reply(fix("f1"))]})) as server:
+        repo = project.make(tmp_path / "store", server.url)
+        heal(repo, *E722)
+    assert heal(repo, "approve", _queued(repo)[project.line_of("f1")]).code == 0
+    text = project.source({"f1": GOOD})
+    f2 = f"src/store.py:{project.line_of('f2', text)} ruff:E722"
+    f2_fixed = project.reply(text, project.source({"f1": GOOD, "f2": GOOD}))
+    with Server(scripted({f2: [Reply(f2_fixed)]})) as server:
+        project.point(repo, server.url)
+        heal(repo, *E722)
+    [shown] = heal(repo, "patterns", "--output-format", "json").json()["patterns"]
+    # the project's tests change after the proposal: f2's handler must stay bare
+    check = repo / "check.py"
+    check.write_text(
+        check.read_text() + "import inspect\nassert 'except:' in inspect.getsource(store.f2)\n"
+    )
+    done = heal(repo, "approve", _queued(repo)[project.line_of("f2", text)])
+    assert done.code == 1 and "model-proposed fix rolled back: verification failed" in done.out
+    assert (repo / "src/store.py").read_text() == text  # taken back, byte for byte
+    listed = {
+        p["id"]: p for p in heal(repo, "patterns", "--output-format", "json").json()["patterns"]
+    }
+    assert listed[shown["id"]]["failures"] == 1 and not listed[shown["id"]]["offered"]
+    assert [p["outcome"] for p in listed.values()] == ["kept", "rolled-back"]
