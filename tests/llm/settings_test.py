@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from healers import config
+from healers import config, toml
 from healers.llm import settings
 
 
@@ -62,3 +64,12 @@ def test_the_key_comes_from_the_named_variable(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(settings.SettingError, match="HEAL_TEST_KEY, which is not set"):
         settings.api_key(conf)
     assert settings.api_key(settings.LlmConfig()) == ""  # Ollama, llama.cpp: none needed
+
+
+def test_the_readme_example_is_a_valid_table() -> None:
+    text = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    start = text.index("[tool.healers.llm]\nbase-url")
+    table = toml.loads(text[start : text.index("```", start)])["tool"]["healers"]
+    llm = config.parse(table, "README.md").llm
+    assert (llm.base_url, llm.model) == ("http://localhost:11434/v1", "qwen2.5-coder:7b")
+    assert llm.configured and not llm.propose and llm.api_key_env == ""
