@@ -166,3 +166,16 @@ def test_pending_shows_the_queued_patches_and_approve_applies_one_byte_exact(
     assert [r["line"] for r in again] == []  # f10's entry is void: the file changed
     stale = heal(repo, "approve", rows[project.line_of("f10")]["fingerprint"])
     assert stale.code == 1 and "no longer holds" in stale.err
+
+
+def test_a_model_patch_needs_a_decision_whatever_the_rules_approval(tmp_path: Path) -> None:
+    never = 'approval = { "bare-except" = "never" }'
+    with Server(scripted({key("f1"): [Reply(fix("f1"))]})) as server:
+        repo = project.make(tmp_path / "store", server.url, healers=never)
+        before = snapshot(repo)
+        run = heal(repo, "--scan", "--fix", "--propose", "--select", "ruff:E722")
+        assert [line for line in run.out.splitlines() if line.lstrip().startswith("queued")]
+        again = heal(repo, "--scan", "--fix", "--select", "ruff:E722")
+    assert again.code == 1, again.err
+    assert snapshot(repo) == before  # written only by heal approve
+    assert "heal pending" in run.out and "ruff:E722" in heal(repo, "pending").out
