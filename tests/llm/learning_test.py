@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import heal, make_repo
+from tests.helpers import git, heal, make_repo
 from tests.llm import project
 from tests.llm.project import GOOD, fix, key
 from tests.llm.server import Reply, Server, asked, scripted
@@ -126,3 +126,24 @@ def test_an_approved_patch_rolled_back_by_verification_counts_against_its_patter
     }
     assert listed[shown["id"]]["failures"] == 1 and not listed[shown["id"]]["offered"]
     assert [p["outcome"] for p in listed.values()] == ["kept", "rolled-back"]
+
+
+def test_a_fix_a_person_approved_is_learned_as_approved(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "m"\nrequires-python = ">=3.10"\n',
+        "m.py": '"""Roles."""\n\n\ndef add(user, roles=[]):\n    roles.append(user)\n'
+        "    return roles\n",
+    }
+    repo = make_repo(tmp_path / "m", files)
+    git(repo, "config", "user.name", "Ada Reviewer")
+    git(repo, "config", "user.email", "ada@example.invalid")
+    [waiting] = heal(repo, "pending", "--output-format", "json").json()["pending"]
+    assert waiting["rule"] == "mutable-default-argument"
+    assert heal(repo, "approve", waiting["fingerprint"]).code == 0
+    [learned] = heal(repo, "patterns", "--output-format", "json").json()["patterns"]
+    assert (learned["rule"], learned["kind"], learned["outcome"]) == (
+        "mutable-default-argument",
+        "approved",
+        "kept",
+    )
+    assert "v3=[]" in learned["before"] and "v3=None" in learned["after"]
