@@ -104,12 +104,14 @@ def run(opts: Options) -> int:
     if opts.ask_model and opts.diff:
         raise UsageError("--propose does not mix with --diff: proposals are made for the files")
     provider = proposing.provider(opts) if opts.ask_model else None  # a broken setup: exit 2 now
-    rep = engine.preview(opts) if opts.diff else engine.run(opts)
+    engine_rep = engine.preview(opts) if opts.diff else engine.run(opts)
     problem = ""
     if provider is not None:
-        rep, problem = proposing.propose(opts, rep, provider)
-        if opts.session is not None:  # the run history keeps the findings as the report shows them
-            opts.session.saw(rep)
+        rep, problem = proposing.propose(opts, engine_rep, provider)
+    else:
+        rep = proposing.waiting(opts, engine_rep)
+    if opts.session is not None and rep is not engine_rep:  # the history keeps what is shown
+        opts.session.saw(rep)
     code = EXIT_ERROR if problem else exit_code(rep, opts)
     output = render(rep, opts, code)
     if opts.output_file is None:

@@ -10,6 +10,7 @@ from healers import policy
 from healers.errors import ProviderError
 from healers.finding import Report
 from healers.options import Options
+from healers.state import proposals
 
 if TYPE_CHECKING:
     from healers.llm.client import Provider
@@ -33,3 +34,15 @@ def propose(opts: Options, rep: Report, client: Provider) -> tuple[Report, str]:
     waiting = {fp: f"`heal pending`, then heal approve {fp}" for fp, _, _ in model.queued}
     outcomes = policy.proposed(rep.outcomes, waiting)
     return replace(rep, outcomes=outcomes, model=model, notes=[*rep.notes, *model.notes]), ""
+
+
+def waiting(opts: Options, rep: Report) -> Report:
+    """A run without --propose: findings whose model-proposed fix still waits say so."""
+    if opts.diff or not proposals.path_of(opts.project.state_dir).is_file():
+        return rep
+    try:
+        queued = proposals.waiting(opts.project.state_dir, opts.project.root)
+    except proposals.QueueError as exc:
+        return replace(rep, notes=[*rep.notes, str(exc)])
+    how = {e.fingerprint: f"`heal pending`, then heal approve {e.fingerprint}" for e in queued}
+    return replace(rep, outcomes=policy.proposed(rep.outcomes, how)) if how else rep

@@ -136,7 +136,9 @@ def _known(entry: Entry | None, data_sha: str) -> str:
         return ""
     if entry.decision == proposals.REJECTED:
         return f"{entry.who} rejected the model's patch for this code: {entry.reason}"
-    return "a model-proposed fix already waits for it in `heal pending`"
+    if entry.decision == proposals.WAITING:
+        return "a model-proposed fix already waits for it in `heal pending`"
+    return ""  # approved, then the code came back (heal undo, a checkout): asked again
 
 
 def _where(o: Outcome) -> str:

@@ -93,8 +93,7 @@ def _db(state_dir: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
     try:
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
         try:
-            for statement in SCHEMA:
-                db.execute(statement)
+            db.executescript(";\n".join(SCHEMA) + ";")
             if write:
                 db.execute("BEGIN IMMEDIATE")  # the write lock now: waits out a concurrent run
             yield db
@@ -116,17 +115,19 @@ def add(state_dir: Path, learned: Sequence[Learned]) -> None:
         return
     state_dir.mkdir(parents=True, exist_ok=True)
     when = audit.now_iso()
-    with _db(state_dir, write=True) as db:
-        for item in learned:
-            cursor = db.execute(
-                'INSERT INTO patterns (rule, code, kind, before, after, outcome, "when") '
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (item.rule, item.code, item.kind, item.before, item.after, item.outcome, when),
-            )
-            db.execute(
-                "INSERT INTO pattern_text (rowid, rule, before) VALUES (?, ?, ?)",
-                (cursor.lastrowid, _rule_word(item.rule), item.before),
-            )
+    rows = [(x.rule, x.code, x.kind, x.before, x.after, x.outcome, when) for x in learned]
+    with _db(state_dir, write=True) as db:  # the write lock: the new ids follow the last one
+        (last,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM patterns").fetchone()
+        db.executemany(
+            'INSERT INTO patterns (rule, code, kind, before, after, outcome, "when") '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        db.execute(  # the rule as one FTS5 word: unicode61 splits at "-"
+            "INSERT INTO pattern_text (rowid, rule, before) "
+            "SELECT id, replace(rule, '-', '_'), before FROM patterns WHERE id > ?",
+            (last,),
+        )
 
 
 def _match(words: Sequence[str], rule: str, *, same: bool) -> str:
@@ -183,12 +184,14 @@ def used(state_dir: Path, ids: Sequence[int], fingerprint: str, outcome: str) ->
     column = "successes" if outcome == "kept" else "failures"
     when = audit.now_iso()
     with _db(state_dir, write=True) as db:
-        for pattern in ids:
-            db.execute(f"UPDATE patterns SET {column} = {column} + 1 WHERE id = ?", (pattern,))  # nosec B608 - column is one of two constants
-            db.execute(
-                'INSERT INTO uses (pattern, fingerprint, outcome, "when") VALUES (?, ?, ?, ?)',
-                (pattern, fingerprint, outcome, when),
-            )
+        db.executemany(
+            f"UPDATE patterns SET {column} = {column} + 1 WHERE id = ?",  # nosec B608 - column is one of two constants
+            [(pattern,) for pattern in ids],
+        )
+        db.executemany(
+            'INSERT INTO uses (pattern, fingerprint, outcome, "when") VALUES (?, ?, ?, ?)',
+            [(pattern, fingerprint, outcome, when) for pattern in ids],
+        )
 
 
 def proposed(state_dir: Path, fingerprint: str, rule: str, *, used: int, queued: bool) -> None:

@@ -179,3 +179,20 @@ def test_a_model_patch_needs_a_decision_whatever_the_rules_approval(tmp_path: Pa
     assert again.code == 1, again.err
     assert snapshot(repo) == before  # written only by heal approve
     assert "heal pending" in run.out and "ruff:E722" in heal(repo, "pending").out
+
+
+def test_an_approved_patch_that_was_undone_is_asked_for_again(tmp_path: Path) -> None:
+    one = ("--scan", "--propose", "--select", "ruff:E722", "--output-format", "json")
+    with Server(scripted({key("f1"): [Reply(fix("f1"))]})) as server:
+        repo = project.make(tmp_path / "store", server.url)
+        [row] = heal(repo, *one).json()["model"]["queued"]
+        assert heal(repo, "approve", row["fingerprint"]).code == 0
+        assert heal(repo, "undo").code == 0
+        assert (repo / "src/store.py").read_text() == source()
+        again = heal(repo, *one).json()["model"]
+        assert [r["where"] for r in again["queued"]] == [key("f1")]
+        assert len(_by_finding(server.requests)[key("f1")]) == 2
+    assert "ruff:E722" in heal(repo, "pending").out
+    plain = heal(repo, "--scan", "--select", "ruff:E722")  # without --propose: no request
+    waits = f"a model-proposed fix waits: `heal pending`, then heal approve {row['fingerprint']}"
+    assert waits in plain.out

@@ -27,7 +27,7 @@ def _store(tmp_path: Path, url: str, llm: str = "") -> Path:
 
 def _reason(run, name: str) -> str:
     rows = run.json()["model"]["dropped"] + run.json()["model"]["not_asked"]
-    return next(r["reason"] for r in rows if r["where"] == key(name))
+    return str(next(r["reason"] for r in rows if r["where"] == key(name)))
 
 
 def test_a_429_is_retried_by_the_client_and_costs_one_request(tmp_path: Path) -> None:
