@@ -36,6 +36,11 @@ def propose(opts: Options, rep: Report, client: Provider) -> tuple[Report, str]:
     return replace(rep, outcomes=outcomes, model=model, notes=[*rep.notes, *model.notes]), ""
 
 
+UNTRUSTED = (
+    "--untrusted: `propose = true` in [tool.healers.llm] was not followed; no model was asked"
+)
+
+
 def waiting(opts: Options, rep: Report) -> Report:
     """A run without --propose: findings whose model-proposed fix still waits say so."""
     if opts.diff or not proposals.path_of(opts.project.state_dir).is_file():

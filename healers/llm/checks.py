@@ -150,6 +150,8 @@ def _run(scratch: Scratch, job: Job, diff: str, stopped: Callable[[], bool]) -> 
         if not passed:
             raise Failed(said)
         checks.append(said)
+    elif scratch.opts.untrusted:
+        checks.append("verify-cmd not run (--untrusted)")
     else:
         checks.append("no verify-cmd configured")
     return Verdict("", tuple(checks), after, unified(job.path, job.source.text, after))

@@ -160,6 +160,12 @@ def candidates(outcomes: Sequence[Outcome]) -> list[Outcome]:
 def provider(opts: Options) -> Provider:
     """The client for the configured endpoint; nothing is sent yet. A missing setting or key
     is an error before any work."""
+    if opts.untrusted and opts.config.llm.api_key_env:
+        raise config.ConfigError(
+            "--untrusted: heal sends no key to the endpoint an untrusted project's "
+            "[tool.healers.llm] names (api-key-env is set); use an endpoint that needs none, "
+            "or run trusted"
+        )
     try:
         key = settings.api_key(opts.config.llm)
     except settings.SettingError as exc:

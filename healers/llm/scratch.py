@@ -7,11 +7,12 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from healers import analyze, classify, policy, state, tools
+from healers import analyze, classify, policy, state, tools, trust
 from healers.options import Options
 
 FindingCounts = Counter[str]  # tool-prefixed code -> findings of it in one file
@@ -29,6 +30,8 @@ class Scratch:
         self._baselines: dict[str, FindingCounts] = {}
         self._verify_code: int | None = None
         self.notes: list[str] = []
+        self._stack = ExitStack()
+        self.setup: analyze.Setup | None = None
 
     def __enter__(self) -> Scratch:
         self._tmp = tempfile.mkdtemp(prefix="heal-propose-")
@@ -44,11 +47,22 @@ class Scratch:
                 os.symlink(os.readlink(src), dst)
             elif src.is_file():
                 shutil.copy2(src, dst)
+        copy = replace(self.proj, repo=self.root, root=self.root)
+        # as the run's own analyzers: under --untrusted, mypy without plugins and a fresh cache
+        self.setup = self._stack.enter_context(
+            trust.analyzers(
+                copy,
+                untrusted=self.opts.untrusted,
+                cache_dir=None if self.opts.untrusted else self.cache,
+                notes=self.notes,
+            )
+        )
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self._stack.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def put(self, path: str, data: bytes) -> None:
@@ -62,7 +76,8 @@ class Scratch:
     def findings(self, path: str) -> FindingCounts:
         """The findings in one file of the copy as heal's run reports them, counted by code."""
         copy = replace(self.proj, repo=self.root, root=self.root, files=(path,))
-        states, found = analyze.analyze(copy, [path], self.cache, timeout=self.opts.timeout)
+        assert self.setup is not None  # nosec B101 - set on entering the context
+        states, found = analyze.analyze(copy, [path], self.setup, timeout=self.opts.timeout)
         outcomes = classify.classify(
             found, states, policy.Context(), select=self.opts.select, ignore=self.opts.ignore
         )

@@ -40,9 +40,9 @@ def load(path: Path) -> dict[Any, Any]:
     return data
 
 
-def steps_of(workflow: dict[Any, Any]) -> list[dict[str, Any]]:
-    (job,) = workflow["jobs"].values()
-    steps = job["steps"]
+def steps_of(workflow: dict[Any, Any], job: str = "scan") -> list[dict[str, Any]]:
+    jobs = workflow["jobs"]
+    steps = (jobs[job] if job in jobs else next(iter(jobs.values())))["steps"]
     assert isinstance(steps, list)
     return steps
 
@@ -80,7 +80,8 @@ def test_generated_workflow_keeps_the_conventions(generated):
     assert minute not in ("0", "00", "*")  # off the hour
     assert "workflow_dispatch" in on
     assert workflow["permissions"] == {}
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["scan"]
+    assert job["if"] == "github.event_name != 'pull_request'"
     assert job["permissions"] == {
         "contents": "write",
         "pull-requests": "write",
@@ -97,6 +98,24 @@ def test_generated_workflow_keeps_the_conventions(generated):
     assert "hashFiles('heal.sarif')" in upload["if"]
     pull = step_using(steps, "peter-evans/create-pull-request")
     assert pull["with"]["add-paths"] == "*.py"
+
+
+def test_the_pull_request_job_runs_heal_untrusted_and_read_only(generated):
+    """Issue 11: a pull request's code is not trusted, so its job is HEAL_UNTRUSTED=1 (no mypy
+    plugins, no verify-cmd, no cache from the repository), reads only, and installs only heal."""
+    workflow = load(generated)
+    assert "pull_request" in workflow[True]
+    job = workflow["jobs"]["check"]
+    assert job["if"] == "github.event_name == 'pull_request'"
+    assert job["permissions"] == {"contents": "read"}
+    assert job["env"] == {"HEAL_UNTRUSTED": "1"}
+    steps = steps_of(workflow, "check")
+    for step in steps:
+        assert "uses" not in step or PINNED.match(step["uses"]), step["uses"]
+    assert step_using(steps, "actions/checkout")["with"]["persist-credentials"] is False
+    runs = " ".join(s.get("run", "") for s in steps)
+    assert "pip install healers==" in runs and "-r " not in runs
+    assert "heal --scan --output-format github" in runs and "--fix" not in runs
 
 
 def test_init_refuses_to_overwrite_without_force(generated):

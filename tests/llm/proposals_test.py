@@ -196,3 +196,28 @@ def test_an_approved_patch_that_was_undone_is_asked_for_again(tmp_path: Path) ->
     plain = heal(repo, "--scan", "--select", "ruff:E722")  # without --propose: no request
     waits = f"a model-proposed fix waits: `heal pending`, then heal approve {row['fingerprint']}"
     assert waits in plain.out
+
+
+def test_untrusted_proposes_without_running_the_verify_command(tmp_path: Path) -> None:
+    marker = tmp_path / "verify-ran"
+    with Server(scripted({key("f1"): [Reply(fix("f1"))]})) as server:
+        repo = project.make(tmp_path / "store", server.url)
+        check = repo / "check.py"
+        check.write_text(f"open({str(marker)!r}, 'w').close()\n" + check.read_text())
+        run = heal(repo, "--scan", "--propose", "--untrusted", "--select", "ruff:E722")
+        assert "verify-cmd not run (--untrusted)" in run.out
+        assert "queued" in run.out and not marker.exists()  # the project's code never ran
+    [row] = heal(repo, "pending", "--output-format", "json").json()["model_proposed"]
+    assert heal(repo, "approve", row["fingerprint"]).code == 0
+    assert marker.exists()  # approve, trusted, runs it (the marker proves the test can tell)
+
+
+def test_untrusted_sends_no_key_to_the_endpoint_the_project_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEAL_TEST_KEY", "sk-test-not-for-them")
+    with Server(scripted({})) as server:
+        repo = project.make(tmp_path / "store", server.url, 'api-key-env = "HEAL_TEST_KEY"')
+        run = heal(repo, "--scan", "--propose", "--untrusted", "--select", "ruff:E722")
+        assert run.code == 2 and "heal sends no key" in run.err
+        assert server.requests == []
