@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from healers import snippets
+from healers import folder, snippets
 from healers.state import audit
 
 PATTERNS = "patterns.sqlite"
@@ -90,6 +90,10 @@ class Summary:
 @contextmanager
 def _db(state_dir: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
     path = state_dir / PATTERNS
+    try:
+        folder.check_database(state_dir, PATTERNS)  # sqlite follows links: none may be there
+    except OSError as exc:
+        raise PatternsError(f"{path}: {exc}") from None
     try:
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
         try:

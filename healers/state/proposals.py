@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from healers import write
+from healers import folder, write
 from healers.state import audit
 
 QUEUE = "proposals.json"
@@ -65,7 +65,11 @@ def load(state_dir: Path) -> dict[str, Entry]:
     """Entries by fingerprint; {} when nothing was ever proposed."""
     path = path_of(state_dir)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with folder.opened(state_dir) as place:  # no link under .heal/ is followed
+            raw = place.read(QUEUE)
+        if raw is None:
+            return {}
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
