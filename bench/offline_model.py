@@ -14,6 +14,7 @@ ever sends good patches would not exercise them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import re
@@ -171,12 +172,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
-    with Model(args.port) as model:
+    with Model(args.port) as model, contextlib.suppress(KeyboardInterrupt):
         print(f"base-url = {model.url!r}  (Ctrl-C stops)", flush=True)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+        threading.Event().wait()
     return 0
 
 

@@ -48,8 +48,8 @@ def cut(folder: Path, lines_each: int = 4) -> list[tuple[str, frozenset[str]]]:
             continue
         keep = snippets.imported(text)
         lines = [line for line in text.splitlines(keepends=True) if line.strip()]
-        for start in range(0, len(lines) - lines_each, lines_each):
-            out.append(("".join(lines[start : start + lines_each]), keep))
+        starts = range(0, len(lines) - lines_each, lines_each)
+        out.extend(("".join(lines[start : start + lines_each]), keep) for start in starts)
     return out
 
 

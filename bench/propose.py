@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from scan_speed import _heal_command, _unpack  # noqa: E402 - bench/ is the script's folder
+from scan_speed import _heal_command, _unpack  # bench/ is the script's folder
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work" / "propose"
