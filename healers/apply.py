@@ -10,10 +10,11 @@ from collections.abc import Mapping, Sequence
 
 from healers import codemod, comments, edits, source, tools
 from healers.codemod import Fixed, Result, Skipped
-from healers.finding import FileResult, FileState, Outcome, Proposal, Span
+from healers.finding import FileResult, FileState, Outcome, Patch, Proposal, Span
 from healers.report.diff import unified
 from healers.review import Reviewing, review
 from healers.tools import worker
+from healers.write import sha256 as write_sha
 
 
 def codemod_jobs(outcomes: Sequence[Outcome]) -> list[Job]:
@@ -44,6 +45,24 @@ def run_codemods(
 
 
 Job = tuple[str, str, list[Outcome]]  # (path, codemod, the outcomes it is asked to fix)
+MODEL_PATCH = "model-patch"  # the "codemod" of an approved model patch in a file's plan
+
+
+def patch_jobs(
+    patches: Mapping[str, Patch], outcomes: Sequence[Outcome], states: Mapping[str, FileState]
+) -> tuple[list[Job], list[Result]]:
+    """Approved model patches as codemod results, for `plan` to merge like any fix: each only
+    while its finding is still reported and its file holds the bytes the patch was checked on."""
+    jobs: list[Job] = []
+    results: list[Result] = []
+    for o in outcomes:
+        patch = patches.get(o.fingerprint)
+        state = states.get(o.finding.path)
+        if patch is None or state is None or write_sha(state.data) != patch.before:
+            continue
+        jobs.append((o.finding.path, MODEL_PATCH, [o]))
+        results.append(Fixed(patch.after, (0,)))
+    return jobs, results
 
 
 def plan_files(

@@ -12,10 +12,10 @@ from typing import Any, cast
 
 from healers import catalogue, command_line, config, folder, project, session, tools, trust, write
 from healers.commands import COMMANDS
-from healers.errors import CommandError, UsageError
+from healers.errors import CommandError, ProviderError, UsageError
 from healers.finding import Approval
 from healers.options import Options
-from healers.state import approvals, baseline, stats
+from healers.state import approvals, baseline, patterns, proposals, stats
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # what a shell reports for a run ended by SIGINT; pre-commit uses it too
@@ -33,6 +33,7 @@ SUBCOMMANDS = {
     "log": "the runs that wrote files, newest first (one run: with its diffs)",
     "undo": "restore, byte for byte, the files a run changed (default: the latest)",
     "stats": "per rule: fixes applied, verified, rolled back, approved, rejected",
+    "patterns": "the heals the pattern store learned (list); export: docs/patterns/healing/",
     "stop": "emergency stop: running heals stop writing, new ones refuse to",
     "resume": "lift the emergency stop",
     "init": "heal init github: write a scheduled GitHub workflow (SARIF, fix pull request)",
@@ -46,6 +47,9 @@ ERRORS = (
     approvals.ApprovalsError,
     stats.StatsError,
     UsageError,
+    ProviderError,  # --propose: the model endpoint refused heal or cannot be reached
+    proposals.QueueError,
+    patterns.PatternsError,
     OSError,  # the lock timed out, .heal/ cannot be created, a file cannot be written
 )
 
@@ -107,6 +111,15 @@ def _targets(args: argparse.Namespace) -> tuple[str, ...]:
     if value is None:
         return ()
     return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _ask_model(args: argparse.Namespace, conf: config.Config, command: str) -> bool:
+    """--propose, or `[tool.healers.llm] propose = true` for a `--scan` run (never in hook mode
+    unless asked on the command line: a commit must not wait for a model)."""
+    asked = getattr(args, "propose", None)
+    if command != "":
+        return False
+    return conf.llm.propose and getattr(args, "scan", None) is not None if asked is None else asked
 
 
 def _report_file(args: argparse.Namespace, cwd: Path, repo: Path) -> str | None:
@@ -193,6 +206,7 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         fail_on=getattr(args, "fail_on", None) or conf.fail_on,
         exit_non_zero_on_fix=getattr(args, "exit_non_zero_on_fix", False),
         session=session.Session(proj.root, kind, len(proj.files), words) if kind else None,
+        ask_model=_ask_model(args, conf, command),
         **_own_arguments(args, command, words),
     )
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from healers import toml
 from healers.finding import CATEGORIES, PRIORITIES, Priority
+from healers.llm import settings
+from healers.llm.settings import LlmConfig
 
 
 class ConfigError(ValueError):
@@ -32,6 +34,7 @@ class Config:
     approval: tuple[tuple[str, str], ...] = ()
     allow_unapproved_high: bool = False  # lifts the HIGH gate; heal warns on every run
     request_timeout: float = 60  # seconds: the timeout AddRequestTimeout writes (bandit B113)
+    llm: LlmConfig = field(default_factory=LlmConfig)  # [tool.healers.llm]: --propose's endpoint
     source: str = ""  # the file the settings came from, for messages
 
 
@@ -103,6 +106,13 @@ def _approval(value: object, at: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(value.items()))
 
 
+def _llm(value: object, where: str) -> LlmConfig:
+    try:
+        return settings.parse(value, where)
+    except settings.SettingError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def parse(table: dict[str, Any], where: str) -> Config:
     """Validate a `[tool.healers]` table; unknown keys and wrong types are errors naming the key."""
     values: dict[str, Any] = {"source": where}
@@ -138,9 +148,12 @@ def parse(table: dict[str, Any], where: str) -> Config:
             if not isinstance(value, bool):
                 raise ConfigError(f"{at}: must be true or false, not {value!r}")
             values["allow_unapproved_high"] = value
+        elif key == "llm":
+            values["llm"] = _llm(value, where)
         else:
             known = "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout, "
-            known += "approval, allow-unapproved-high, request-timeout, " + ", ".join(VERIFY_KEYS)
+            known += "approval, allow-unapproved-high, request-timeout, llm, "
+            known += ", ".join(VERIFY_KEYS)
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {known})")
     return Config(**values)
 

@@ -123,7 +123,7 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
                 limit = opts.max_passes
                 work.notes.append(f"fixes did not converge within {limit} passes (max-passes)")
     finally:  # an interrupt too: what was written goes on record, so `heal undo` can take it back
-        guard.finish(work.notes)  # the audit trail and learned trust
+        guard.finish(work.notes, work.declined)  # the audit trail, learned trust and patterns
     finals = work.texts()
     changes = {
         p: (originals[p], finals[p]) for p in finals if p in originals and finals[p] != originals[p]
@@ -241,6 +241,10 @@ def _fix_pass(
         target=work.target,
         settings=config.codemod_settings(opts.config),
     )
+    # approved model patches; one verification took back is not tried again in the next pass
+    live = {fp: p for fp, p in opts.patches.items() if fp not in work.declined}
+    patched, patches = apply.patch_jobs(live, outcomes, states)
+    jobs, results = [*jobs, *patched], [*results, *patches]
     unfixed: dict[str, str] = {}
     planned = apply.plan_files(states, outcomes, jobs, results, reviewing=work.reviewing)
     for path, result in planned.items():

@@ -10,3 +10,8 @@ class CommandError(ValueError):
 
 class UsageError(ValueError):
     """A request that names something that does not exist (a run id, a command's target)."""
+
+
+class ProviderError(RuntimeError):
+    """The model endpoint refused heal or cannot be reached (401, 404, connection refused), or
+    `--propose` cannot run (no endpoint configured, the `openai` package missing): exit 2."""

@@ -175,6 +175,37 @@ class Proposal:
 
 
 @dataclass(frozen=True)
+class Patch:
+    """A model-proposed fix a person approved: `after` replaces the file's text while the file
+    still holds the bytes the patch was checked against (sha256 `before`)."""
+
+    fingerprint: str
+    path: str
+    before: str  # sha256 of the file's bytes when the patch was proposed and checked
+    after: str  # the file's whole text with the patch applied
+    model: str = ""
+    prompt_hash: str = ""
+    approved_by: str = ""
+
+
+@dataclass(frozen=True)
+class ModelRun:
+    """What `--propose` did in one run: the requests and what they cost, and per finding asked
+    (fingerprint, path:line code) whether its patch was queued or dropped, and why."""
+
+    model: str
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float | None = None  # summed where the provider reports one (usage.cost)
+    queued: tuple[tuple[str, str, str], ...] = ()  # (fingerprint, where, checks passed)
+    dropped: tuple[tuple[str, str, str], ...] = ()  # (fingerprint, where, why)
+    not_asked: tuple[tuple[str, str, str], ...] = ()  # (fingerprint, where, why): budget, stop
+    reused: int = 0  # proposals whose prompt held a stored pattern
+    notes: tuple[str, ...] = ()  # what went wrong without stopping the proposals
+
+
+@dataclass(frozen=True)
 class Report:
     outcomes: list[Outcome]  # prioritized; fixed ones included with status "fixed"
     changes: dict[str, tuple[str, str]]  # path -> (text before the run, text after)
@@ -186,3 +217,4 @@ class Report:
     warnings: tuple[str, ...] = ()  # printed on stderr on every run, whatever the format
     # fixes written, then taken back (--verify-cmd failed, or mypy found a new error): fingerprints
     rolled_back: tuple[str, ...] = ()
+    model: ModelRun | None = None  # --propose: what the model was asked and what it cost

@@ -6,10 +6,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from healers import folder, verify, write
+from healers import folder, learn, verify, write
 from healers.finding import FileResult, FileState, Outcome
 from healers.options import Options
-from healers.state import audit, control, history, journal, stats
+from healers.state import audit, control, history, journal, patterns, stats
 from healers.verify import Pass
 
 
@@ -21,6 +21,13 @@ class Guard:
         self.config = opts.config
         self.demoted = opts.demoted
         self.trail = audit.Trail(audit.new_run_id(), opts.verify_cmd)
+        self.patches = opts.patches  # approved model patches: audited as such, learned as such
+        self.trail.extra = {
+            fp: {"source": "model", "model": p.model, "prompt_hash": p.prompt_hash}
+            | {"approved_by": p.approved_by}
+            for fp, p in opts.patches.items()
+        }
+        self.learned: list[patterns.Learned] = []
         self.journal = journal.Ahead(self.proj.state_dir, self.proj.root, self.trail.run_id)
         self.verifier: verify.Verifier | None = None
         if opts.verify_cmd:
@@ -53,7 +60,8 @@ class Guard:
         folder.check_database(self.proj.state_dir, history.HISTORY)  # or the run history
         with write.locked(self.proj.state_dir):  # no other heal is writing: its temp files are
             write.remove_leftovers(self._folders())  # leftovers of a killed run
-        if self.verifier is not None and any(o.status == "fixable" for o in outcomes):
+        fixing = self.patches or any(o.status == "fixable" for o in outcomes)
+        if self.verifier is not None and fixing:
             note = self.verifier.baseline()
             notes += [note] if note else []
         return True
@@ -90,6 +98,7 @@ class Guard:
                 interrupted=lambda taken: self._taken(work, taken),
             )
         self.trail.add_pass(work, check)
+        self.learned += learn.from_pass(work, check, self.patches)
         return check
 
     def take_back(
@@ -124,14 +133,19 @@ class Guard:
         for note in check.notes:
             print(f"heal: {note}", file=sys.stderr)
 
-    def finish(self, notes: list[str]) -> None:
-        """Append the run's audit records and count its fixes; say when a rule lost our trust."""
+    def finish(self, notes: list[str], declined: Mapping[str, str] | None = None) -> None:
+        """Append the run's audit records, count its fixes and remember them in the pattern
+        store (`declined`: fixes taken back after their pass); say when a rule lost our trust."""
         self.trail.verify_runs = self.verify_runs
         if not self.trail.files:
             return
         state_dir = self.proj.state_dir
         audit.append(state_dir, self.trail.records(), self.trail.blobs())
         stats.add(state_dir, self.trail.applied())
+        try:
+            patterns.add(state_dir, learn.settle(self.learned, declined or {}))
+        except patterns.PatternsError as exc:  # learning is not worth failing a written run
+            notes.append(f"the pattern store was not updated: {exc}")
         policy = stats.Policy(self.config.demote_min_fixes, self.config.demote_rollback_rate)
         for rule, why in sorted(stats.demoted(state_dir, policy).items()):
             if rule not in self.demoted:

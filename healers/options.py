@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from healers.config import Config
-from healers.finding import Approval, Priority
+from healers.finding import Approval, Patch, Priority
 from healers.project import Project
 from healers.session import Session
 
@@ -35,6 +35,8 @@ class Options:
     ignored_verify_cmd: bool = False  # untrusted: the configuration's verify-cmd was not run
     only: frozenset[str] = frozenset()  # fix only these fingerprints (`heal approve`)
     propose: bool = False  # plan the fix of every gated finding (`heal pending`, approve, reject)
+    ask_model: bool = False  # --propose: ask the configured model for what no codemod fixes
+    patches: Mapping[str, Patch] = field(default_factory=dict)  # approved model patches to apply
     # --- how it reports -----------------------------------------------------------------------
     output_format: str = "text"
     output_file: str | None = None

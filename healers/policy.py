@@ -150,3 +150,14 @@ def fixed(
         reason = outcome.reason if outcome.status == "fixable" else "gone after the other fixes"
         gone.append(replace(outcome, status="fixed", reason=reason))
     return gone
+
+
+def proposed(outcomes: Sequence[Outcome], waiting: Mapping[str, str]) -> list[Outcome]:
+    """Findings with a model-proposed fix in the queue (fingerprint -> how to decide): still
+    `unfixable` (the patch is not heal's until a person approves it), with the way on."""
+    return [
+        replace(o, reason=f"{o.reason}; a model-proposed fix waits: {waiting[o.fingerprint]}")
+        if o.fingerprint in waiting and o.status == "unfixable"
+        else o
+        for o in outcomes
+    ]

@@ -67,3 +67,30 @@ def test_matches_category_rule_code_and_prefix():
         and matches(outcome, ["ruff:F401"])
     )
     assert not matches(outcome, ["style"]) and not matches(outcome, ["ruff:E"])
+
+
+def _gone(prints: list[str], left: list[str]) -> list[str]:
+    from healers.policy import fixed
+
+    rule = catalogue.load().rule_for(finding("ruff:E722"))
+    initial = [
+        Outcome(finding("ruff:E722", line=i + 1), rule, p, "unfixable")
+        for i, p in enumerate(prints)
+    ]
+    final = [
+        Outcome(finding("ruff:E722", line=i + 1), rule, p, "unfixable") for i, p in enumerate(left)
+    ]
+    return [o.fingerprint for o in fixed(initial, final)]
+
+
+@pytest.mark.parametrize(
+    ("prints", "left", "gone"),
+    [
+        pytest.param(["a", "b", "c"], ["b", "c"], ["a"], id="the first of three fixed"),
+        pytest.param(["a", "b", "c"], ["a", "b"], ["c"], id="the last of three fixed"),
+        pytest.param(["a", "b"], ["x", "y"], [], id="both moved: new fingerprints, same count"),
+        pytest.param(["a", "b", "c"], ["b", "y"], ["c"], id="one moved, one fixed: counted"),
+    ],
+)
+def test_fixed_matches_fingerprints_before_counting_the_rest(prints, left, gone) -> None:
+    assert _gone(prints, left) == gone

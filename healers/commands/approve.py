@@ -8,6 +8,7 @@ import sys
 from dataclasses import replace
 
 from healers import engine
+from healers.commands import proposed
 from healers.commands.decisions import pick, record, scan_argument
 from healers.errors import CommandError
 from healers.options import Options
@@ -21,8 +22,12 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(opts: Options) -> int:
+    model, ids = proposed.split(opts.project, opts.targets)  # model-proposed fixes first
+    applied = proposed.approve(opts, model) if model else True
+    if not ids:
+        return EXIT_OK if applied else EXIT_LEFT
     rep = engine.run(replace(opts, fix=False, propose=True))
-    chosen = pick(opts.targets, rep.outcomes)
+    chosen = pick(ids, rep.outcomes)
     proposals = rep.proposals
     for o in chosen:
         if not proposals[o.fingerprint].diff:
@@ -41,4 +46,4 @@ def run(opts: Options) -> int:
         print(f"{o.fingerprint}  {o.finding.code} {o.finding.path}:{o.finding.line}: {state}")
         if o.fingerprint in fixed:
             sys.stdout.write(proposals[o.fingerprint].diff)
-    return EXIT_OK if fixed == wanted else EXIT_LEFT
+    return EXIT_OK if fixed == wanted and applied else EXIT_LEFT

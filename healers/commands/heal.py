@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from healers import __version__, engine, preview, write
+from healers.commands import proposing
+from healers.errors import UsageError
 from healers.finding import PRIORITIES, Report
 from healers.options import Options
 from healers.project import Project
@@ -89,6 +91,13 @@ def _other_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="fix even though CMD fails before any fix (fixes must keep its exit code)",
     )
+    p.add_argument(
+        "--propose",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ask the model of [tool.healers.llm] for a patch of each finding no codemod "
+        "fixes; patches that pass every check wait in `heal pending`",
+    )
     p.add_argument("--version", action="version", version=f"heal {__version__}")
 
 
@@ -102,8 +111,18 @@ def untrusted_argument(p: argparse.ArgumentParser) -> None:
 
 
 def run(opts: Options) -> int:
-    rep = preview.preview(opts) if opts.diff else engine.run(opts)
-    code = exit_code(rep, opts)
+    if opts.ask_model and opts.diff:
+        raise UsageError("--propose does not mix with --diff: proposals are made for the files")
+    provider = proposing.provider(opts) if opts.ask_model else None  # a broken setup: exit 2 now
+    engine_rep = preview.preview(opts) if opts.diff else engine.run(opts)
+    problem = ""
+    if provider is not None:
+        rep, problem = proposing.propose(opts, engine_rep, provider)
+    else:
+        rep = proposing.waiting(opts, engine_rep)
+    if opts.session is not None and rep is not engine_rep:  # the history keeps what is shown
+        opts.session.saw(rep)
+    code = EXIT_ERROR if problem else exit_code(rep, opts)
     output = render(rep, opts, code)
     if opts.output_file is None:
         sys.stdout.write(output)
@@ -122,6 +141,8 @@ def run(opts: Options) -> int:
     for warning in rep.warnings:
         print(f"heal: warning: {warning}", file=sys.stderr)
     sys.stderr.write(text.blocked_message(rep.outcomes))
+    if problem:  # the report of what was done, then the endpoint's failure
+        print(f"heal: error: {problem}", file=sys.stderr)
     return code
 
 

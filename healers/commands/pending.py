@@ -11,10 +11,12 @@ from dataclasses import replace
 from typing import Any
 
 from healers import engine
+from healers.commands import proposed
 from healers.commands.decisions import describe, scan_argument
-from healers.finding import Outcome
+from healers.finding import Outcome, Proposal
 from healers.options import Options
 from healers.state import approvals
+from healers.state import proposals as queue
 
 EXIT_OK, EXIT_BLOCKED = 0, 3
 
@@ -47,43 +49,54 @@ def decisions(opts: Options, outcomes: Sequence[Outcome]) -> list[dict[str, str]
     return rows
 
 
+def _row(o: Outcome, proposal: Proposal) -> dict[str, Any]:
+    return {
+        "fingerprint": o.fingerprint,
+        "rule": o.rule.id,
+        "code": o.finding.code,
+        "severity": o.finding.severity,
+        "path": o.finding.path,
+        "line": o.finding.line,
+        "column": o.finding.column,
+        "message": o.finding.message,
+        "reason": o.reason,
+        "diff": proposal.diff,
+        "no_fix_reason": proposal.reason,
+    }
+
+
+def _show_decisions(made: Sequence[dict[str, str]]) -> None:
+    print(f"\n{len(made)} decision(s) in .heal/{approvals.FILE_NAME}:")
+    for row in made:
+        verb = "approved" if row["decision"] == "approve" else "rejected"
+        said = f": {row['reason']}" if row["reason"] else ""
+        print(f"  {row['fingerprint']}  {verb} by {row['who']} at {row['when']}{said}")
+        print(f"      {row['rule']} in {row['path']}; {row['now']}")
+
+
 def run(opts: Options) -> int:
     rep = engine.run(replace(opts, fix=False, propose=True))
     waiting = [o for o in rep.outcomes if o.status == "needs-approval"]
     proposals = rep.proposals
+    model = queue.waiting(opts.project.state_dir, opts.project.root)
+    code = EXIT_BLOCKED if waiting or model else EXIT_OK
     if opts.output_format == "json":
-        rows: list[dict[str, Any]] = [
-            {
-                "fingerprint": o.fingerprint,
-                "rule": o.rule.id,
-                "code": o.finding.code,
-                "severity": o.finding.severity,
-                "path": o.finding.path,
-                "line": o.finding.line,
-                "column": o.finding.column,
-                "message": o.finding.message,
-                "reason": o.reason,
-                "diff": proposals[o.fingerprint].diff,
-                "no_fix_reason": proposals[o.fingerprint].reason,
-            }
-            for o in waiting
-        ]
-        payload: dict[str, Any] = {"pending": rows}
+        payload: dict[str, Any] = {
+            "pending": [_row(o, proposals[o.fingerprint]) for o in waiting],
+            "model_proposed": [proposed.row(e) for e in model],
+        }
         if opts.show_all:
             payload["decisions"] = decisions(opts, rep.outcomes)
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-        return EXIT_BLOCKED if waiting else EXIT_OK
-    elif not waiting:
+        return code
+    if not waiting and not model:
         print("Nothing waits for a decision.")
-    else:
+    if waiting:
         print(f"{len(waiting)} finding(s) wait for a decision:\n")
         print("\n".join(describe(o, proposals[o.fingerprint]) for o in waiting))
+    if model:
+        print(f"{len(model)} model-proposed fix(es) wait for a decision:\n")
+        print("\n".join(proposed.describe(e) for e in model))
     if opts.show_all:
-        made = decisions(opts, rep.outcomes)
-        print(f"\n{len(made)} decision(s) in .heal/{approvals.FILE_NAME}:")
-        for row in made:
-            verb = "approved" if row["decision"] == "approve" else "rejected"
-            said = f": {row['reason']}" if row["reason"] else ""
-            print(f"  {row['fingerprint']}  {verb} by {row['who']} at {row['when']}{said}")
-            print(f"      {row['rule']} in {row['path']}; {row['now']}")
-    return EXIT_BLOCKED if waiting else EXIT_OK
+        _show_decisions(decisions(opts, rep.outcomes))
+    return code

@@ -6,6 +6,7 @@ import argparse
 from dataclasses import replace
 
 from healers import engine
+from healers.commands import proposed
 from healers.commands.decisions import pick, record, scan_argument
 from healers.errors import CommandError
 from healers.options import Options
@@ -21,8 +22,13 @@ def run(opts: Options) -> int:
     reason = opts.reason.strip()
     if not reason:
         raise CommandError("--reason must say why the risk is acceptable")
+    model, ids = proposed.split(opts.project, opts.targets)  # model-proposed fixes first
+    if model:
+        proposed.reject(opts, model, reason)
+    if not ids:
+        return 0
     rep = engine.run(replace(opts, fix=False, propose=True))
-    chosen = pick(opts.targets, rep.outcomes)
+    chosen = pick(ids, rep.outcomes)
     record(opts.project, chosen, rep.proposals, "reject", reason)
     for o in chosen:
         f = o.finding

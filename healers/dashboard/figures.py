@@ -1,5 +1,6 @@
-"""The dashboard's figures, read from .heal/ (the run history, learned trust, the audit trail):
-what the terminal view, the web page and the HTML report all show."""
+"""The dashboard's figures, read from .heal/ (the run history, learned trust, the audit trail,
+the pattern store and the queue of model-proposed fixes): what the terminal view, the web page
+and the HTML report all show."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from pathlib import Path
 
 from healers.dashboard.trends import Point, Window, series, snapshot_of, windows
 from healers.finding import CATEGORIES, PRIORITIES
-from healers.state import audit, compaction, history, stats
+from healers.state import audit, compaction, history, patterns, proposals, stats
 from healers.state.runs import Active, Entry, Seen, detailed, going_on, read
 
 LAST_HEALS = 15
 DRILL_DAYS = 7  # the drill-down lists what the runs of these days healed
 DRILL_HEALS = 2000
 TOP_RULES = 8
+TOP_PATTERNS = 8
 HEALED = ("fixed", "rolled-back", "undone")
 HEALTHY = 0.9  # a success rate below this is shown in red
 
@@ -51,6 +53,15 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Learning:
+    """What the pattern store learned and how model proposals used it."""
+
+    store: patterns.Summary
+    used: tuple[patterns.Pattern, ...] = ()  # the patterns shown in prompts, most used first
+    waiting: int = 0  # model-proposed fixes waiting for a decision
+
+
+@dataclass(frozen=True)
 class Figures:
     generated: float
     project: str
@@ -67,6 +78,7 @@ class Figures:
     healed: tuple[Heal, ...] = ()  # the drill-down's: every heal of the last DRILL_DAYS days
     series: tuple[Point, ...] = ()
     changes: Mapping[str, Change] = field(default_factory=dict)  # fingerprint -> its fix's change
+    learning: Learning | None = None  # None until the pattern store exists
     warnings: tuple[str, ...] = ()
 
     @property
@@ -159,6 +171,21 @@ def _trust(state_dir: Path, policy: stats.Policy) -> tuple[list[stats.Counts], f
     return ranked[:TOP_RULES], demoted
 
 
+def learning(state_dir: Path, warnings: list[str]) -> Learning | None:
+    """The pattern store's figures (None before the first heal was learned)."""
+    try:
+        store = patterns.summary(state_dir)
+        if store is None:
+            return None
+        used = [p for p in patterns.load(state_dir) if p.successes + p.failures]
+        waiting = proposals.waiting(state_dir, state_dir.parent)  # those that still hold
+    except (patterns.PatternsError, proposals.QueueError) as exc:
+        warnings.append(str(exc))
+        return None
+    used.sort(key=lambda p: (-(p.successes + p.failures), p.id))
+    return Learning(store, tuple(used[:TOP_PATTERNS]), len(waiting))
+
+
 def load(
     state_dir: Path,
     policy: stats.Policy,
@@ -203,6 +230,8 @@ def _figures(
     warnings: Sequence[str],
 ) -> Figures:
     rules, demoted = _trust(state_dir, policy)
+    said = list(warnings)
+    learned = learning(state_dir, said)
     return Figures(
         generated=now,
         project=project,
@@ -219,5 +248,6 @@ def _figures(
         healed=last_heals(runs, DRILL_HEALS, now - DRILL_DAYS * compaction.DAY),
         series=series(runs, days, now),
         changes=audit_changes(state_dir),
-        warnings=tuple(warnings),
+        learning=learned,
+        warnings=tuple(said),
     )

@@ -44,7 +44,7 @@ def _table(title: str, *columns: str) -> Table:
     )
     for name in columns:
         table.add_column(
-            name, justify="right" if name in ("n", "left", "fixed 7 d", "rate") else "left"
+            name, justify="right" if name in ("n", "left", "fixed 7 d", "rate", "used") else "left"
         )
     return table
 
@@ -93,6 +93,27 @@ def _rules(fig: Figures) -> RenderableType:
     return table
 
 
+def _learning(fig: Figures) -> RenderableType:
+    learned = fig.learning
+    if learned is None:
+        return Text("pattern store: nothing learned yet", style="dim")
+    store = learned.store
+    head = Text(
+        f"pattern store: {store.stored} pattern(s), {store.offered} offered to a model; reuse "
+        f"rate {rate(store.reuse_rate)} ({store.reused} of {store.proposals} model proposal(s) "
+        f"showed one); {learned.waiting} model-proposed fix(es) waiting"
+    )
+    if not learned.used:
+        return head
+    table = _table("patterns shown in prompts", "pattern", "rule", "used", "rate")
+    for p in learned.used:
+        style = "green" if p.success_rate is None or p.success_rate >= HEALTHY else "red"
+        name = f"#{p.id}" + ("" if p.offered else " (retired)")
+        used = str(p.successes + p.failures)
+        table.add_row(name, p.rule, used, Text(rate(p.success_rate), style=style))
+    return Group(head, table)
+
+
 def _pending(fig: Figures) -> RenderableType:
     if not fig.pending:
         return Text("pending approvals: none", style="dim")
@@ -130,6 +151,7 @@ def view(fig: Figures, *, live: bool = False) -> RenderableType:
     parts.append(_progress(fig))
     parts.append(Columns([_success(fig), _findings(fig)], padding=(0, 4)))
     parts.append(Columns([_pending(fig), _rules(fig)], padding=(0, 4)))
+    parts.append(_learning(fig))
     parts.append(_heals(fig))
     parts.append(Text("times are UTC", style="dim"))
     return Group(*parts)

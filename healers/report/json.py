@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from healers import __version__
-from healers.finding import Report
+from healers.finding import ModelRun, Report
 from healers.report import summary
 
 
@@ -40,4 +40,23 @@ def to_json(report: Report) -> str:
         "run": report.run_id if report.changes else None,
         "verify_runs": report.verify_runs,
     }
+    if report.model is not None:  # only with --propose: the contract above is unchanged
+        payload["model"] = model(report.model)
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def model(run: ModelRun) -> dict[str, object]:
+    def rows(items: tuple[tuple[str, str, str], ...], key: str) -> list[dict[str, str]]:
+        return [{"fingerprint": fp, "where": where, key: said} for fp, where, said in items]
+
+    return {
+        "model": run.model,
+        "requests": run.requests,
+        "prompt_tokens": run.prompt_tokens,
+        "completion_tokens": run.completion_tokens,
+        "cost": run.cost,
+        "queued": rows(run.queued, "checks"),
+        "dropped": rows(run.dropped, "reason"),
+        "not_asked": rows(run.not_asked, "reason"),
+        "reused_patterns": run.reused,
+    }

@@ -1,5 +1,6 @@
 """The dashboard's overview as HTML: runs in progress, success rates, findings by category and
-priority, the charts, pending approvals, the last heals and the rules that lost trust."""
+priority, the charts, pending approvals, the last heals, the rules that lost trust and the
+pattern store."""
 
 from __future__ import annotations
 
@@ -159,6 +160,30 @@ def trust(fig: Figures) -> str:
     return table(("rule", "applied", "rolled back", "rate", "trust"), rows, numeric=(1, 2, 3))
 
 
+def learning(fig: Figures) -> str:
+    learned = fig.learning
+    if learned is None:
+        return EMPTY.format("Nothing learned yet: every verified heal is recorded as a pattern.")
+    store = learned.store
+    cards = (
+        _card("patterns", str(store.stored), f"{store.offered} offered to a model")
+        + _card(
+            "reuse rate",
+            rate(store.reuse_rate),
+            f"{store.reused} of {store.proposals} model proposal(s) showed a stored pattern",
+        )
+        + _card("model-proposed", str(learned.waiting), "fix(es) waiting for a decision")
+    )
+    rows = [
+        f"<tr><td>#{p.id}{'' if p.offered else ' (retired)'}</td><td>{link('rule', p.rule)}</td>"
+        f"<td class=num>{p.successes + p.failures}</td><td class=num>{rate(p.success_rate)}</td>"
+        "</tr>"
+        for p in learned.used
+    ]
+    used = table(("pattern", "rule", "used", "success"), rows, numeric=(2, 3)) if rows else ""
+    return f'<div class="grid-cards">{cards}</div>{used}'
+
+
 def overview(fig: Figures) -> str:
     where = ""
     if fig.snapshot is not None:
@@ -182,4 +207,5 @@ def overview(fig: Figures) -> str:
         + f'<section id="heals"><h2>Last heals</h2>{heals(fig)}</section>'
         + f'<section id="trust"><h2>Rules most rolled back or demoted</h2>{trust(fig)}'
         + "</section>"
+        + f'<section id="patterns"><h2>Pattern store</h2>{learning(fig)}</section>'
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from healers.finding import PRIORITIES, Outcome, Report
+from healers.finding import PRIORITIES, ModelRun, Outcome, Report
 from healers.report import LEFT, PRIORITY_TITLES, STATUS_WORDS
 
 STYLES = {"1": "bold", "31": "red", "32": "green", "33": "yellow", "35": "magenta"}
@@ -53,6 +53,8 @@ def to_text(report: Report, *, color: Style, fixing: bool) -> str:
         if report.run_id and report.changes:
             out.append(f"  (run {report.run_id}: `heal log` shows it, `heal undo` takes it back)")
         out.append("")
+    if report.model is not None:
+        out += [*model_lines(report.model), ""]
     for note in report.notes:
         out.append(color(f"note: {note}", "35"))
     n: Counter[str] = Counter(o.status for o in report.outcomes)
@@ -66,6 +68,26 @@ def to_text(report: Report, *, color: Style, fixing: bool) -> str:
         f"--unsafe-fixes, {n['needs-approval']} blocked, {n['unfixable']} for a human."
     )
     return "\n".join(out) + "\n"
+
+
+def model_lines(run: ModelRun) -> list[str]:
+    """--propose: what each finding asked about came to, and what the requests cost."""
+    out = [
+        f"Model proposals ({run.model}): {len(run.queued)} wait for a decision (`heal pending`), "
+        f"{len(run.dropped)} dropped, {len(run.not_asked)} not asked"
+    ]
+    out += [f"  queued     {where}  [{fp}]: {checks}" for fp, where, checks in run.queued]
+    out += [f"  dropped    {where}: {why.splitlines()[0]}" for _, where, why in run.dropped]
+    out += [f"  not asked  {where}: {why}" for _, where, why in run.not_asked]
+    tokens = run.prompt_tokens + run.completion_tokens
+    cost = f", cost {run.cost:.4f} (as the provider reports it)" if run.cost is not None else ""
+    asked = len(run.queued) + len(run.dropped)
+    out.append(
+        f"  {run.requests} request(s), {tokens} tokens ({run.prompt_tokens} prompt + "
+        f"{run.completion_tokens} completion){cost}; {run.reused} of {asked} proposal(s) "
+        "used a stored pattern"
+    )
+    return out
 
 
 def statistics(report: Report) -> str:

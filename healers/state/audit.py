@@ -63,6 +63,8 @@ class Trail:
         self.command = command
         self.verify_runs = 0
         self.files: dict[str, _FileLog] = {}
+        # fingerprint -> what else a fix's entry says (a model patch: model, prompt, who approved)
+        self.extra: dict[str, dict[str, str]] = {}
 
     def add_pass(self, work: Pass, check: Check | None) -> None:
         """Log one pass: its plans were written over its bases; `check` is what verification
@@ -79,7 +81,7 @@ class Trail:
             )
             log.after_text, log.after = text, source.encode(base.source, text)
             for print_ in result.applied:
-                entry = _fix(outcomes[print_])
+                entry = {**_fix(outcomes[print_]), **self.extra.get(print_, {})}
                 if print_ in taken:  # a pass taken back after it was logged: no longer kept
                     log.fixes.pop(print_, None)
                     log.rolled_back[print_] = {**entry, "reason": taken[print_], "blamed": blamed}
@@ -129,7 +131,9 @@ class Trail:
                         "outcome": log.outcome,
                         "runs": self.verify_runs,
                     },
-                    "approved_by": "",
+                    "approved_by": next(
+                        (f["approved_by"] for f in log.fixes.values() if f.get("approved_by")), ""
+                    ),
                 }
             )
         return out
