@@ -64,6 +64,7 @@ def write_atomic(
         _write_all(fd, data)
         os.fsync(fd)
         _copy_metadata(fd, target)
+        _next_second(fd, target)
         os.close(fd)
         fd = -1
         if still is not None and not still():
@@ -83,6 +84,20 @@ def write_atomic(
             raise error from exc
         raise
     _fsync_directory(target.parent)
+
+
+def _next_second(fd: int, target: Path) -> None:
+    """Give the new file a modification time in another whole second than the file it replaces.
+    mypy's cache (and Python's .pyc files) trust a file whose size and whole-second mtime are
+    unchanged: a same-size fix written within the second the old text was saved in (`any` ->
+    `Any`) would be read as the old text by the next pass, by verification and by pytest."""
+    try:
+        old = target.stat().st_mtime_ns
+    except OSError:  # a new file: nothing to tell it apart from
+        return
+    new = os.fstat(fd)
+    if new.st_mtime_ns // 10**9 == old // 10**9:
+        os.utime(fd, ns=(new.st_atime_ns, (old // 10**9 + 1) * 10**9))
 
 
 def _write_all(fd: int, data: bytes) -> None:
