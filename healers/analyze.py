@@ -4,18 +4,16 @@ each analyzer's output is claimed healer by healer."""
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from healers import claims, prescreen, project, registry, tools
+from healers import cache, claims, incremental, project, registry, tools
 from healers.finding import FileState, Finding
 from healers.prescreen import heal_finding
 from healers.tools import bandit, mypy, ruff
 
-BANDIT_FILES_PER_PROCESS = 25  # below this, a second bandit process costs more than it saves
-Job = Callable[[Sequence[str]], list[Finding]]
+Job = incremental.Job
 
 
 def _isolating(job: Job) -> Job:
@@ -39,10 +37,6 @@ def _isolating(job: Job) -> Job:
     return run
 
 
-def _chunks(paths: Sequence[str], parts: int) -> list[list[str]]:
-    return [list(paths[i::parts]) for i in range(parts) if paths[i::parts]]
-
-
 @dataclass(frozen=True)
 class Setup:
     """How the analyzers run during one heal run (trust.analyzers() chooses it once)."""
@@ -50,6 +44,7 @@ class Setup:
     configs: Mapping[str, str | None]  # tool -> the config file it is given (None: heal's own)
     target: str | None  # the project's oldest Python, as ruff's target version
     cache_dir: Path  # mypy's cache
+    findings: cache.Cache = field(default_factory=cache.Cache)  # trust.findings_cache
 
 
 def analyze(
@@ -89,16 +84,23 @@ def analyze(
 
     if not paths:
         return {}, []
-    parts = max(1, min(os.cpu_count() or 1, len(paths) // BANDIT_FILES_PER_PROCESS))
+    data = incremental.read_bytes(proj.root, paths)
+    store = setup.findings
     with tools.Background() as background:
-        running = [background.start(run_ruff, paths)]
-        running += [background.start(run_bandit, chunk) for chunk in _chunks(paths, parts)]
-        states, early = prescreen.read(proj.root, paths)
+        kept, running = incremental.start(background, store, "ruff", run_ruff, data, paths)
+        started = incremental.start(
+            background, store, "bandit", run_bandit, data, paths, split=True
+        )
+        kept, running = kept + started[0], running + started[1]
+        states, early = incremental.screen(proj.root, paths, data, store)
         parsable = [p for p in paths if p in states and states[p].parses]
         if parsable:
             running.append(background.start(run_mypy, parsable))
-            running += [background.start(run_own, chunk) for chunk in _chunks(parsable, parts)]
-        found = [f for job in running for f in job.result()]
+            started = incremental.start(
+                background, store, "heal", run_own, data, parsable, split=True
+            )
+            kept, running = kept + started[0], running + started[1]
+        found = kept + [f for job in running for f in job.result()]
     wanted = set(parsable)
     # findings for files that failed the pre-screen (a crash included) are the pre-screen's
     return states, early + [f for f in found if f.path in wanted]

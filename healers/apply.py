@@ -8,10 +8,11 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from healers import codemod, edits, source, tools
-from healers.codemod import Fixed, Result, Skipped
+from healers import edits, source, tools
+from healers import results as codemod_results
 from healers.finding import FileResult, FileState, Outcome, Proposal, Span
 from healers.report.diff import unified
+from healers.results import Fixed, Result, Skipped
 from healers.tools import worker
 
 
@@ -32,13 +33,13 @@ def run_codemods(
 ) -> list[Result]:
     """Run codemod jobs (codemod name, text, outcomes) in worker processes, batched; a job that
     hangs or crashes its worker is Skipped and the jobs after it are retried."""
-    version = codemod.version(target)
+    version = codemod_results.version(target)
     payloads = [
         json.dumps(worker.encode_job(name, text, [o.finding for o in outs], version))
         for name, text, outs in jobs
     ]
     results = tools.run_jobs(payloads, timeout=timeout, failed="codemod skipped")
-    return [codemod.decode(raw) for raw in results]
+    return [codemod_results.decode(raw) for raw in results]
 
 
 Job = tuple[str, str, list[Outcome]]  # (path, codemod, the outcomes it is asked to fix)
