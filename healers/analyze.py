@@ -95,7 +95,10 @@ def analyze(
         states, early = incremental.screen(proj.root, paths, data, store)
         parsable = [p for p in paths if p in states and states[p].parses]
         if parsable:
-            running.append(background.start(run_mypy, parsable))
+            started = incremental.start_whole(
+                background, store, run_mypy, proj.root, data, parsable
+            )
+            kept, running = kept + started[0], running + started[1]
             started = incremental.start(
                 background, store, "heal", run_own, data, parsable, split=True
             )
@@ -132,7 +135,9 @@ def own_rules(texts: Sequence[tuple[str, str]], *, timeout: float) -> list[Findi
     return found
 
 
-def whole_project(proj: project.Project, states: dict[str, FileState]) -> list[Finding]:
+def whole_project(
+    proj: project.Project, states: dict[str, FileState], store: cache.Cache | None = None
+) -> list[Finding]:
     """The healers' whole-project analyses (import cycles): they read every file of the project,
     even in hook mode, because a cycle runs through files that were not staged."""
     sources = {p: s.source.text for p, s in states.items() if s.parses}
@@ -143,5 +148,10 @@ def whole_project(proj: project.Project, states: dict[str, FileState]) -> list[F
                     sources[path] = (proj.root / path).read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError):
                     continue
-    found = [f for h in registry.HEALERS.values() for f in h.analyze_project(sources)]
+    store = store or cache.Cache()
+    key = incremental.project_key(store, "cycles", sources)
+    found = incremental.recalled(store, "cycles", key, sources, "heal:")
+    if found is None:
+        found = [f for h in registry.HEALERS.values() for f in h.analyze_project(sources)]
+        incremental.keep(store, "cycles", key, found)
     return [f for f in found if f.path in states]

@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -51,6 +52,18 @@ def heal_stamp() -> str:
                     st = os.stat(os.path.join(dirpath, name))
                     parts.append(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}")
     return digest(*parts)
+
+
+def environment() -> list[str]:
+    """The interpreter mypy runs in and when its packages last changed (a site folder's mtime
+    moves when a package is installed or removed): mypy's result depends on them."""
+    import site  # only where a cache is used
+
+    stamps = [sys.executable, sys.version]
+    for place in (*site.getsitepackages(), site.getusersitepackages()):
+        with contextlib.suppress(OSError):
+            stamps.append(f"{place}:{os.stat(place).st_mtime_ns}")
+    return stamps
 
 
 def tool_version(tool: str) -> str:

@@ -60,7 +60,7 @@ class _Run:
         """classify and prioritize, then the human decisions (checked against the fix each one
         approved, planned alone by the apply stage); fixes that failed are not tried again."""
         proj = self.opts.project
-        found = self.findings + analyze.whole_project(proj, self.states)
+        found = self.findings + analyze.whole_project(proj, self.states, self.setup.findings)
         self.dropped = []
         outcomes = classify.classify(
             found,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
+from dataclasses import asdict
 from pathlib import Path
 
 from healers import cache, prescreen, tools
@@ -73,3 +74,72 @@ def _parts(files: int) -> int:
 
 def chunks(paths: Sequence[str], parts: int) -> list[list[str]]:
     return [list(paths[i::parts]) for i in range(parts) if paths[i::parts]]
+
+
+def project_key(store: cache.Cache, kind: str, texts: Mapping[str, bytes | str]) -> str:
+    """The key of a whole-project result (mypy's run, the import cycles): the tool's stamp and
+    every file's path and bytes. "" when there is no cache."""
+    if store.place is None or kind not in store.stamps:
+        return ""
+    return cache.digest(store.stamps[kind], *(x for p in sorted(texts) for x in (p, texts[p])))
+
+
+def recalled(
+    store: cache.Cache, kind: str, key: str, paths: Collection[str], prefix: str
+) -> list[Finding] | None:
+    """The findings a whole-project result kept under `key`, if each is of one of `paths` and
+    its code starts with `prefix`."""
+    if not key:
+        return None
+    value = store.recall(kind, {"project": key}).get("project")
+    if not isinstance(value, list):
+        return None
+    found: list[Finding] = []
+    for raw in value:
+        one = cache.decode([raw], raw.get("path", "") if isinstance(raw, dict) else "", (prefix,))
+        if one is None or one[0].path not in paths:
+            return None
+        found += one
+    return found
+
+
+def keep(store: cache.Cache, kind: str, key: str, found: Sequence[Finding]) -> None:
+    if key and not any(f.code in cache.TRANSIENT for f in found):
+        store.remember(kind, {"project": key}, {"project": [asdict(f) for f in found]})
+
+
+def start_whole(
+    background: tools.Background,
+    store: cache.Cache,
+    job: Job,
+    root: Path,
+    data: Mapping[str, bytes],
+    paths: Sequence[str],
+) -> tuple[list[Finding], list[Future[list[Finding]]]]:
+    """mypy on `paths`, unless the cache holds its result for the same files given, the same
+    bytes in every Python file of the project, the same config and the same environment."""
+    if store.place is None:
+        return [], [background.start(job, paths)]
+    every = project_bytes(root, data)
+    key = project_key(store, "mypy", {**every, "\0given": "\0".join(paths)})
+    found = recalled(store, "mypy", key, every, "mypy:")
+    if found is not None:
+        return found, []
+
+    def run(files_: Sequence[str]) -> list[Finding]:
+        found = job(files_)
+        keep(store, "mypy", key, found)
+        return found
+
+    return [], [background.start(run, paths)]
+
+
+def project_bytes(root: Path, data: Mapping[str, bytes]) -> dict[str, bytes]:
+    """`data` and the bytes of every other Python file git lists in the project: mypy reads the
+    files it is not given when they are imported, so they are part of its result."""
+    every = dict(data)
+    for path in tools.git_files(root, root) or ():
+        if path.endswith((".py", ".pyi")) and path not in every:
+            with contextlib.suppress(OSError):
+                every[path] = (root / path).read_bytes()
+    return every

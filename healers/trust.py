@@ -14,7 +14,7 @@ from pathlib import Path
 
 from healers import analyze, cache, folder, project, state, tools
 from healers.errors import UsageError
-from healers.tools import bandit, mypy_config, ruff
+from healers.tools import bandit, mypy, mypy_config, ruff
 
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
@@ -93,6 +93,7 @@ def findings_cache(
         name = configs[tool]
         return None if name is None else proj.root / name
 
+    mypy_args = mypy.command([], config=configs["mypy"], cache_dir="")
     stamps = {
         "ruff": cache.stamp(
             "ruff", ruff.command([], config=configs["ruff"], target=target), conf("ruff")
@@ -102,6 +103,8 @@ def findings_cache(
         ),
         "heal": cache.stamp("heal", [], None),
         "screen": cache.stamp("screen", [sys.version], None),
+        "mypy": cache.stamp("mypy", [*mypy_args, *cache.environment()], conf("mypy")),
+        "cycles": cache.stamp("cycles", [], None),
     }
     return cache.Cache(path, stamps)
 
