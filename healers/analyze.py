@@ -45,6 +45,8 @@ class Setup:
     target: str | None  # the project's oldest Python, as ruff's target version
     cache_dir: Path  # mypy's cache
     findings: cache.Cache = field(default_factory=cache.Cache)  # trust.findings_cache
+    python: Path | None = None  # the project's interpreter, for mypy (interpreter.find)
+    max_file_size: int = 2_000_000  # bytes: larger files are not analyzed
 
 
 def analyze(
@@ -54,22 +56,13 @@ def analyze(
     and bandit start before the pre-screen (they survive syntax errors), mypy and heal's rules
     (libcst, in worker processes with a per-file timeout) after it, and bandit, the slowest and
     single-threaded, is split across the cores, as are heal's rules."""
-    root, conf, target, cache_dir = str(proj.root), setup.configs, setup.target, setup.cache_dir
+    root, conf, target = str(proj.root), setup.configs, setup.target
 
     @_isolating
     def run_ruff(files_: Sequence[str]) -> list[Finding]:
         args = ruff.command(files_, config=conf["ruff"], target=target)
         out = tools.run_tool("ruff", args, cwd=proj.root, ok=(0,))
         return registry.parse("ruff", out.stdout, root)
-
-    def run_mypy(files_: Sequence[str]) -> list[Finding]:
-        args = mypy.command(files_, config=conf["mypy"], cache_dir=str(cache_dir))
-        out = tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1, 2))
-        if out.returncode == 2:
-            raise mypy.failure(out, conf["mypy"])
-        if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):
-            raise tools.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
-        return registry.parse("mypy", out.stdout, root)
 
     @_isolating
     def run_bandit(files_: Sequence[str]) -> list[Finding]:
@@ -84,7 +77,8 @@ def analyze(
 
     if not paths:
         return {}, []
-    data = incremental.read_bytes(proj.root, paths)
+    data, large = incremental.read_bytes(proj.root, paths, setup.max_file_size)
+    paths = [p for p in paths if p not in large]
     store = setup.findings
     with tools.Background() as background:
         kept, running = incremental.start(background, store, "ruff", run_ruff, data, paths)
@@ -95,6 +89,7 @@ def analyze(
         states, early = incremental.screen(proj.root, paths, data, store)
         parsable = [p for p in paths if p in states and states[p].parses]
         if parsable:
+            run_mypy = _mypy(proj, setup)
             started = incremental.start_whole(
                 background, store, run_mypy, proj.root, data, parsable
             )
@@ -106,7 +101,23 @@ def analyze(
         found = kept + [f for job in running for f in job.result()]
     wanted = set(parsable)
     # findings for files that failed the pre-screen (a crash included) are the pre-screen's
-    return states, early + [f for f in found if f.path in wanted]
+    return states, list(large.values()) + early + [f for f in found if f.path in wanted]
+
+
+def _mypy(proj: project.Project, setup: Setup) -> Job:
+    conf, root = setup.configs, str(proj.root)
+
+    def run(files_: Sequence[str]) -> list[Finding]:
+        cache_dir, python = str(setup.cache_dir), setup.python
+        args = mypy.command(files_, config=conf["mypy"], cache_dir=cache_dir, executable=python)
+        out = tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1, 2))
+        if out.returncode == 2:
+            raise mypy.failure(out, conf["mypy"])
+        if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):
+            raise tools.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
+        return registry.parse("mypy", out.stdout, root)
+
+    return run
 
 
 def _not_analyzed(path: str, why: str) -> Finding:

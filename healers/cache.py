@@ -54,13 +54,17 @@ def heal_stamp() -> str:
     return digest(*parts)
 
 
-def environment() -> list[str]:
-    """The interpreter mypy runs in and when its packages last changed (a site folder's mtime
-    moves when a package is installed or removed): mypy's result depends on them."""
+def environment(python: Path | None = None) -> list[str]:
+    """The interpreters mypy runs in and checks against, and when their packages last changed (a
+    site folder's mtime moves when a package is installed or removed)."""
     import site  # only where a cache is used
 
     stamps = [sys.executable, sys.version]
-    for place in (*site.getsitepackages(), site.getusersitepackages()):
+    places = [*site.getsitepackages(), site.getusersitepackages()]
+    if python is not None:  # the project's environment: its lib/pythonX.Y/site-packages
+        stamps.append(str(python))
+        places += [str(p) for p in python.parent.parent.glob("lib*/python*/site-packages")]
+    for place in places:
         with contextlib.suppress(OSError):
             stamps.append(f"{place}:{os.stat(place).st_mtime_ns}")
     return stamps

@@ -19,6 +19,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from healers import syntax
 from healers.finding import Finding
 from healers.results import Fixed, Result, Skipped, Unchanged, Version, decode, encode, version
 
@@ -150,7 +151,7 @@ def parse(source: str) -> cst.Module | None:
     """The module, or None when libcst cannot parse it or write it back byte for byte (it drops
     a trailing bare "\\r": conventions.md section 0)."""
     try:
-        module = cst.parse_module(source)
+        module = syntax.parsed(source)
     except (cst.ParserSyntaxError, RecursionError):
         return None
     return module if module.code == source else None

@@ -31,6 +31,8 @@ class Config:
     # rule id -> approval level ("never" | "high-severity" | "always"): policy as data
     approval: tuple[tuple[str, str], ...] = ()
     allow_unapproved_high: bool = False  # lifts the HIGH gate; heal warns on every run
+    python: str = ""  # the project's interpreter, for mypy's --python-executable
+    max_file_size: int = 2_000_000  # bytes: a larger file is a heal:file-too-large finding
     source: str = ""  # the file the settings came from, for messages
 
 
@@ -125,6 +127,14 @@ def parse(table: dict[str, Any], where: str) -> Config:
             values["unsafe_fixes"] = value
         elif key == "timeout":
             values["timeout"] = _seconds(key, value, at)
+        elif key == "python":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{at}: must be the path of an interpreter, not {value!r}")
+            values["python"] = value
+        elif key == "max-file-size":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{at}: must be a number of bytes above 0, not {value!r}")
+            values["max_file_size"] = value
         elif key in VERIFY_KEYS:
             values[key.replace("-", "_")] = _verify_setting(key, value, at)
         elif key == "approval":
@@ -135,7 +145,8 @@ def parse(table: dict[str, Any], where: str) -> Config:
             values["allow_unapproved_high"] = value
         else:
             known = "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout, "
-            known += "approval, allow-unapproved-high, " + ", ".join(VERIFY_KEYS)
+            known += "approval, allow-unapproved-high, python, max-file-size, "
+            known += ", ".join(VERIFY_KEYS)
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {known})")
     return Config(**values)
 

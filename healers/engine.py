@@ -87,7 +87,7 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     if opts.ignored_verify_cmd:
         notes.append("--untrusted: the verify-cmd in the configuration was not run")
     with trust.analyzers(
-        opts.project, untrusted=opts.untrusted, cache_dir=cache_dir, notes=notes
+        opts.project, untrusted=opts.untrusted, cache_dir=cache_dir, notes=notes, conf=opts.config
     ) as setup:
         return _run(opts, setup, notes)
 

@@ -17,14 +17,26 @@ FILES_PER_PROCESS = 25  # below this, a second bandit (or worker) process costs 
 Job = Callable[[Sequence[str]], list[Finding]]
 
 
-def read_bytes(root: Path, paths: Sequence[str]) -> dict[str, bytes]:
+def read_bytes(
+    root: Path, paths: Sequence[str], limit: int
+) -> tuple[dict[str, bytes], dict[str, Finding]]:
     """Each file's bytes, read once for the cache keys and the pre-screen (unreadable: left out,
-    the pre-screen reports it)."""
+    the pre-screen reports it), and a `heal:file-too-large` finding for each file above `limit`
+    bytes ([tool.healers] max-file-size), which no analyzer is given."""
     data: dict[str, bytes] = {}
+    large: dict[str, Finding] = {}
     for path in paths:
         with contextlib.suppress(OSError):
+            size = (root / path).stat().st_size
+            if size > limit:
+                message = (
+                    f"not analyzed: {size:,} bytes is above max-file-size ({limit:,}); no "
+                    "analyzer or fix ran on this file (raise max-file-size in [tool.healers])"
+                )
+                large[path] = prescreen.heal_finding("file-too-large", path, 1, 1, message)
+                continue
             data[path] = (root / path).read_bytes()
-    return data
+    return data, large
 
 
 def start(

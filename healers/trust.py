@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from healers import analyze, cache, folder, project, state, tools
+from healers import analyze, cache, config, folder, interpreter, project, state, tools
 from healers.errors import UsageError
 from healers.tools import bandit, mypy, mypy_config, ruff
 
@@ -29,7 +29,12 @@ def from_environment(flag: bool) -> bool:
 
 @contextmanager
 def analyzers(
-    proj: project.Project, *, untrusted: bool, cache_dir: Path | None, notes: list[str]
+    proj: project.Project,
+    *,
+    untrusted: bool,
+    cache_dir: Path | None,
+    notes: list[str],
+    conf: config.Config | None = None,
 ) -> Iterator[analyze.Setup]:
     """The analyzers' setup for one run: each tool's config, the target Python, mypy's cache.
     Untrusted: mypy's config is a copy without plugins or python_executable, and its cache is a
@@ -48,9 +53,21 @@ def analyzers(
         fresh = Path(scratch, "mypy-cache")
         if cache_dir is None:
             cache_dir = fresh if untrusted else mypy_cache(proj, notes, fresh)
+        conf = conf or config.Config()
         target = project.target_version(proj.root)
-        found = cache.Cache() if untrusted else findings_cache(proj, configs, target, notes)
-        yield analyze.Setup(configs, target, cache_dir, found)
+        python = None if untrusted else _interpreter(proj.root, conf.python, notes)
+        found = cache.Cache() if untrusted else findings_cache(proj, configs, target, notes, python)
+        yield analyze.Setup(configs, target, cache_dir, found, python, conf.max_file_size)
+
+
+def _interpreter(root: Path, configured: str, notes: list[str]) -> Path | None:
+    """The project's interpreter for mypy (interpreter.find), named in the report."""
+    python, why = interpreter.find(root, configured)
+    if why:
+        notes.append(f"mypy ran with heal's own interpreter: {why}")
+    elif python is not None:
+        notes.append(f"mypy checked against the project's interpreter {python}")
+    return python
 
 
 def _copied(root: Path, name: str, into: Path) -> mypy_config.Copied:
@@ -74,7 +91,11 @@ def mypy_cache(proj: project.Project, notes: list[str], fresh: Path) -> Path:
 
 
 def findings_cache(
-    proj: project.Project, configs: dict[str, str | None], target: str | None, notes: list[str]
+    proj: project.Project,
+    configs: dict[str, str | None],
+    target: str | None,
+    notes: list[str],
+    python: Path | None = None,
 ) -> cache.Cache:
     """`.heal/cache/findings`, unless git tracks a file in it: a committed cache could hide a
     finding, so it is not read (and not written) and the note says so. Entries are opened
@@ -103,7 +124,7 @@ def findings_cache(
         ),
         "heal": cache.stamp("heal", [], None),
         "screen": cache.stamp("screen", [sys.version], None),
-        "mypy": cache.stamp("mypy", [*mypy_args, *cache.environment()], conf("mypy")),
+        "mypy": cache.stamp("mypy", [*mypy_args, *cache.environment(python)], conf("mypy")),
         "cycles": cache.stamp("cycles", [], None),
     }
     return cache.Cache(path, stamps)

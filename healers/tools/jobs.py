@@ -14,7 +14,7 @@ from healers.tools import python
 from healers.tools.run import NOT_INSTALLED, AnalyzerError
 
 WORKER_STARTUP = 10.0  # seconds allowed for the worker to start, on top of a job's timeout
-WORKER_BATCH = 50  # jobs per worker process
+WORKER_BATCH = 400  # jobs per worker process: each start imports libcst (about 0.3 s)
 
 
 def run_jobs(payloads: Sequence[str], *, timeout: float, failed: str) -> list[dict[str, Any] | str]:

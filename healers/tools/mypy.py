@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from healers.finding import Finding
@@ -12,9 +13,13 @@ from healers.tools import python
 from healers.tools.run import AnalyzerError, Completed, not_its_output
 
 
-def command(paths: Sequence[str], *, config: str | None, cache_dir: str) -> list[str]:
-    """mypy's arguments: JSON output, heal's own cache, the project's own config file if any."""
+def command(
+    paths: Sequence[str], *, config: str | None, cache_dir: str, executable: Path | None = None
+) -> list[str]:
+    """mypy's arguments: JSON output, heal's own cache, the project's own config file if any,
+    and the project's interpreter (its installed packages) when heal found one."""
     args = ["-O", "json", "--cache-dir", cache_dir, "--no-error-summary", "--no-pretty"]
+    args += ["--python-executable", str(executable)] if executable is not None else []
     # An explicit config keeps mypy from picking up an enclosing project's settings.
     args += ["--config-file", config or ""]
     return [*args, *python.operands(paths)]
