@@ -38,7 +38,7 @@ def run_codemods(
         json.dumps(worker.encode_job(name, text, [o.finding for o in outs], version))
         for name, text, outs in jobs
     ]
-    results = tools.run_jobs(payloads, timeout=timeout, failed="codemod skipped")
+    results = tools.run_jobs(payloads, timeout=timeout, failed="codemod skipped", parallel=True)
     return [codemod_results.decode(raw) for raw in results]
 
 
