@@ -4,6 +4,7 @@ each analyzer's output is claimed healer by healer."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,13 +105,24 @@ def analyze(
     return states, list(large.values()) + early + [f for f in found if f.path in wanted]
 
 
+def _search_path(proj: project.Project) -> dict[str, str]:
+    """Hook mode: mypy gets only the staged files; MYPYPATH gives it the module roots of all
+    the project's files, so a finding never depends on which files are staged."""
+    if not proj.hook:
+        return {}
+    listed = [p for p in tools.git_files(proj.root, proj.root) or () if p.endswith((".py", ".pyi"))]
+    roots = [str(proj.root / b) for b in mypy.bases(proj.root, listed)]
+    extra = os.environ.get("MYPYPATH", "")
+    return {"MYPYPATH": os.pathsep.join([*roots, *([extra] if extra else [])])} if roots else {}
+
+
 def _mypy(proj: project.Project, setup: Setup) -> Job:
     conf, root = setup.configs, str(proj.root)
 
     def run(files_: Sequence[str]) -> list[Finding]:
         cache_dir, python = str(setup.cache_dir), setup.python
         args = mypy.command(files_, config=conf["mypy"], cache_dir=cache_dir, executable=python)
-        out = tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1, 2))
+        out = tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1, 2), env=_search_path(proj))
         if out.returncode == 2:
             raise mypy.failure(out, conf["mypy"])
         if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):

@@ -59,7 +59,7 @@ def environment(python: Path | None = None) -> list[str]:
     site folder's mtime moves when a package is installed or removed)."""
     import site  # only where a cache is used
 
-    stamps = [sys.executable, sys.version]
+    stamps = [sys.executable, sys.version, os.environ.get("MYPYPATH", "")]
     places = [*site.getsitepackages(), site.getusersitepackages()]
     if python is not None:  # the project's environment: its lib/pythonX.Y/site-packages
         stamps.append(str(python))

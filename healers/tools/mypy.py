@@ -25,6 +25,19 @@ def command(
     return [*args, *python.operands(paths)]
 
 
+def bases(root: Path, files: Sequence[str]) -> list[str]:
+    """The folders mypy takes as the roots of these files' modules (the first folder above each
+    file without an `__init__.py`), as `--scan` gives it every file: in hook mode they go on
+    MYPYPATH, so the staged files import the project's other modules as a scan does."""
+    found: set[str] = set()
+    for file in files:
+        parent = Path(file).parent
+        while parent != Path(".") and (root / parent / "__init__.py").is_file():
+            parent = parent.parent
+        found.add(parent.as_posix())
+    return sorted(found)
+
+
 def read(output: str, root: str) -> list[Finding]:
     """mypy `-O json` (a JSON object per line) -> findings; notes join the error before them.
     A line that is not one of mypy's JSON objects is an AnalyzerError, never "no findings"."""
