@@ -115,16 +115,20 @@ def package_rows(target: Target, heals: dict[str, list[str]], scratch: Path) -> 
     return rows
 
 
-def startup(heal: list[str]) -> float:
+def startup(heal: list[str], rounds: int = 5) -> float:
+    """The fastest of `rounds` imports of healers.cli (seconds): the first may compile .pyc."""
     python = Path(heal[0]).parent / "python"
-    done = subprocess.run(
-        [str(python), "-X", "importtime", "-c", "import healers.cli"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    last = [line for line in done.stderr.splitlines() if line.endswith("healers.cli")][-1]
-    return int(re.split(r"\s*\|\s*", last)[1]) / 1e6
+    best = float("inf")
+    for _ in range(rounds):
+        done = subprocess.run(
+            [str(python), "-X", "importtime", "-c", "import healers.cli"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        last = [line for line in done.stderr.splitlines() if line.endswith("healers.cli")][-1]
+        best = min(best, int(re.split(r"\s*\|\s*", last)[1]) / 1e6)
+    return best
 
 
 def generated(scratch: Path, name: str, files: dict[str, str]) -> Path:

@@ -26,6 +26,7 @@ class Config:
     timeout: float = 30.0  # seconds per file for a codemod worker
     verify_cmd: str = ""  # the project's own check (its tests), run after each fix pass
     verify_timeout: float = 1800.0  # seconds for one run of verify_cmd
+    verify_budget: int = 0  # runs of verify_cmd bisection may spend per pass (0: by the fixes)
     demote_min_fixes: int = 5  # learned trust: a rule needs this many fixes before demotion ...
     demote_rollback_rate: float = 0.2  # ... and more than this share of them rolled back
     # rule id -> approval level ("never" | "high-severity" | "always"): policy as data
@@ -57,7 +58,13 @@ def check_selector(selector: str, where: str) -> str:
     )
 
 
-VERIFY_KEYS = ("verify-cmd", "verify-timeout", "demote-min-fixes", "demote-rollback-rate")
+VERIFY_KEYS = (
+    "verify-cmd",
+    "verify-timeout",
+    "verify-budget",
+    "demote-min-fixes",
+    "demote-rollback-rate",
+)
 # Upper bounds of the timeouts, in seconds: beyond them a wait overflows (1e308) or never ends.
 MAX_TIMEOUT = {"timeout": 3600.0, "verify-timeout": 86400.0}
 
@@ -84,11 +91,11 @@ def _verify_setting(key: str, value: object, at: str) -> object:
         return _seconds(key, value, at)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{at}: must be a number, not {value!r}")
-    if key == "demote-min-fixes" and (not isinstance(value, int) or value < 1):
+    if key in ("demote-min-fixes", "verify-budget") and (not isinstance(value, int) or value < 1):
         raise ConfigError(f"{at}: must be an integer of at least 1, not {value!r}")
     if key == "demote-rollback-rate" and not 0 <= value <= 1:
         raise ConfigError(f"{at}: must be a share from 0 to 1, not {value!r}")
-    return value if key == "demote-min-fixes" else float(value)
+    return value if key in ("demote-min-fixes", "verify-budget") else float(value)
 
 
 def _approval(value: object, at: str) -> tuple[tuple[str, str], ...]:
