@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from healers import edits, source, tools, write
+from healers import edits, source, tools, verdicts, write
 from healers.bisection import Isolated, Unit, isolate, units_of
 from healers.finding import FileResult, FileState, Outcome
 
@@ -284,32 +284,11 @@ def _report(
     failures: Sequence[tuple[frozenset[int], str]],
     summary: str,
 ) -> Check:
-    """One note per rule rolled back (its count and files, the command's output once); the
-    fingerprints are in each finding's status (--output-format json)."""
     fails = f"`{verifier.command}` fails with it"
     unproven = f"fix rolled back unproven: verify-budget ({verifier.budget or 'default'}) ran out"
     reasons = dict.fromkeys(found.culprits, f"fix rolled back: {fails}")
     reasons.update(dict.fromkeys(found.unproven, unproven))
-    notes = [summary]
-    by_rule: dict[str, list[int]] = {}
-    for index in found.taken:
-        by_rule.setdefault(units[index].rule, []).append(index)
-    for rule, indexes in sorted(by_rule.items()):
-        files = sorted({units[i].path for i in indexes})
-        shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-        why = "the rule as a whole: its fixes fail together" if rule in found.rules else fails
-        if all(i in found.unproven for i in indexes):
-            why = "unproven: verify-budget ran out"
-        output = next((o for s, o in reversed(failures) if set(indexes) & s), "")
-        said = tail(output) if "unproven" not in why else ""
-        if len(indexes) == 1:
-            unit = units[indexes[0]]
-            prints = ", ".join(unit.fingerprints)
-            notes.append(f"verify: rolled back a {rule} fix in {unit.path} ({prints}): {why}{said}")
-        else:
-            notes.append(
-                f"verify: rolled back {len(indexes)} {rule} fixes in {shown} ({why}){said}"
-            )
+    notes = [summary, *verdicts.per_rule(units, found, failures, fails, tail)]
     rolled = tuple(units[i] for i in found.taken)
     unfixed = {p: reasons[i] for i in found.taken for p in units[i].fingerprints}
     kept_units = tuple(units[i] for i in sorted(kept))
