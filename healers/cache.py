@@ -49,7 +49,7 @@ def heal_stamp() -> str:
             dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
             for name in sorted(filenames):
                 if name.endswith((".py", ".toml")):
-                    st = os.stat(os.path.join(dirpath, name))
+                    st = os.stat(f"{dirpath}/{name}")
                     parts.append(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}")
     return digest(*parts)
 
