@@ -3,13 +3,14 @@ mypy's cache (size + whole-second mtime) and Python's .pyc files would read the 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
 
 import pytest
 
-from healers import analyze, config, project, trust, write
+from healers import analyze, cache, config, project, trust, write
 from healers.prescreen import read
 from tests.helpers import make_repo
 
@@ -54,7 +55,9 @@ def test_a_write_in_another_second_keeps_the_clock(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_mypy_sees_a_same_size_fix_written_in_the_second_it_read_the_file(tmp_path: Path) -> None:
     """The bug as a run met it: mypy analyzes `any`, the fix `Any` (same size) lands in the same
-    whole second as the text mypy cached, and the next analysis must not report the old error."""
+    whole second as the text mypy cached, and the next analysis must not report the old error.
+    mypy's cache is warmed first; the file is then dated a few seconds ahead (mypy records that
+    mtime), and the fix is written once the clock reaches it."""
     before = "from typing import Any\n\n\ndef f(x: any) -> None:\n    pass\n"
     after = before.replace("x: any", "x: Any")
     repo = make_repo(tmp_path / "r", {"pyproject.toml": "[project]\nname = 'r'\n", "m.py": before})
@@ -64,13 +67,19 @@ def test_mypy_sees_a_same_size_fix_written_in_the_second_it_read_the_file(tmp_pa
         cwd=repo,
         config_for=lambda r: config.load(r / "pyproject.toml", explicit=False),
     )
-    second = int(time.time()) + 8  # mypy caches this mtime; the fix is written in that second
-    os.utime(repo / "m.py", ns=(second * 10**9, second * 10**9))
-    with trust.analyzers(proj, untrusted=False, cache_dir=None, notes=[]) as setup:
-        _, found = analyze.analyze(proj, ["m.py"], setup)
+    with trust.analyzers(proj, untrusted=False, cache_dir=None, notes=[]) as trusted:
+        setup = dataclasses.replace(trusted, findings=cache.Cache())  # mypy itself, every time
+        analyze.analyze(proj, ["m.py"], setup)  # typeshed into mypy's cache: later runs are quick
+        for margin in (3, 6, 12, 24):  # a busy machine may need longer for the second run
+            second = int(time.time()) + margin
+            os.utime(repo / "m.py", ns=(second * 10**9, second * 10**9))
+            _, found = analyze.analyze(proj, ["m.py"], setup)
+            if time.time() < second:
+                break
+        else:
+            pytest.skip("mypy never finished within 24 s: the same second cannot be reached")
         assert "mypy:valid-type" in {f.code for f in found}
         states, _ = read(repo, ["m.py"])
-        assert time.time() < second, "mypy took too long: the test needs the fix in `second`"
         _until(second)
         problem = write.write_text(
             states["m.py"], after, root=repo, repo=repo, journal=_NoJournal()
