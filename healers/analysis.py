@@ -199,7 +199,7 @@ def run_rules(
     path: str, text: str, table: Mapping[type[cst.CSTNode], Sequence[Check]]
 ) -> list[Finding]:
     """The findings of one file; libcst errors propagate (the worker reports them per file)."""
-    ctx, found = sites(cst.parse_module(text), table)
+    ctx, found = sites(syntax.parsed(text), table)
     findings = []
     for site in found:
         line, column = ctx.position(site.node)

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from healers import claims, prescreen, project, registry, tools
+from healers import cache, claims, incremental, project, registry, tools
 from healers.finding import FileState, Finding
 from healers.prescreen import heal_finding
 from healers.tools import bandit, mypy, ruff
 
-BANDIT_FILES_PER_PROCESS = 25  # below this, a second bandit process costs more than it saves
-Job = Callable[[Sequence[str]], list[Finding]]
+Job = incremental.Job
 
 
 def _isolating(job: Job) -> Job:
@@ -39,10 +38,6 @@ def _isolating(job: Job) -> Job:
     return run
 
 
-def _chunks(paths: Sequence[str], parts: int) -> list[list[str]]:
-    return [list(paths[i::parts]) for i in range(parts) if paths[i::parts]]
-
-
 @dataclass(frozen=True)
 class Setup:
     """How the analyzers run during one heal run (trust.analyzers() chooses it once)."""
@@ -50,6 +45,9 @@ class Setup:
     configs: Mapping[str, str | None]  # tool -> the config file it is given (None: heal's own)
     target: str | None  # the project's oldest Python, as ruff's target version
     cache_dir: Path  # mypy's cache
+    findings: cache.Cache = field(default_factory=cache.Cache)  # trust.findings_cache
+    python: Path | None = None  # the project's interpreter, for mypy (interpreter.find)
+    max_file_size: int = 2_000_000  # bytes: larger files are not analyzed
 
 
 def analyze(
@@ -59,22 +57,13 @@ def analyze(
     and bandit start before the pre-screen (they survive syntax errors), mypy and heal's rules
     (libcst, in worker processes with a per-file timeout) after it, and bandit, the slowest and
     single-threaded, is split across the cores, as are heal's rules."""
-    root, conf, target, cache_dir = str(proj.root), setup.configs, setup.target, setup.cache_dir
+    root, conf, target = str(proj.root), setup.configs, setup.target
 
     @_isolating
     def run_ruff(files_: Sequence[str]) -> list[Finding]:
         args = ruff.command(files_, config=conf["ruff"], target=target)
         out = tools.run_tool("ruff", args, cwd=proj.root, ok=(0,))
         return registry.parse("ruff", out.stdout, root)
-
-    def run_mypy(files_: Sequence[str]) -> list[Finding]:
-        args = mypy.command(files_, config=conf["mypy"], cache_dir=str(cache_dir))
-        out = tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1, 2))
-        if out.returncode == 2:
-            raise mypy.failure(out, conf["mypy"])
-        if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):
-            raise tools.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
-        return registry.parse("mypy", out.stdout, root)
 
     @_isolating
     def run_bandit(files_: Sequence[str]) -> list[Finding]:
@@ -89,19 +78,58 @@ def analyze(
 
     if not paths:
         return {}, []
-    parts = max(1, min(os.cpu_count() or 1, len(paths) // BANDIT_FILES_PER_PROCESS))
+    data, large = incremental.read_bytes(proj.root, paths, setup.max_file_size)
+    paths = [p for p in paths if p not in large]
+    store = setup.findings
     with tools.Background() as background:
-        running = [background.start(run_ruff, paths)]
-        running += [background.start(run_bandit, chunk) for chunk in _chunks(paths, parts)]
-        states, early = prescreen.read(proj.root, paths)
+        kept, running = incremental.start(background, store, "ruff", run_ruff, data, paths)
+        started = incremental.start(
+            background, store, "bandit", run_bandit, data, paths, split=True
+        )
+        kept, running = kept + started[0], running + started[1]
+        states, early = incremental.screen(proj.root, paths, data, store)
         parsable = [p for p in paths if p in states and states[p].parses]
         if parsable:
-            running.append(background.start(run_mypy, parsable))
-            running += [background.start(run_own, chunk) for chunk in _chunks(parsable, parts)]
-        found = [f for job in running for f in job.result()]
+            run_mypy = _mypy(proj, setup)
+            started = incremental.start_whole(
+                background, store, run_mypy, proj.root, data, parsable
+            )
+            kept, running = kept + started[0], running + started[1]
+            started = incremental.start(
+                background, store, "heal", run_own, data, parsable, split=True
+            )
+            kept, running = kept + started[0], running + started[1]
+        found = kept + [f for job in running for f in job.result()]
     wanted = set(parsable)
     # findings for files that failed the pre-screen (a crash included) are the pre-screen's
-    return states, early + [f for f in found if f.path in wanted]
+    return states, list(large.values()) + early + [f for f in found if f.path in wanted]
+
+
+def _search_path(proj: project.Project) -> dict[str, str]:
+    """Hook mode: mypy gets only the staged files; MYPYPATH gives it the module roots of all
+    the project's files, so a finding never depends on which files are staged."""
+    if not proj.hook:
+        return {}
+    listed = [p for p in tools.git_files(proj.root, proj.root) or () if p.endswith((".py", ".pyi"))]
+    roots = [str(proj.root / b) for b in mypy.bases(proj.root, listed)]
+    extra = os.environ.get("MYPYPATH", "")
+    return {"MYPYPATH": os.pathsep.join([*roots, *([extra] if extra else [])])} if roots else {}
+
+
+def _mypy(proj: project.Project, setup: Setup) -> Job:
+    conf, root = setup.configs, str(proj.root)
+
+    def run(files_: Sequence[str]) -> list[Finding]:
+        cache_dir, python = str(setup.cache_dir), setup.python
+        args = mypy.command(files_, config=conf["mypy"], cache_dir=cache_dir, executable=python)
+        out = tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1, 2), env=_search_path(proj))
+        if out.returncode == 2:
+            raise mypy.failure(out, conf["mypy"])
+        if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):
+            raise tools.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
+        return registry.parse("mypy", out.stdout, root)
+
+    return run
 
 
 def _not_analyzed(path: str, why: str) -> Finding:
@@ -130,7 +158,9 @@ def own_rules(texts: Sequence[tuple[str, str]], *, timeout: float) -> list[Findi
     return found
 
 
-def whole_project(proj: project.Project, states: dict[str, FileState]) -> list[Finding]:
+def whole_project(
+    proj: project.Project, states: dict[str, FileState], store: cache.Cache | None = None
+) -> list[Finding]:
     """The healers' whole-project analyses (import cycles): they read every file of the project,
     even in hook mode, because a cycle runs through files that were not staged."""
     sources = {p: s.source.text for p, s in states.items() if s.parses}
@@ -141,5 +171,10 @@ def whole_project(proj: project.Project, states: dict[str, FileState]) -> list[F
                     sources[path] = (proj.root / path).read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError):
                     continue
-    found = [f for h in registry.HEALERS.values() for f in h.analyze_project(sources)]
+    store = store or cache.Cache()
+    key = incremental.project_key(store, "cycles", sources)
+    found = incremental.recalled(store, "cycles", key, sources, "heal:")
+    if found is None:
+        found = [f for h in registry.HEALERS.values() for f in h.analyze_project(sources)]
+        incremental.keep(store, "cycles", key, found)
     return [f for f in found if f.path in states]

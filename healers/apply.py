@@ -8,10 +8,11 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from healers import codemod, comments, edits, source, tools
-from healers.codemod import Fixed, Result, Skipped
+from healers import comments, edits, source, tools
+from healers import results as codemod_results
 from healers.finding import FileResult, FileState, Outcome, Patch, Proposal, Span
 from healers.report.diff import unified
+from healers.results import Fixed, Result, Skipped
 from healers.review import Reviewing, review
 from healers.tools import worker
 from healers.write import sha256 as write_sha
@@ -35,13 +36,13 @@ def run_codemods(
 ) -> list[Result]:
     """Run codemod jobs (codemod name, text, outcomes) in worker processes, batched; a job that
     hangs or crashes its worker is Skipped and the jobs after it are retried."""
-    version = codemod.version(target)
+    version = codemod_results.version(target)
     payloads = [
         json.dumps(worker.encode_job(name, text, [o.finding for o in outs], version, settings))
         for name, text, outs in jobs
     ]
-    results = tools.run_jobs(payloads, timeout=timeout, failed="codemod skipped")
-    return [codemod.decode(raw) for raw in results]
+    results = tools.run_jobs(payloads, timeout=timeout, failed="codemod skipped", parallel=True)
+    return [codemod_results.decode(raw) for raw in results]
 
 
 Job = tuple[str, str, list[Outcome]]  # (path, codemod, the outcomes it is asked to fix)

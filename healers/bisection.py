@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from healers.finding import FileResult, Outcome, Span
 
@@ -29,20 +30,71 @@ def units_of(plans: Mapping[str, FileResult], outcomes: Mapping[str, Outcome]) -
     return sorted(found, key=lambda u: (u.rule, u.path, u.spans[0].start if u.spans else 0))
 
 
-def isolate(units: Sequence[Unit], passes: Callable[[frozenset[int]], bool]) -> list[int]:
-    """Indexes of the units to take back so that `passes` holds, given that it fails with all of
-    them and holds with none. Each culprit is found by binary search over prefixes: first among
-    the rules, then among that rule's files, then among that file's fixes; it is taken out and the
-    rest tested again. About log2(rules) + log2(files) + log2(fixes) + 1 runs per culprit."""
+WHOLE_RULE = 3  # the culprit of a rule that takes the rest of its fixes back with it
+
+
+class _Spent(Exception):
+    """The run budget is used up."""
+
+
+def budget_for(fixes: int) -> int:
+    """The default `verify-budget`: about 4 x log2(fixes) + 10 runs of the command."""
+    return 4 * math.ceil(math.log2(max(fixes, 2))) + 10
+
+
+def isolate(
+    units: Sequence[Unit], passes: Callable[[frozenset[int]], bool], *, budget: int = 0
+) -> Isolated:
+    """The units to take back so that `passes` holds, given that it fails with all of them and
+    holds with none. Each culprit is found by binary search over prefixes: first among the
+    rules, then among that rule's files, then among that file's fixes; it is taken out and the
+    rest tested again (about log2(rules) + log2(files) + log2(fixes) + 1 runs per culprit). A
+    rule with a third culprit is taken back whole (its fixes fail together); after `budget`
+    runs (0: budget_for) whatever no passing run proved is taken back, unproven."""
+    limit = budget or budget_for(len(units))
+    runs = 0
+    passed: list[frozenset[int]] = []
+
+    def counted(subset: frozenset[int]) -> bool:
+        nonlocal runs
+        if runs >= limit:
+            raise _Spent
+        runs += 1
+        ok = passes(subset)
+        passed.extend([subset] if ok else [])
+        return ok
+
     kept = list(range(len(units)))
-    culprits = []
-    while kept:
-        culprit = _narrow(units, kept, passes)
-        culprits.append(culprit)
-        kept.remove(culprit)
-        if kept and passes(frozenset(kept)):
-            break
-    return culprits
+    found = Isolated()
+    try:
+        while kept:
+            culprit = _narrow(units, kept, counted)
+            rule = units[culprit].rule
+            whole = [units[i].rule for i in found.culprits].count(rule) >= WHOLE_RULE - 1
+            out = [i for i in kept if units[i].rule == rule] if whole else [culprit]
+            found.culprits.extend(out)
+            found.rules.update([rule] if whole else [])
+            kept = [i for i in kept if i not in out]
+            if kept and counted(frozenset(kept)):
+                break
+    except _Spent:  # keep the largest set of fixes a run passed with, within what is left
+        proven = max((p for p in passed if p <= set(kept)), key=len, default=frozenset())
+        found.unproven.extend(i for i in kept if i not in proven)
+    return found
+
+
+@dataclass
+class Isolated:
+    """What bisection takes back: the culprits (among them, every fix of the `rules` taken back
+    whole) and the fixes left unproven when the budget ran out."""
+
+    culprits: list[int] = field(default_factory=list)
+    rules: set[str] = field(default_factory=set)
+    unproven: list[int] = field(default_factory=list)
+
+    @property
+    def taken(self) -> list[int]:
+        return [*self.culprits, *self.unproven]
 
 
 def _narrow(

@@ -193,6 +193,7 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         timeout=conf.timeout,
         **trusted,
         verify_timeout=conf.verify_timeout,
+        verify_budget=conf.verify_budget,
         verify_baseline_failing=getattr(args, "verify_baseline_failing", False),
         baseline=baseline.load(state_dir) if analyzing else frozenset(),
         demoted=stats.demoted(state_dir, policy) if analyzing else {},

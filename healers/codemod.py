@@ -3,12 +3,10 @@ what happened in a closed result (Fixed | Unchanged | Skipped) that never raises
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import libcst as cst
 import libcst.matchers as m
@@ -21,42 +19,28 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from healers import syntax
 from healers.finding import Finding
+from healers.results import Fixed, Result, Skipped, Unchanged, Version, decode, encode, version
+
+__all__ = [  # the results live in healers.results (no libcst): re-exported for the codemods
+    "Fixed",
+    "Result",
+    "Skipped",
+    "Unchanged",
+    "Version",
+    "decode",
+    "encode",
+    "version",
+]
 
 CANNOT_PARSE = "libcst cannot parse this file and write it back byte for byte"
 NOT_FOUND = "the flagged code was not found where the analyzer reported it"
 
-Version = tuple[int, int]  # the oldest Python the project admits, (3, 9)
 Replacement = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.RemovalSentinel
 # A rewrite gets the node with its children already rewritten and returns what replaces it.
 Rewrite = Callable[[cst.CSTNode], Replacement]
 N = TypeVar("N", bound=cst.CSTNode)
-
-
-@dataclass(frozen=True)
-class Fixed:
-    """The file's new text; `fixed` and `skipped` index the findings the codemod was given."""
-
-    text: str
-    fixed: tuple[int, ...]
-    skipped: tuple[tuple[int, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Unchanged:
-    """Nothing was rewritten; why, finding by finding."""
-
-    skipped: tuple[tuple[int, str], ...]
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """The file as a whole was not worked on (libcst cannot round-trip it, the worker failed)."""
-
-    reason: str
-
-
-Result = Fixed | Unchanged | Skipped
 
 
 class FindingCodemod:
@@ -177,7 +161,7 @@ def parse(source: str) -> cst.Module | None:
     """The module, or None when libcst cannot parse it or write it back byte for byte (it drops
     a trailing bare "\\r": conventions.md section 0)."""
     try:
-        module = cst.parse_module(source)
+        module = syntax.parsed(source)
     except (cst.ParserSyntaxError, RecursionError):
         return None
     return module if module.code == source else None
@@ -218,33 +202,6 @@ def changes(**fields: object) -> Rewrite:
 
 
 REMOVE: Rewrite = to(cst.RemovalSentinel.REMOVE)
-
-
-def encode(result: Result) -> dict[str, Any]:
-    """A result as the worker sends it back (JSON)."""
-    if isinstance(result, Fixed):
-        return {"fixed": list(result.fixed), "text": result.text, "skipped": list(result.skipped)}
-    if isinstance(result, Unchanged):
-        return {"skipped": list(result.skipped)}
-    return {"error": result.reason}
-
-
-def decode(raw: Mapping[str, Any] | str) -> Result:
-    """What the worker sent back; a string is why the job failed (timed out, worker died)."""
-    if isinstance(raw, str):
-        return Skipped(raw)
-    if "error" in raw:
-        return Skipped(str(raw["error"]))
-    skipped = tuple((int(i), str(why)) for i, why in raw["skipped"])
-    if "fixed" in raw:
-        return Fixed(str(raw["text"]), tuple(int(i) for i in raw["fixed"]), skipped)
-    return Unchanged(skipped)
-
-
-def version(target: str | None) -> Version | None:
-    """ruff's target name ("py39") -> (3, 9); None when the project does not say."""
-    found = re.fullmatch(r"py3(\d+)", target or "")
-    return (3, int(found.group(1))) if found else None
 
 
 Codemods = Mapping[str, type[FindingCodemod]]  # a healer's registry: name (a rule's `fix`) -> class

@@ -28,6 +28,7 @@ class Config:
     timeout: float = 30.0  # seconds per file for a codemod worker
     verify_cmd: str = ""  # the project's own check (its tests), run after each fix pass
     verify_timeout: float = 1800.0  # seconds for one run of verify_cmd
+    verify_budget: int = 0  # runs of verify_cmd bisection may spend per pass (0: by the fixes)
     demote_min_fixes: int = 5  # learned trust: a rule needs this many fixes before demotion ...
     demote_rollback_rate: float = 0.2  # ... and more than this share of them rolled back
     # rule id -> approval level ("never" | "high-severity" | "always"): policy as data
@@ -35,6 +36,8 @@ class Config:
     allow_unapproved_high: bool = False  # lifts the HIGH gate; heal warns on every run
     request_timeout: float = 60  # seconds: the timeout AddRequestTimeout writes (bandit B113)
     llm: LlmConfig = field(default_factory=LlmConfig)  # [tool.healers.llm]: --propose's endpoint
+    python: str = ""  # the project's interpreter, for mypy's --python-executable
+    max_file_size: int = 2_000_000  # bytes: a larger file is a heal:file-too-large finding
     source: str = ""  # the file the settings came from, for messages
 
 
@@ -59,7 +62,13 @@ def check_selector(selector: str, where: str) -> str:
     )
 
 
-VERIFY_KEYS = ("verify-cmd", "verify-timeout", "demote-min-fixes", "demote-rollback-rate")
+VERIFY_KEYS = (
+    "verify-cmd",
+    "verify-timeout",
+    "verify-budget",
+    "demote-min-fixes",
+    "demote-rollback-rate",
+)
 # Upper bounds of the timeouts, in seconds: beyond them a wait overflows (1e308) or never ends.
 MAX_TIMEOUT = {"timeout": 3600.0, "verify-timeout": 86400.0}
 
@@ -86,11 +95,11 @@ def _verify_setting(key: str, value: object, at: str) -> object:
         return _seconds(key, value, at)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{at}: must be a number, not {value!r}")
-    if key == "demote-min-fixes" and (not isinstance(value, int) or value < 1):
+    if key in ("demote-min-fixes", "verify-budget") and (not isinstance(value, int) or value < 1):
         raise ConfigError(f"{at}: must be an integer of at least 1, not {value!r}")
     if key == "demote-rollback-rate" and not 0 <= value <= 1:
         raise ConfigError(f"{at}: must be a share from 0 to 1, not {value!r}")
-    return value if key == "demote-min-fixes" else float(value)
+    return value if key in ("demote-min-fixes", "verify-budget") else float(value)
 
 
 def _approval(value: object, at: str) -> tuple[tuple[str, str], ...]:
@@ -136,6 +145,14 @@ def parse(table: dict[str, Any], where: str) -> Config:
             values["unsafe_fixes"] = value
         elif key == "timeout":
             values["timeout"] = _seconds(key, value, at)
+        elif key == "python":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{at}: must be the path of an interpreter, not {value!r}")
+            values["python"] = value
+        elif key == "max-file-size":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{at}: must be a number of bytes above 0, not {value!r}")
+            values["max_file_size"] = value
         elif key in VERIFY_KEYS:
             values[key.replace("-", "_")] = _verify_setting(key, value, at)
         elif key == "approval":
@@ -152,7 +169,8 @@ def parse(table: dict[str, Any], where: str) -> Config:
             values["llm"] = _llm(value, where)
         else:
             known = "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout, "
-            known += "approval, allow-unapproved-high, request-timeout, llm, "
+            known += "approval, allow-unapproved-high, request-timeout, llm, python, "
+            known += "max-file-size, "
             known += ", ".join(VERIFY_KEYS)
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {known})")
     return Config(**values)

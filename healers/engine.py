@@ -50,7 +50,7 @@ class _Run:
         """classify and prioritize, then the human decisions (checked against the fix each one
         approved, planned alone by the apply stage); fixes that failed are not tried again."""
         proj = self.opts.project
-        found = self.findings + analyze.whole_project(proj, self.states)
+        found = self.findings + analyze.whole_project(proj, self.states, self.setup.findings)
         self.dropped = []
         outcomes = classify.classify(
             found,
@@ -83,7 +83,7 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     if opts.ignored_verify_cmd:
         notes.append("--untrusted: the verify-cmd in the configuration was not run")
     with trust.analyzers(
-        opts.project, untrusted=opts.untrusted, cache_dir=cache_dir, notes=notes
+        opts.project, untrusted=opts.untrusted, cache_dir=cache_dir, notes=notes, conf=opts.config
     ) as setup:
         return _run(opts, setup, notes)
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from healers import analyze, apply, catalogue, classify, codemod, config, policy, prescreen, tools
+from healers import analyze, apply, catalogue, classify, config, policy, prescreen, tools
 from healers import project as projects
+from healers import results as codemod
 from healers.finding import Example, Finding, Rule
 from healers.tools import mypy, worker
 

@@ -36,6 +36,7 @@ class Guard:
                 cwd=self.proj.root,
                 timeout=opts.verify_timeout,
                 baseline_failing=opts.verify_baseline_failing,
+                budget=opts.verify_budget,
             )
 
     @property

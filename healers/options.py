@@ -26,6 +26,7 @@ class Options:
     timeout: float = 30.0
     verify_cmd: str = ""  # run after each fix pass; fixes that make it fail are rolled back
     verify_timeout: float = 1800.0
+    verify_budget: int = 0  # runs bisection may spend per pass (0: about 4 x log2(fixes) + 10)
     verify_baseline_failing: bool = False  # go on when verify_cmd fails before any fix
     baseline: frozenset[str] = frozenset()  # fingerprints reported as `baseline`
     demoted: Mapping[str, str] = field(default_factory=dict)  # rule id -> why it needs approval

@@ -4,8 +4,10 @@ finding, and the file is kept away from mypy and libcst."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from healers import fingerprint, source
 from healers.finding import FileState, Finding
@@ -24,31 +26,70 @@ def heal_finding(code: str, path: str, line: int, column: int, message: str) -> 
     )
 
 
-def read(root: Path, paths: Sequence[str]) -> tuple[dict[str, FileState], list[Finding]]:
-    """Read and pre-screen each file with `compile()`: undecodable or unparsable files become
-    findings and are kept away from mypy and the codemods."""
+Screened = dict[str, Any]  # what the pre-screen learnt of a file's bytes: see `screened`
+
+
+def read(
+    root: Path,
+    paths: Sequence[str],
+    data: Mapping[str, bytes] | None = None,
+    known: Mapping[str, Screened] | None = None,
+) -> tuple[dict[str, FileState], list[Finding]]:
+    """Read (or take from `data`, bytes already read) and pre-screen each file with `compile()`:
+    undecodable or unparsable files become findings and are kept away from mypy and the
+    codemods. `known` holds what an earlier pre-screen of the same bytes found (the cache)."""
     states: dict[str, FileState] = {}
     found: list[Finding] = []
     for path in paths:
         try:
-            data = (root / path).read_bytes()
-            src = source.read_source(data)
+            raw = data[path] if data is not None and path in data else (root / path).read_bytes()
+            src = source.read_source(raw)
         except (OSError, source.SourceError) as exc:
             found.append(heal_finding("unreadable-file", path, 1, 1, f"cannot read: {exc}"))
             continue
-        scopes: list[tuple[int, int, str]] = []
-        try:
-            tree = ast.parse(src.text, filename=path)
-            # compile the tree too: a repeated keyword argument parses but is a blocking
-            # error for mypy, which would then report nothing for any file
-            compile(tree, path, "exec", dont_inherit=True)
-            scopes = fingerprint.scopes(tree)
-        except SyntaxError as exc:
-            line, col = exc.lineno or 1, exc.offset or 1
-            found.append(heal_finding("syntax-error", path, line, col, f"SyntaxError: {exc.msg}"))
-        except (ValueError, RecursionError, MemoryError) as exc:
-            message = f"cannot be parsed: {type(exc).__name__}: {exc}"
-            found.append(heal_finding("syntax-error", path, 1, 1, message))
-        parses = not found or found[-1].path != path
-        states[path] = FileState(path, data, src, parses, tuple(scopes))
+        earlier = _recalled(known.get(path) if known else None, path)
+        problem, scopes = earlier if earlier is not None else _screen(src.text, path)
+        found += [problem] if problem is not None else []
+        states[path] = FileState(path, raw, src, problem is None, tuple(scopes))
     return states, found
+
+
+def _screen(text: str, path: str) -> tuple[Finding | None, list[tuple[int, int, str]]]:
+    try:
+        tree = ast.parse(text, filename=path)
+        # compile the tree too: a repeated keyword argument parses but is a blocking
+        # error for mypy, which would then report nothing for any file
+        compile(tree, path, "exec", dont_inherit=True)
+        return None, fingerprint.scopes(tree)
+    except SyntaxError as exc:
+        line, col = exc.lineno or 1, exc.offset or 1
+        return heal_finding("syntax-error", path, line, col, f"SyntaxError: {exc.msg}"), []
+    except (ValueError, RecursionError, MemoryError) as exc:
+        message = f"cannot be parsed: {type(exc).__name__}: {exc}"
+        return heal_finding("syntax-error", path, 1, 1, message), []
+
+
+def screened(states: Mapping[str, FileState], found: Sequence[Finding]) -> dict[str, Screened]:
+    """What to keep of a pre-screen: per file read, its problem (a finding) or its scopes."""
+    problems = {f.path: f for f in found}
+    return {
+        path: {"problem": asdict(problems[path]) if path in problems else None, "scopes": st.scopes}
+        for path, st in states.items()
+    }
+
+
+def _recalled(
+    record: Screened | None, path: str
+) -> tuple[Finding | None, list[tuple[int, int, str]]] | None:
+    """A kept pre-screen as (problem, scopes), or None when it is not one of `path`."""
+    if not isinstance(record, dict):
+        return None
+    try:
+        raw = record["problem"]
+        problem = None if raw is None else Finding(**raw)
+        scopes = [(int(a), int(b), str(c)) for a, b, c in record["scopes"]]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if problem is not None and (problem.path != path or problem.code != "heal:syntax-error"):
+        return None
+    return problem, scopes

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TypeVar
 
 import libcst as cst
 
 NESTED_SCOPES = frozenset((cst.FunctionDef, cst.ClassDef, cst.Lambda))
 N = TypeVar("N", bound=cst.CSTNode)
+
+
+@lru_cache(maxsize=4)
+def parsed(text: str) -> cst.Module:
+    """libcst's module of `text`, parsed once per worker for every codemod of the file and heal's
+    own rules (libcst's nodes are immutable: sharing them is safe). Errors are not kept."""
+    return cst.parse_module(text)
 
 
 def dotted(node: cst.CSTNode) -> str | None:

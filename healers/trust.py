@@ -6,14 +6,15 @@ is never read (docs/security.md)."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from healers import analyze, folder, project, state, tools
+from healers import analyze, cache, config, folder, interpreter, project, state, tools
 from healers.errors import UsageError
-from healers.tools import mypy_config
+from healers.tools import bandit, mypy, mypy_config, ruff
 
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
@@ -28,7 +29,12 @@ def from_environment(flag: bool) -> bool:
 
 @contextmanager
 def analyzers(
-    proj: project.Project, *, untrusted: bool, cache_dir: Path | None, notes: list[str]
+    proj: project.Project,
+    *,
+    untrusted: bool,
+    cache_dir: Path | None,
+    notes: list[str],
+    conf: config.Config | None = None,
 ) -> Iterator[analyze.Setup]:
     """The analyzers' setup for one run: each tool's config, the target Python, mypy's cache.
     Untrusted: mypy's config is a copy without plugins or python_executable, and its cache is a
@@ -47,7 +53,21 @@ def analyzers(
         fresh = Path(scratch, "mypy-cache")
         if cache_dir is None:
             cache_dir = fresh if untrusted else mypy_cache(proj, notes, fresh)
-        yield analyze.Setup(configs, project.target_version(proj.root), cache_dir)
+        conf = conf or config.Config()
+        target = project.target_version(proj.root)
+        python = None if untrusted else _interpreter(proj.root, conf.python, notes)
+        found = cache.Cache() if untrusted else findings_cache(proj, configs, target, notes, python)
+        yield analyze.Setup(configs, target, cache_dir, found, python, conf.max_file_size)
+
+
+def _interpreter(root: Path, configured: str, notes: list[str]) -> Path | None:
+    """The project's interpreter for mypy (interpreter.find), named in the report."""
+    python, why = interpreter.find(root, configured)
+    if why:
+        notes.append(f"mypy ran with heal's own interpreter: {why}")
+    elif python is not None:
+        notes.append(f"mypy checked against the project's interpreter {python}")
+    return python
 
 
 def _copied(root: Path, name: str, into: Path) -> mypy_config.Copied:
@@ -68,6 +88,46 @@ def mypy_cache(proj: project.Project, notes: list[str], fresh: Path) -> Path:
         return path
     notes.append(f"{path} {why}: not used; mypy ran with a fresh cache (delete the folder)")
     return fresh
+
+
+def findings_cache(
+    proj: project.Project,
+    configs: dict[str, str | None],
+    target: str | None,
+    notes: list[str],
+    python: Path | None = None,
+) -> cache.Cache:
+    """`.heal/cache/findings`, unless git tracks a file in it: a committed cache could hide a
+    finding, so it is not read (and not written) and the note says so. Entries are opened
+    without following links (folder.Folder); untrusted runs get no cache at all."""
+    with folder.opened(state.ensure(proj.root), "cache", "findings", create=True) as place:
+        path = place.path
+    listed = tools.git_files(proj.root, path)
+    if listed:
+        notes.append(
+            f"{path} holds files git tracks ({listed[0]}, ...): the findings cache was not "
+            "used; every file was analyzed (untrack the folder)"
+        )
+        return cache.Cache()
+
+    def conf(tool: str) -> Path | None:
+        name = configs[tool]
+        return None if name is None else proj.root / name
+
+    mypy_args = mypy.command([], config=configs["mypy"], cache_dir="")
+    stamps = {
+        "ruff": cache.stamp(
+            "ruff", ruff.command([], config=configs["ruff"], target=target), conf("ruff")
+        ),
+        "bandit": cache.stamp(
+            "bandit", bandit.command([], config=configs["bandit"]), conf("bandit")
+        ),
+        "heal": cache.stamp("heal", [], None),
+        "screen": cache.stamp("screen", [sys.version], None),
+        "mypy": cache.stamp("mypy", [*mypy_args, *cache.environment(python)], conf("mypy")),
+        "cycles": cache.stamp("cycles", [], None),
+    }
+    return cache.Cache(path, stamps)
 
 
 def _tainted(proj: project.Project, cache: Path) -> str:

@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from healers import edits, source, tools, write
-from healers.bisection import Unit, isolate, units_of
+from healers import edits, source, tools, verdicts, write
+from healers.bisection import Isolated, Unit, isolate, units_of
 from healers.finding import FileResult, FileState, Outcome
 
 OUTPUT_LINES = 25  # lines of the command's output kept in the report
@@ -52,9 +52,16 @@ class Verifier:
     """Runs the command and counts the runs; knows what "passes" means for this project."""
 
     def __init__(
-        self, command: str, *, cwd: Path, timeout: float, baseline_failing: bool = False
+        self,
+        command: str,
+        *,
+        cwd: Path,
+        timeout: float,
+        baseline_failing: bool = False,
+        budget: int = 0,
     ) -> None:
         self.command = command
+        self.budget = budget  # runs bisection may spend on one pass (0: bisection.budget_for)
         self.cwd = cwd
         self.timeout = timeout
         self.baseline_failing = baseline_failing
@@ -201,7 +208,8 @@ def check_pass(
     try:
         if _first_run(verifier, trials, everything):
             return Check(_written(disk, units, everything), tuple(units), (), {})
-        culprits = isolate(units, trials.passes)
+        found = isolate(units, trials.passes, budget=verifier.budget)
+        culprits = found.taken
         kept = everything - set(culprits)
         trials.materialize(kept)  # the last run may have tried another subset
     except _Abort as exc:
@@ -213,10 +221,9 @@ def check_pass(
     summary = (
         f"verify: `{verifier.command}` failed with this pass's {len(units)} fix(es) of "
         f"{len({u.rule for u in units})} rule(s) in {len(work.plans)} file(s); "
-        f"{verifier.runs - started} run(s) isolated {len(culprits)} that break it: rolled back, "
-        f"the other {len(kept)} kept"
+        f"{verifier.runs - started} run(s) took back {len(culprits)}, the other {len(kept)} kept"
     )
-    return _report(verifier, disk, units, culprits, kept, trials.failures, summary)
+    return _report(verifier, disk, units, found, kept, trials.failures, summary)
 
 
 def _compiles(text: str, path: str) -> bool:
@@ -272,22 +279,17 @@ def _report(
     verifier: Verifier,
     disk: _Disk,
     units: Sequence[Unit],
-    culprits: Sequence[int],
+    found: Isolated,
     kept: frozenset[int],
     failures: Sequence[tuple[frozenset[int], str]],
     summary: str,
 ) -> Check:
-    reason = f"fix rolled back: `{verifier.command}` fails with it"
-    notes = [summary]
-    for index in culprits:
-        unit = units[index]
-        output = next((out for subset, out in reversed(failures) if index in subset), "")
-        prints = ", ".join(unit.fingerprints)
-        notes.append(
-            f"verify: rolled back a {unit.rule} fix in {unit.path} ({prints}): "
-            f"`{verifier.command}` fails with it{tail(output)}"
-        )
-    rolled = tuple(units[i] for i in culprits)
-    unfixed = {p: reason for u in rolled for p in u.fingerprints}
+    fails = f"`{verifier.command}` fails with it"
+    unproven = f"fix rolled back unproven: verify-budget ({verifier.budget or 'default'}) ran out"
+    reasons = dict.fromkeys(found.culprits, f"fix rolled back: {fails}")
+    reasons.update(dict.fromkeys(found.unproven, unproven))
+    notes = [summary, *verdicts.per_rule(units, found, failures, fails, tail)]
+    rolled = tuple(units[i] for i in found.taken)
+    unfixed = {p: reasons[i] for i in found.taken for p in units[i].fingerprints}
     kept_units = tuple(units[i] for i in sorted(kept))
     return Check(_written(disk, units, kept), kept_units, rolled, unfixed, notes)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from healers import folder, source
+from healers import folder, kept, source
 from healers.finding import FileState
 from healers.folder import Folder
 
@@ -63,7 +63,8 @@ def write_atomic(
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=target.parent)
         _write_all(fd, data)
         os.fsync(fd)
-        _copy_metadata(fd, target)
+        kept.copy_metadata(fd, target)
+        kept.next_second(fd, target)
         os.close(fd)
         fd = -1
         if still is not None and not still():
@@ -91,16 +92,18 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def write_in(place: Folder, name: str, data: bytes) -> None:
+def write_in(place: Folder, name: str, data: bytes, *, durable: bool = True) -> None:
     """Replace the file `name` in one of heal's own folders atomically; a link there (or a
-    hard-linked file) is refused, never replaced or followed."""
+    hard-linked file) is refused, never replaced or followed. Not `durable` (a cache entry, which
+    a reader checks): no fsync; a machine's crash may leave it torn, which its reader sees."""
     if place.plain(name) and os.stat(name, dir_fd=place.fd, follow_symlinks=False).st_nlink > 1:
         raise folder.StateError(f"{place.path / name} has other hard links; heal will not write it")
     tmp = f"{TEMP_PREFIX}{secrets.token_hex(6)}{TEMP_SUFFIX}"
     fd = place.open_fd(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         _write_all(fd, data)
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
         os.close(fd)
         fd = -1
         os.replace(tmp, name, src_dir_fd=place.fd, dst_dir_fd=place.fd)
@@ -110,8 +113,9 @@ def write_in(place: Folder, name: str, data: bytes) -> None:
         with contextlib.suppress(OSError):
             place.unlink(tmp)
         raise
-    with contextlib.suppress(OSError):
-        os.fsync(place.fd)
+    if durable:
+        with contextlib.suppress(OSError):
+            os.fsync(place.fd)
 
 
 def append_in(place: Folder, name: str, data: bytes, *, durable: bool = True) -> None:
@@ -124,36 +128,6 @@ def append_in(place: Folder, name: str, data: bytes, *, durable: bool = True) ->
             os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _copy_metadata(fd: int, target: Path) -> None:
-    try:
-        st = target.stat()
-    except FileNotFoundError:  # a new file: the mode open() would give it under the umask
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        return
-    if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
-        # Root running the hook must not leave a contributor's file owned by root.
-        with contextlib.suppress(PermissionError):
-            os.fchown(fd, st.st_uid, st.st_gid)
-    os.fchmod(fd, st.st_mode & 0o7777)  # after fchown, which may clear setuid/setgid
-    _copy_xattrs(fd, target)
-
-
-def _copy_xattrs(fd: int, target: Path) -> None:
-    """Extended attributes (a macOS quarantine flag's Linux cousins, user.*, ACLs) survive the
-    rewrite; one the filesystem or our privileges refuse is left out, the write goes on."""
-    if not hasattr(os, "listxattr"):  # not Linux
-        return
-    try:
-        names = os.listxattr(target)
-    except OSError:
-        return
-    for name in names:
-        with contextlib.suppress(OSError):
-            os.setxattr(fd, name, os.getxattr(target, name))
 
 
 def _fsync_directory(directory: Path) -> None:

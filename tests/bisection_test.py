@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from healers.bisection import Unit, isolate
+from healers.bisection import Unit, budget_for, isolate
 from healers.finding import Span
 
 
@@ -16,7 +16,7 @@ def units(layout: list[tuple[str, str]]) -> list[Unit]:
     ]
 
 
-def run(found: list[Unit], breaks) -> tuple[list[int], list[frozenset[int]]]:
+def run(found: list[Unit], breaks, budget: int = 0) -> tuple[list[int], list[frozenset[int]]]:
     """isolate() with a command that fails when `breaks(kept units)` is true; every call logged."""
     calls: list[frozenset[int]] = []
 
@@ -24,7 +24,7 @@ def run(found: list[Unit], breaks) -> tuple[list[int], list[frozenset[int]]]:
         calls.append(subset)
         return not breaks({found[i].fingerprints[0] for i in subset})
 
-    return isolate(found, passes), calls
+    return isolate(found, passes, budget=budget).taken, calls
 
 
 def bound(rules: int, files: int, fixes: int) -> int:
@@ -70,3 +70,43 @@ def test_single_fix_needs_no_search():
     found = units([("unused-import", "a.py")])
     culprits, calls = run(found, bool)
     assert (culprits, calls) == ([0], [])
+
+
+MANY = [(f"rule-{r}", f"f{f}.py") for r in range(10) for f in range(20)]  # 200 fixes
+
+
+def test_a_rule_whose_fixes_fail_together_is_taken_back_whole():
+    """All 20 fixes of one rule break the command: after its third culprit the rule goes back
+    as a whole (not 20 searches of about 10 runs each), and every other fix is kept."""
+    found = units(MANY)
+    bad = {u.fingerprints[0] for u in found if u.rule == "rule-3"}
+    calls: list[frozenset[int]] = []
+
+    def passes(subset: frozenset[int]) -> bool:
+        calls.append(subset)
+        return not bad & {found[i].fingerprints[0] for i in subset}
+
+    result = isolate(found, passes)
+    assert result.rules == {"rule-3"}
+    assert {found[i].fingerprints[0] for i in result.taken} == bad
+    assert result.unproven == []
+    assert len(calls) <= budget_for(200)
+
+
+def test_the_budget_ends_the_search_and_takes_back_what_is_unproven():
+    found = units(MANY)
+    bad = {u.fingerprints[0] for i, u in enumerate(found) if i % 7 == 0}  # 29, in every rule
+    taken, calls = run(found, lambda kept: bool(bad & kept), budget=12)
+    assert len(calls) == 12
+    assert {found[i].fingerprints[0] for i in taken} >= bad  # nothing broken is kept
+    kept = set(range(200)) - set(taken)
+    assert not bad & {found[i].fingerprints[0] for i in kept}
+
+
+@pytest.mark.parametrize("culprits", [1, 5, 50])
+def test_the_runs_stay_within_the_default_budget(culprits):
+    found = units(MANY)
+    bad = {found[(i * 37) % 200].fingerprints[0] for i in range(culprits)}
+    taken, calls = run(found, lambda kept: bool(bad & kept))
+    assert {found[i].fingerprints[0] for i in taken} >= bad
+    assert len(calls) <= budget_for(200)

@@ -111,14 +111,15 @@ def test_manifest_is_valid_and_follows_the_conventions(hook_env):
     checked = pre_commit(REPO, hook_env, "validate-manifest", ".pre-commit-hooks.yaml")
     assert checked.code == 0, checked.out
     hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
-    assert set(hooks) == {"heal", "heal-check", "heal-scan"}
-    for hook in hooks.values():
-        assert hook["language"] == "python"
+    assert set(hooks) == {"heal", "heal-check", "heal-scan", "heal-system"}
+    for hook_id, hook in hooks.items():
+        assert hook["language"] == ("system" if hook_id == "heal-system" else "python")
         assert hook["require_serial"] is True  # mypy is whole-program; heal keeps shared state
         assert hook["minimum_pre_commit_version"] == "3.2.0"
         assert hook["entry"].split()[0] == "heal"
-    for hook_id in ("heal", "heal-check"):
+    for hook_id in ("heal", "heal-check", "heal-system"):
         assert hooks[hook_id]["types_or"] == ["python", "pyi"]
+    assert hooks["heal-system"]["entry"] == hooks["heal"]["entry"]
     assert "--fix" in hooks["heal"]["entry"].split()
     assert "--fix" not in hooks["heal-check"]["entry"].split()
     scan = hooks["heal-scan"]

@@ -6,6 +6,7 @@ import ast
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from healers.finding import Finding
 
@@ -99,6 +100,17 @@ def _targets(node: Import, module: str, is_package: bool, known: Mapping[str, st
     return targets
 
 
+@lru_cache(maxsize=8192)
+def _imports(path: str, text: str) -> tuple[Import, ...]:
+    """A file's module-level imports, parsed once per text in a run: the fix loop recomputes
+    the cycles after every pass, and most files did not change (the nodes hold no parent)."""
+    try:
+        tree = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError, RecursionError):
+        return ()  # the syntax-error stage reports it
+    return tuple(module_level_imports(tree.body))
+
+
 def import_edges(sources: Mapping[str, str], roots: Sequence[str]) -> list[Edge]:
     """Every (importer, imported) pair between project modules, one per import statement."""
     known: dict[str, str] = {}  # module name -> path
@@ -111,14 +123,10 @@ def import_edges(sources: Mapping[str, str], roots: Sequence[str]) -> list[Edge]
             canonical[path] = names[0]
     edges = []
     for path, module in sorted(canonical.items()):
-        try:
-            tree = ast.parse(sources[path], filename=path)
-        except (SyntaxError, ValueError, RecursionError):
-            continue  # the syntax-error stage reports it
         is_package = path.endswith("__init__.py")
         edges += [
             Edge(module, canonical[known[target]], path, node)
-            for node in module_level_imports(tree.body)
+            for node in _imports(path, sources[path])
             for target in _targets(node, module, is_package, known)
         ]
     return edges

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from healers.tools.git import git_files, git_identity
+from healers.tools.git import git_files, git_identity, tracked
 from healers.tools.jobs import run_jobs
 from healers.tools.run import (
     AnalyzerError,
@@ -23,4 +23,5 @@ __all__ = [
     "run_jobs",
     "run_tool",
     "sigterm_interrupts",
+    "tracked",
 ]

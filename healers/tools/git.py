@@ -30,6 +30,18 @@ def git_files(root: Path, target: Path) -> list[str] | None:
     return sorted({n for n in names if n})
 
 
+def tracked(root: Path, target: Path) -> bool:
+    """Whether git tracks a file under `target` (a folder heal would otherwise run from)."""
+    listing = ["ls-files", "-z", "--cached", "--", str(target)]
+    try:
+        proc = subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
+            ["git", *SAFE, *listing], cwd=root, check=False, capture_output=True, timeout=120
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0 and bool(proc.stdout.strip(b"\0"))
+
+
 def git_identity(root: Path) -> str:
     """`Name <email>` from `git config`, the person a recorded decision is attributed to; "" when
     git has no user.name."""

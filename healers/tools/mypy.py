@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from healers.finding import Finding
@@ -12,12 +13,29 @@ from healers.tools import python
 from healers.tools.run import AnalyzerError, Completed, not_its_output
 
 
-def command(paths: Sequence[str], *, config: str | None, cache_dir: str) -> list[str]:
-    """mypy's arguments: JSON output, heal's own cache, the project's own config file if any."""
+def command(
+    paths: Sequence[str], *, config: str | None, cache_dir: str, executable: Path | None = None
+) -> list[str]:
+    """mypy's arguments: JSON output, heal's own cache, the project's own config file if any,
+    and the project's interpreter (its installed packages) when heal found one."""
     args = ["-O", "json", "--cache-dir", cache_dir, "--no-error-summary", "--no-pretty"]
+    args += ["--python-executable", str(executable)] if executable is not None else []
     # An explicit config keeps mypy from picking up an enclosing project's settings.
     args += ["--config-file", config or ""]
     return [*args, *python.operands(paths)]
+
+
+def bases(root: Path, files: Sequence[str]) -> list[str]:
+    """The folders mypy takes as the roots of these files' modules (the first folder above each
+    file without an `__init__.py`), as `--scan` gives it every file: in hook mode they go on
+    MYPYPATH, so the staged files import the project's other modules as a scan does."""
+    found: set[str] = set()
+    for file in files:
+        parent = Path(file).parent
+        while parent != Path(".") and (root / parent / "__init__.py").is_file():
+            parent = parent.parent
+        found.add(parent.as_posix())
+    return sorted(found)
 
 
 def read(output: str, root: str) -> list[Finding]:

@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess  # nosec B404 - this module is the one place heal starts processes
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,9 +55,11 @@ def run_tool(
     ok: Sequence[int],
     timeout: float = 600,
     stdin: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Completed:
     """Run `python -m TOOL ARGS` with heal's own interpreter, the project off sys.path (see
-    python.argv), `stdin` as its input (else none); exit codes other than `ok` are errors."""
+    python.argv), `stdin` as its input (else none); exit codes other than `ok` are errors.
+    `env` adds to the environment."""
     cmd = python.argv(tool, args)
     try:
         proc = subprocess.run(  # nosec B603 - argv list from heal itself, no shell
@@ -71,7 +73,7 @@ def run_tool(
             stdin=subprocess.DEVNULL if stdin is None else None,
             input=stdin,
             timeout=timeout,
-            env={**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"},
+            env={**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", **(env or {})},
         )
     except subprocess.TimeoutExpired:
         raise AnalyzerError(tool, f"did not finish within {timeout:.0f} s") from None
