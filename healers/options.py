@@ -48,6 +48,9 @@ class Options:
     cron: str = ""  # init github
     python: str = ""
     install: str = ""
+    source: str = ""  # init github --source URL@COMMIT
+    index_url: str = ""
+    shards: int = 1
     force: bool = False
     # --- the run history ----------------------------------------------------------------------
     session: Session | None = None  # a recorded run (scan, fix, hook, approve, ...); see session.py
