@@ -121,7 +121,10 @@ def own_rules(texts: Sequence[tuple[str, str]], *, timeout: float) -> list[Findi
 
 def whole_project(proj: project.Project, states: dict[str, FileState]) -> list[Finding]:
     """The healers' whole-project analyses (import cycles): they read every file of the project,
-    even in hook mode, because a cycle runs through files that were not staged."""
+    even in hook mode, because a cycle runs through files that were not staged. A shard finds
+    none: `heal merge`, which sees the whole project, does (merge.py)."""
+    if proj.shard:
+        return []
     sources = {p: s.source.text for p, s in states.items() if s.parses}
     if proj.hook:
         for path in tools.git_files(proj.root, proj.root) or ():

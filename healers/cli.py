@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from healers import catalogue, config, project, session, tools
+from healers import catalogue, config, project, session, shard, tools
 from healers.commands import COMMANDS
 from healers.errors import CommandError, UsageError
 from healers.finding import Approval
@@ -37,8 +37,9 @@ SUBCOMMANDS = {
     "resume": "lift the emergency stop",
     "init": "heal init github: write a scheduled GitHub workflow (SARIF, fix pull request)",
     "dashboard": "what heal finds and fixes, live: in the terminal, or a web page with --web",
+    "merge": "merge the reports of heal --scan --shard K/N into one (SARIF or JSON)",
 }
-ANALYZING = frozenset({"", "pending", "approve", "reject", "baseline"})
+ANALYZING = frozenset({"", "pending", "approve", "reject", "baseline", "merge"})
 ERRORS = (
     project.SelectError,
     config.ConfigError,
@@ -99,6 +100,11 @@ def _targets(args: argparse.Namespace) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+def _shard(args: argparse.Namespace) -> shard.Shard | None:
+    value = getattr(args, "shard", None)
+    return None if value is None else shard.parse(value)
+
+
 def options(args: argparse.Namespace, cwd: Path) -> Options:
     """The one Options builder: the command line, then the project's [tool.healers], then heal's
     state in .heal/ (baseline, learned trust) for the commands that analyze."""
@@ -114,6 +120,7 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
             explicit or root / "pyproject.toml", explicit=explicit is not None
         ),
         list_files=command in ANALYZING,
+        shard=_shard(args),
     )
     analyzing = command in ANALYZING
     state_dir = proj.state_dir

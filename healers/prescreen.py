@@ -4,7 +4,7 @@ finding, and the file is kept away from mypy and libcst."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from healers import fingerprint, source
@@ -24,14 +24,17 @@ def heal_finding(code: str, path: str, line: int, column: int, message: str) -> 
     )
 
 
-def read(root: Path, paths: Sequence[str]) -> tuple[dict[str, FileState], list[Finding]]:
+def read(
+    root: Path, paths: Sequence[str], given: Mapping[str, bytes] | None = None
+) -> tuple[dict[str, FileState], list[Finding]]:
     """Read and pre-screen each file with `compile()`: undecodable or unparsable files become
-    findings and are kept away from mypy and the codemods."""
+    findings and are kept away from mypy and the codemods. `given` holds contents to use
+    instead of the disk's (an earlier version of some files)."""
     states: dict[str, FileState] = {}
     found: list[Finding] = []
     for path in paths:
         try:
-            data = (root / path).read_bytes()
+            data = given[path] if given and path in given else (root / path).read_bytes()
             src = source.read_source(data)
         except (OSError, source.SourceError) as exc:
             found.append(heal_finding("unreadable-file", path, 1, 1, f"cannot read: {exc}"))

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from healers import shard as shards
 from healers import toml, tools
 from healers.config import Config
 from healers.paths import relative
@@ -30,6 +31,7 @@ class Project:
     root: Path  # the project: where its configuration lives; finding paths are relative to it
     files: tuple[str, ...]  # the selected Python files, relative to root, POSIX
     hook: bool  # True when the files were named on the command line (pre-commit)
+    shard: str = ""  # "K/N" when --shard selected a share of the files (shard.py)
 
     @property
     def state_dir(self) -> Path:
@@ -82,6 +84,7 @@ def select(
     cwd: Path,
     config_for: Callable[[Path], Config],
     list_files: bool = True,
+    shard: shards.Shard | None = None,
 ) -> tuple[Project, Config]:
     """Resolve the command line into a Project; a path outside the repository is an error. With
     `list_files` False (a command that analyzes nothing) the Project has no files."""
@@ -115,7 +118,20 @@ def select(
         files = [relative(str(p), str(root)) for p in resolved if p.is_file()]
         files = [f for f in files if f.endswith(PY_SUFFIXES)]
     files = [f for f in files if not _excluded(f, config.exclude)]
-    return Project(repo, root, _one_per_file(root, files), hook=scan is None), config
+    chosen = _one_per_file(root, files)
+    if shard is not None:
+        return _share(Project(repo, root, chosen, hook=scan is None), shard), config
+    return Project(repo, root, chosen, hook=scan is None), config
+
+
+def _share(proj: Project, shard: shards.Shard) -> Project:
+    """The project with only `shard`'s share of its files (by repository-relative path)."""
+    if proj.hook:
+        raise SelectError("--shard splits a --scan; the hook checks the files it is given")
+    folder = proj.root.relative_to(proj.repo).as_posix()
+    prefix = "" if folder == "." else folder + "/"
+    files = shards.select(proj.files, shard, prefix)
+    return Project(proj.repo, proj.root, files, hook=False, shard=str(shard))
 
 
 def _one_per_file(root: Path, files: Sequence[str]) -> tuple[str, ...]:

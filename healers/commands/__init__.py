@@ -13,6 +13,7 @@ from healers.commands import (
     heal,
     init,
     log,
+    merge,
     pending,
     reject,
     resume,
@@ -42,4 +43,5 @@ COMMANDS: dict[str, Command] = {
     "resume": resume,
     "init": init,
     "dashboard": dashboard,
+    "merge": merge,
 }

@@ -88,6 +88,12 @@ def _other_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="fix even though CMD fails before any fix (fixes must keep its exit code)",
     )
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="with --scan: only the K-th of N stable shares of the files (by path hash); "
+        "`heal merge` joins the N reports",
+    )
     p.add_argument("--version", action="version", version=f"heal {__version__}")
 
 
@@ -115,7 +121,7 @@ def render(rep: Report, opts: Options, code: int = EXIT_OK) -> str:
     if opts.statistics:
         return text.statistics(rep)
     if opts.output_format == "json":
-        return json.to_json(rep)
+        return json.to_json(rep, shard=opts.project.shard)
     if opts.output_format == "github":
         return github.to_github(rep, prefix=repo_prefix(opts.project))
     if opts.output_format == "sarif":
