@@ -36,19 +36,18 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
-def check_shards(reports: Mapping[Path, Mapping[str, Any]]) -> None:
+def check_shards(reports: Sequence[tuple[Path, Mapping[str, Any]]]) -> None:
     """The reports are the N shards of one split, each once, none missing."""
-    seen: dict[int, Path] = {}
-    counts = set()
-    for path, data in reports.items():
-        index, _, count = str(data["shard"]).partition("/")
-        counts.add(count)
-        if int(index) in seen:
-            raise UsageError(f"{path}: shard {data['shard']} is also {seen[int(index)]}")
-        seen[int(index)] = path
+    counts = sorted({str(data["shard"]).partition("/")[2] for _, data in reports})
     if len(counts) != 1:
-        raise UsageError(f"the reports come from different splits: {', '.join(sorted(counts))}")
-    total = int(counts.pop())
+        raise UsageError(f"the reports come from different splits: N = {', '.join(counts)}")
+    seen: dict[int, Path] = {}
+    for path, data in reports:
+        index = int(str(data["shard"]).partition("/")[0])
+        if index in seen:
+            raise UsageError(f"{path}: shard {data['shard']} is also {seen[index]}")
+        seen[index] = path
+    total = int(counts[0])
     missing = sorted(set(range(1, total + 1)) - set(seen))
     if missing:
         names = ", ".join(f"{k}/{total}" for k in missing)
@@ -91,8 +90,10 @@ def cycles(opts: Options, given: Mapping[str, bytes] | None = None) -> list[Outc
     `given` replaces some files' contents (their committed version)."""
     proj = opts.project
     whole = project.Project(proj.repo, proj.root, proj.files, hook=False)
-    states, _ = prescreen.read(proj.root, whole.files, given)
+    states, _ = prescreen.read(proj.root, whole.files, given, scopes_of=False)
     found = analyze.whole_project(whole, states)
+    flagged = sorted({f.path for f in found})  # their scopes make the fingerprints
+    states.update(prescreen.read(proj.root, flagged, given)[0])
     ctx = policy.Context(
         unsafe_fixes=opts.unsafe_fixes,
         high_gate=not opts.allow_unapproved_high,
@@ -117,12 +118,13 @@ def committed(opts: Options, paths: Sequence[str]) -> dict[str, bytes]:
 def merged(opts: Options, paths: Sequence[Path]) -> Report:
     """The shard reports at `paths` as one report, the project's import cycles added (and, with
     `fix`, fixed: the shards' patches must be applied first, on a checkout of HEAD)."""
-    reports = {path: load(path) for path in paths}
-    check_shards(reports)
-    outcomes = [outcome(i, p) for p, data in reports.items() for i in data["findings"]]
-    changed = {f for data in reports.values() for f in data.get("changed_files", ())}
-    notes = list(dict.fromkeys(n for data in reports.values() for n in data.get("notes", ())))
-    runs = sum(int(data.get("verify_runs", 0)) for data in reports.values())
+    pairs = [(path, load(path)) for path in paths]
+    check_shards(pairs)
+    outcomes = [outcome(i, p) for p, data in pairs for i in data["findings"]]
+    reports = [data for _, data in pairs]
+    changed = {f for data in reports for f in data.get("changed_files", ())}
+    notes = list(dict.fromkeys(n for data in reports for n in data.get("notes", ())))
+    runs = sum(int(data.get("verify_runs", 0)) for data in reports)
     initial = cycles(opts, committed(opts, sorted(changed))) if changed else None
     found = cycles(opts)
     fixing = sorted({o.finding.path for o in found if o.status == "fixable"}) if opts.fix else []

@@ -25,11 +25,16 @@ def heal_finding(code: str, path: str, line: int, column: int, message: str) -> 
 
 
 def read(
-    root: Path, paths: Sequence[str], given: Mapping[str, bytes] | None = None
+    root: Path,
+    paths: Sequence[str],
+    given: Mapping[str, bytes] | None = None,
+    *,
+    scopes_of: bool = True,
 ) -> tuple[dict[str, FileState], list[Finding]]:
     """Read and pre-screen each file with `compile()`: undecodable or unparsable files become
     findings and are kept away from mypy and the codemods. `given` holds contents to use
-    instead of the disk's (an earlier version of some files)."""
+    instead of the disk's (an earlier version of some files); without `scopes_of` the states
+    have no scopes (for fingerprints), which costs a tree walk per file."""
     states: dict[str, FileState] = {}
     found: list[Finding] = []
     for path in paths:
@@ -45,7 +50,7 @@ def read(
             # compile the tree too: a repeated keyword argument parses but is a blocking
             # error for mypy, which would then report nothing for any file
             compile(tree, path, "exec", dont_inherit=True)
-            scopes = fingerprint.scopes(tree)
+            scopes = fingerprint.scopes(tree) if scopes_of else []
         except SyntaxError as exc:
             line, col = exc.lineno or 1, exc.offset or 1
             found.append(heal_finding("syntax-error", path, line, col, f"SyntaxError: {exc.msg}"))
