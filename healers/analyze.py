@@ -63,7 +63,7 @@ def analyze(
         out = tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1))
         if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):
             raise tools.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
-        return registry.parse("mypy", out.stdout, root)
+        return mypy.same_hints(registry.parse("mypy", out.stdout, root))
 
     @_isolating
     def run_bandit(files_: Sequence[str]) -> list[Finding]:

@@ -24,7 +24,10 @@ HOW = (
 
 
 def _git_url(url: str) -> str:
-    return url if url.startswith("git+") else f"git+{url}"
+    """`git+URL`; a local `file:///path` gets the host `localhost`, without which pip before
+    24 refuses the requirement (`file://localhost/path` is the same file to git)."""
+    url = url if url.startswith("git+") else f"git+{url}"
+    return url.replace("git+file:///", "git+file://localhost/", 1)
 
 
 def from_source(source: str) -> str:

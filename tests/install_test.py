@@ -32,6 +32,12 @@ def test_a_source_that_is_not_pinned_is_refused(source):
         words(source=source)
 
 
+def test_a_local_repository_gets_the_host_old_pips_need():
+    assert words(source=f"file:///srv/healers@{SHA}") == (
+        f"'healers @ git+file://localhost/srv/healers@{SHA}'"
+    )
+
+
 def test_an_index_needs_a_pinned_version():
     assert words(index_url="https://pkgs.example/simple") == (
         "--index-url https://pkgs.example/simple healers==0.1.0"

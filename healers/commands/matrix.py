@@ -98,9 +98,9 @@ jobs:
           for patch in @FOLDER@/*.patch; do
             if [ -s "$patch" ]; then git apply "$patch"; fi
           done
-      - name: heal merge (one report, the whole project's import cycles)
+      - name: heal merge --fix (one report; the whole project's import cycles found and healed)
         run: |
-          heal merge @SARIF@ --format sarif @FOLDER@/*.json
+          heal merge @SARIF@ --fix --format sarif @FOLDER@/*.json
       - name: Upload SARIF
         if: ${{ !cancelled() && hashFiles('@SARIF@') != '' }}  # only sees the workspace
         uses: @upload-sarif@

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
 _TEST_ACTION_STEPS_RUN_LOCALLY_PATTERN = re.compile(r"\$\{\{ inputs\.([\w-]+) \}\}")
 
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+SOURCE = "https://github.com/example/healers@" + "0123456789abcdef" * 2 + "01234567"
 
 
 def check_schema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
@@ -55,7 +56,7 @@ def step_using(steps: list[dict[str, Any]], action: str) -> dict[str, Any]:
 @pytest.fixture
 def generated(tmp_path: Path) -> Path:
     repo = make_repo(tmp_path / "app", {"app.py": "X = 1\n"})
-    run = heal(repo, "init", "github")
+    run = heal(repo, "init", "github", "--source", SOURCE)
     assert run.code == 0, run.err
     assert "wrote" in run.out
     return repo / ".github" / "workflows" / "heal.yml"
@@ -106,7 +107,7 @@ def test_init_refuses_to_overwrite_without_force(generated):
     assert again.code == 2
     assert "--force" in again.err
     assert generated.read_text() == "# mine\n"
-    forced = heal(repo, "init", "github", "--force", "--cron", "41 5 * * 3")
+    forced = heal(repo, "init", "github", "--force", "--cron", "41 5 * * 3", "--source", SOURCE)
     assert forced.code == 0, forced.err
     assert '"41 5 * * 3"' in generated.read_text()
     assert heal(repo, "init", "github", "--force", "--cron", "daily").code == 2
@@ -167,11 +168,19 @@ def run_step(script: str, workspace: Path, env: dict[str, str]) -> subprocess.Co
 def test_workflow_steps_run_locally_and_the_sarif_lands_where_upload_looks(
     tmp_path, healers_copy, offline_pip, runner_python
 ):
+    """The install step is the pinned one `init` writes (a git repository at a full commit),
+    and it installs heal, offline, from the local repository."""
     workspace = copy_sample(tmp_path / "workspace")  # what actions/checkout leaves
-    init = heal(workspace, "init", "github", "--install", str(healers_copy))
+    commit = git(healers_copy, "rev-parse", "HEAD").strip()
+    source = f"file://{healers_copy}@{commit}"
+    init = heal(workspace, "init", "github", "--source", source)
     assert init.code == 0, init.err
     commit_all(workspace, "add the heal workflow")
     steps = steps_of(load(workspace / ".github" / "workflows" / "heal.yml"))
+    (install,) = [s["run"] for s in steps if s.get("name") == "Install heal"]
+    assert install.strip() == (
+        f"python -m pip install 'healers @ git+file://localhost{healers_copy}@{commit}'"
+    )
     env = {**offline_pip, "PATH": f"{runner_python}:{offline_pip['PATH']}"}
     for step in steps:
         if "run" in step:
