@@ -8,11 +8,11 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from healers import analyze, apply, catalogue, classify, engine, policy, prescreen, project, tools
 from healers.errors import UsageError
-from healers.finding import Edit, Finding, Fix, Outcome, Report, Status
+from healers.finding import Edit, Finding, Fix, Outcome, Report
 from healers.options import Options
 from healers.state import approvals
 
@@ -81,8 +81,10 @@ def outcome(item: Mapping[str, Any], where: Path) -> Outcome:
             f"{where}: rule {item['rule']} is {rule.id} in this heal: merge with the heal "
             "version the shards ran"
         )
-    status = cast(Status, item["status"])
-    return Outcome(finding, rule, item["fingerprint"], status, reason=item["fix"])
+    try:
+        return policy.recorded(finding, rule, item["fingerprint"], item["status"], item["fix"])
+    except ValueError as exc:
+        raise UsageError(f"{where}: {exc}") from exc
 
 
 def cycles(opts: Options, given: Mapping[str, bytes] | None = None) -> list[Outcome]:

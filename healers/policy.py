@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast, get_args
 
 from healers.finding import Approval, Finding, Outcome, Proposal, Rule, Status
 from healers.state import approvals
@@ -141,3 +142,10 @@ def fixed(initial: Sequence[Outcome], final: Sequence[Outcome]) -> list[Outcome]
         reason = outcome.reason if outcome.status == "fixable" else "gone after the other fixes"
         gone.append(replace(outcome, status="fixed", reason=reason))
     return gone
+
+
+def recorded(finding: Finding, rule: Rule, fingerprint: str, status: str, reason: str) -> Outcome:
+    """An outcome another run decided, as its report recorded it (a shard's, for `heal merge`)."""
+    if status not in get_args(Status):
+        raise ValueError(f"not a status: {status!r}")
+    return Outcome(finding, rule, fingerprint, cast(Status, status), reason=reason)
