@@ -38,6 +38,8 @@ SUBCOMMANDS = {
     "init": "heal init github: write a scheduled GitHub workflow (SARIF, fix pull request)",
     "dashboard": "what heal finds and fixes, live: in the terminal, or a web page with --web",
     "merge": "merge the reports of heal --scan --shard K/N into one (SARIF or JSON)",
+    "pr-plan": "what the workflow does with each heal branch: open, update, close, skip",
+    "pr-body": "the body of a heal pull request: its fixes, what was verified, what waits",
 }
 ANALYZING = frozenset({"", "pending", "approve", "reject", "baseline", "merge"})
 ERRORS = (
@@ -179,11 +181,25 @@ def _own_arguments(
         "source": getattr(args, "source", ""),
         "index_url": getattr(args, "index_url", ""),
         "shards": getattr(args, "shards", 1),
+        **_pull_request_arguments(args),
         "force": getattr(args, "force", False),
         "port": getattr(args, "port", None),
         "host": getattr(args, "host", None) or "",
         "web": getattr(args, "web", False),
         "once": getattr(args, "once", False),
+    }
+
+
+def _pull_request_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """The Options fields of pr-plan and pr-body."""
+    return {
+        "prs": getattr(args, "prs", ""),
+        "category": getattr(args, "category", ""),
+        "close_after_days": getattr(args, "close_after_days", 14),
+        "every_days": getattr(args, "every_days", 7),
+        "last_run": getattr(args, "last_run", ""),
+        "now": getattr(args, "now", ""),
+        "docs_url": getattr(args, "docs_url", None),
     }
 
 

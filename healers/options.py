@@ -51,6 +51,13 @@ class Options:
     source: str = ""  # init github --source URL@COMMIT
     index_url: str = ""
     shards: int = 1
+    prs: str = ""  # pr-plan --prs: `gh pr list --json` output
+    category: str = ""  # pr-plan, pr-body
+    close_after_days: int = 14
+    every_days: int = 7
+    last_run: str = ""
+    now: str = ""
+    docs_url: str | None = None  # pr-body: None is the installed heal's source
     force: bool = False
     # --- the run history ----------------------------------------------------------------------
     session: Session | None = None  # a recorded run (scan, fix, hook, approve, ...); see session.py

@@ -15,6 +15,8 @@ from healers.commands import (
     log,
     merge,
     pending,
+    pr_body,
+    pr_plan,
     reject,
     resume,
     stats,
@@ -44,4 +46,6 @@ COMMANDS: dict[str, Command] = {
     "init": init,
     "dashboard": dashboard,
     "merge": merge,
+    "pr-plan": pr_plan,
+    "pr-body": pr_body,
 }
