@@ -9,7 +9,7 @@ import shlex
 from collections.abc import Sequence
 
 from healers import __version__, install
-from healers.commands import matrix
+from healers.commands import matrix, prjobs
 from healers.errors import UsageError
 from healers.options import Options
 
@@ -44,9 +44,11 @@ CRON = re.compile(r"^\S+( \S+){4}$")
 TEMPLATE = """\
 # Written by `heal init github@ARGS@` (heal @VERSION@): a scheduled heal scan.
 # It uploads heal's findings to code scanning (Security tab) and opens or updates one pull request
-# with the safe fixes. The pull request needs the repository setting "Allow GitHub Actions to
-# create and approve pull requests"; a pull request opened with GITHUB_TOKEN starts no other
-# workflows (use a GitHub App token to have CI run on it).
+# per category (heal/style, heal/import, ...: one kind of fix each), closed when left unmerged for
+# two weeks, skipped after a `heal:stop` label; what needs a decision goes to one draft. The pull
+# requests need the repository setting "Allow GitHub Actions to create and approve pull
+# requests"; one opened with GITHUB_TOKEN starts no other workflows (use a GitHub App token to
+# have CI run on it).
 name: heal
 on:
   schedule:
@@ -65,13 +67,12 @@ jobs:
     runs-on: ubuntu-latest
     timeout-minutes: 30
     permissions:
-      contents: write  # push the fix branch
-      pull-requests: write  # open or update the fix pull request
+      contents: read
       security-events: write  # upload SARIF
     steps:
       - uses: @checkout@
         with:
-          persist-credentials: false  # create-pull-request sets up its own credentials
+          persist-credentials: false
       - uses: @setup-python@
         with:
           python-version: "@PYTHON@"
@@ -102,19 +103,6 @@ jobs:
         with:
           name: heal-report
           path: @HTML@
-      - name: Open or update the fix pull request
-        uses: @create-pull-request@
-        with:
-          branch: @BRANCH@
-          delete-branch: true
-          # a git pathspec: matches at every depth and keeps heal.sarif and build output out;
-          # one that matches nothing makes `git add` add nothing at all, so no "*.pyi" here
-          add-paths: "*.py"
-          commit-message: "heal: apply safe automatic fixes"
-          title: "heal: automatic fixes"
-          body: >-
-            Safe fixes from the scheduled `heal --scan --fix`. Findings that need a human,
-            security ones first, are in the Security tab and are never fixed here.
 """
 
 
@@ -123,7 +111,7 @@ def render(
 ) -> str:
     """The workflow's text; `args` are the init options to record in its header; with more
     than one shard, the matrix workflow (matrix.py)."""
-    text = TEMPLATE if shards == 1 else matrix.TEMPLATE
+    text = TEMPLATE + prjobs.jobs(close_after_days=14) if shards == 1 else matrix.TEMPLATE
     for name, (uses, release) in ACTIONS.items():
         text = text.replace(f"@{name}@", f"{uses} # {release}")
     fills = {
