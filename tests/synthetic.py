@@ -9,15 +9,16 @@ from pathlib import Path
 
 PACKAGE_SIZE = 50  # modules per package: imports stay inside one, as in real code
 
-FINDINGS = [  # one block with a style, type, import, security, logic and performance finding
+FINDINGS = [  # one block with a finding of every category
     "def work(items: list[int], seen=[]) -> int:",
     "    total: int = {dep}.VALUE",
-    "    for item in items:",
-    "        total += item",
+    "    for i in range(len(items)):",
+    "        total += items[i]",
+    '    label = f"total"',
     "    if items == None:",
     '        subprocess.call("ls", shell=True)',
     '    name: str = 1  # a type error: "int" is not "str"',
-    "    return total + len(name)",
+    "    return total + len(name) + len(label)",
 ]
 CLEAN = [
     "def clean{b}(values: list[int]) -> list[int]:",
