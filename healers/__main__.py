@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from healers.cli import main
+from healers.entry import main
 
 raise SystemExit(main())

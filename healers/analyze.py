@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from healers import claims, prescreen, project, registry, tools
@@ -42,15 +43,23 @@ def _chunks(paths: Sequence[str], parts: int) -> list[list[str]]:
     return [list(paths[i::parts]) for i in range(parts) if paths[i::parts]]
 
 
+@dataclass(frozen=True)
+class Setup:
+    """How the analyzers run during one heal run (trust.analyzers() chooses it once)."""
+
+    configs: Mapping[str, str | None]  # tool -> the config file it is given (None: heal's own)
+    target: str | None  # the project's oldest Python, as ruff's target version
+    cache_dir: Path  # mypy's cache
+
+
 def analyze(
-    proj: project.Project, paths: Sequence[str], cache_dir: Path, *, timeout: float = 30.0
+    proj: project.Project, paths: Sequence[str], setup: Setup, *, timeout: float = 30.0
 ) -> tuple[dict[str, FileState], list[Finding]]:
     """Read the files and run ruff, mypy, bandit and heal's own rules on them, all at once: ruff
     and bandit start before the pre-screen (they survive syntax errors), mypy and heal's rules
     (libcst, in worker processes with a per-file timeout) after it, and bandit, the slowest and
     single-threaded, is split across the cores, as are heal's rules."""
-    root, conf = str(proj.root), project.tool_config(proj.root)
-    target = project.target_version(proj.root)
+    root, conf, target, cache_dir = str(proj.root), setup.configs, setup.target, setup.cache_dir
 
     @_isolating
     def run_ruff(files_: Sequence[str]) -> list[Finding]:
@@ -60,7 +69,9 @@ def analyze(
 
     def run_mypy(files_: Sequence[str]) -> list[Finding]:
         args = mypy.command(files_, config=conf["mypy"], cache_dir=str(cache_dir))
-        out = tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1))
+        out = tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1, 2))
+        if out.returncode == 2:
+            raise mypy.failure(out, conf["mypy"])
         if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):
             raise tools.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
         return mypy.same_hints(registry.parse("mypy", out.stdout, root))

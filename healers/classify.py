@@ -17,8 +17,11 @@ def classify(
     *,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    dropped: list[Outcome] | None = None,
 ) -> list[Outcome]:
-    """Join each finding with its rule, fingerprint it, let the policy decide its status."""
+    """Join each finding with its rule, fingerprint it, let the policy decide its status. The
+    HIGH-severity security findings `--select`/`--ignore` leave out are added to `dropped`: they
+    neither show nor block, and the run warns about them."""
     cat = catalogue.load()
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -30,12 +33,30 @@ def classify(
         prints = fingerprint.fingerprints(found, text, scopes)
         for finding, print_ in zip(found, prints, strict=True):
             outcome = policy.decide(finding, cat.rule_for(finding), print_, ctx)
-            if select and not matches(outcome, select):
-                continue
-            if ignore and matches(outcome, ignore):
+            if (select and not matches(outcome, select)) or (ignore and matches(outcome, ignore)):
+                if dropped is not None and high_security(outcome):
+                    dropped.append(outcome)
                 continue
             outcomes.append(outcome)
     return prioritize(dedupe(outcomes))
+
+
+def dropped_warning(dropped: Sequence[Outcome]) -> tuple[str, ...]:
+    """A warning on every run whose --select/--ignore leave out HIGH-severity security findings
+    (as allow-unapproved-high gets one): they would neither show nor block."""
+    if not dropped:
+        return ()
+    shown = ", ".join(f"{o.finding.code} at {o.finding.path}:{o.finding.line}" for o in dropped[:3])
+    more = f" and {len(dropped) - 3} more" if len(dropped) > 3 else ""
+    count = len(dropped)
+    return (
+        f"select/ignore leave out {count} HIGH-severity security finding(s) ({shown}{more}): "
+        "they are not reported and do not block",
+    )
+
+
+def high_security(outcome: Outcome) -> bool:
+    return outcome.category == "security" and outcome.finding.severity == "high"
 
 
 def matches(outcome: Outcome, selectors: Sequence[str]) -> bool:

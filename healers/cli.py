@@ -10,7 +10,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from healers import catalogue, config, project, session, shard, tools
+from healers import (
+    catalogue,
+    command_line,
+    config,
+    folder,
+    project,
+    session,
+    shard,
+    tools,
+    trust,
+    write,
+)
 from healers.commands import COMMANDS
 from healers.errors import CommandError, UsageError
 from healers.finding import Approval
@@ -62,6 +73,7 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         RUN,
         prog="heal",
+        allow_abbrev=False,  # an option is spelled out: `--out x.json` is not --output-file
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Run ruff, mypy and bandit, prioritize what they find "
         "(P0 security .. P3 style) and heal what can be fixed safely.",
@@ -78,14 +90,23 @@ def parser() -> argparse.ArgumentParser:
 
 def _usage() -> str:
     """The heal run's usage line, as argparse prints it before an error."""
-    subparsers = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return str(subparsers.choices[RUN].format_usage())
+    return str(_subparsers(parser()).choices[RUN].format_usage())
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
-    """A first word that is not a subcommand starts the heal run (a file named like one: ./NAME)."""
+    """A first word that is not a subcommand starts the heal run; neither is a first word that
+    names a file (pre-commit's `entry: heal` + a staged file named `baseline`). In the run, words
+    that name files or folders are paths, never options (command_line.separate)."""
     words = list(argv)
-    return parser().parse_args(words if words and words[0] in SUBCOMMANDS else [RUN, *words])
+    top = parser()
+    if words and words[0] in SUBCOMMANDS and not command_line.names_file(words[0]):
+        return top.parse_args(words)
+    run = _subparsers(top).choices[RUN]
+    return top.parse_args([RUN, *command_line.separate(words, *command_line.value_options(run))])
+
+
+def _subparsers(top: argparse.ArgumentParser) -> argparse._SubParsersAction[Any]:
+    return next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
 
 
 def _selectors(values: Sequence[str] | None) -> tuple[str, ...]:
@@ -107,6 +128,34 @@ def _shard(args: argparse.Namespace) -> shard.Shard | None:
     return None if value is None else shard.parse(value)
 
 
+def _report_file(args: argparse.Namespace, cwd: Path, repo: Path) -> str | None:
+    """--output-file, checked before the run (a refused path wastes no run): no link on the
+    way to it inside the repository."""
+    given = getattr(args, "output_file", None)
+    return None if given is None else str(write.report_target(cwd / given, repo))
+
+
+def _trusted(args: argparse.Namespace, conf: config.Config) -> dict[str, Any]:
+    """What the trust decision sets: --untrusted (or HEAL_UNTRUSTED=1) runs no verify command,
+    and a --verify-cmd given with it is a contradiction (docs/security.md)."""
+    untrusted = trust.from_environment(getattr(args, "untrusted", False))
+    given = getattr(args, "verify_cmd", None)
+    if untrusted and given:
+        raise UsageError("--verify-cmd runs the project's code: not with --untrusted")
+    return {
+        "untrusted": untrusted,
+        "verify_cmd": "" if untrusted else conf.verify_cmd if given is None else given,
+        "ignored_verify_cmd": untrusted and bool(conf.verify_cmd) and given is None,
+    }
+
+
+def _max_passes(args: argparse.Namespace, conf: config.Config) -> int:
+    max_passes: int = getattr(args, "max_passes", None) or conf.max_passes
+    if not 1 <= max_passes <= 100:
+        raise config.ConfigError(f"--max-passes must be from 1 to 100, not {max_passes}")
+    return max_passes
+
+
 def options(args: argparse.Namespace, cwd: Path) -> Options:
     """The one Options builder: the command line, then the project's [tool.healers], then heal's
     state in .heal/ (baseline, learned trust) for the commands that analyze."""
@@ -126,17 +175,18 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
     )
     analyzing = command in ANALYZING
     state_dir = proj.state_dir
+    folder.check(state_dir)  # a `.heal` file or link is an error for every command
     policy = stats.Policy(conf.demote_min_fixes, conf.demote_rollback_rate)
     unsafe = getattr(args, "unsafe_fixes", None)
-    verify_cmd = getattr(args, "verify_cmd", None)
-    max_passes = getattr(args, "max_passes", None) or conf.max_passes
-    if max_passes < 1:
-        raise config.ConfigError("--max-passes must be at least 1")
     words = _targets(args)
+    trusted = _trusted(args, conf)
     fix = getattr(args, "fix", False) and not getattr(args, "diff", False)
-    verify = conf.verify_cmd if verify_cmd is None else verify_cmd
     kind = session.kind_of(
-        command, hook=proj.hook, fix=fix, verify_cmd=verify, diff=getattr(args, "diff", False)
+        command,
+        hook=proj.hook,
+        fix=fix,
+        verify_cmd=trusted["verify_cmd"],
+        diff=getattr(args, "diff", False),
     )
     return Options(
         project=proj,
@@ -146,9 +196,9 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         unsafe_fixes=conf.unsafe_fixes if unsafe is None else unsafe,
         select=_selectors(getattr(args, "select", None)) or conf.select,
         ignore=_selectors(getattr(args, "ignore", None)) + conf.ignore,
-        max_passes=max_passes,
+        max_passes=_max_passes(args, conf),
         timeout=conf.timeout,
-        verify_cmd=verify,
+        **trusted,
         verify_timeout=conf.verify_timeout,
         verify_baseline_failing=getattr(args, "verify_baseline_failing", False),
         baseline=baseline.load(state_dir) if analyzing else frozenset(),
@@ -156,7 +206,7 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         approval={rule: cast(Approval, level) for rule, level in conf.approval},
         allow_unapproved_high=conf.allow_unapproved_high,
         output_format=getattr(args, "output_format", "text"),
-        output_file=getattr(args, "output_file", None),
+        output_file=_report_file(args, cwd, proj.repo),
         diff=getattr(args, "diff", False),
         statistics=getattr(args, "statistics", False),
         color=getattr(args, "color", "auto"),
@@ -183,6 +233,7 @@ def _own_arguments(
         "shards": getattr(args, "shards", 1),
         **_pull_request_arguments(args),
         "force": getattr(args, "force", False),
+        "show_all": getattr(args, "show_all", False),
         "port": getattr(args, "port", None),
         "host": getattr(args, "host", None) or "",
         "web": getattr(args, "web", False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,20 @@ def check_selector(selector: str, where: str) -> str:
 
 
 VERIFY_KEYS = ("verify-cmd", "verify-timeout", "demote-min-fixes", "demote-rollback-rate")
+# Upper bounds of the timeouts, in seconds: beyond them a wait overflows (1e308) or never ends.
+MAX_TIMEOUT = {"timeout": 3600.0, "verify-timeout": 86400.0}
+
+
+def _seconds(key: str, value: object, at: str) -> float:
+    """A timeout: a finite number of seconds, above 0 and at most MAX_TIMEOUT (inf, nan and
+    1e308 are errors, not waits that never end or overflow)."""
+    limit = MAX_TIMEOUT[key]
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or not 0 < number <= limit:
+        raise ConfigError(
+            f"{at}: must be a number of seconds above 0, at most {limit:g}, not {value!r}"
+        )
+    return float(number)
 
 
 def _verify_setting(key: str, value: object, at: str) -> object:
@@ -63,10 +78,10 @@ def _verify_setting(key: str, value: object, at: str) -> object:
         if not isinstance(value, str):
             raise ConfigError(f"{at}: must be a command line (a string), not {value!r}")
         return value.strip()
+    if key == "verify-timeout":
+        return _seconds(key, value, at)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{at}: must be a number, not {value!r}")
-    if key == "verify-timeout" and value <= 0:
-        raise ConfigError(f"{at}: must be a positive number of seconds, not {value!r}")
     if key == "demote-min-fixes" and (not isinstance(value, int) or value < 1):
         raise ConfigError(f"{at}: must be an integer of at least 1, not {value!r}")
     if key == "demote-rollback-rate" and not 0 <= value <= 1:
@@ -109,9 +124,7 @@ def parse(table: dict[str, Any], where: str) -> Config:
                 raise ConfigError(f"{at}: must be true or false, not {value!r}")
             values["unsafe_fixes"] = value
         elif key == "timeout":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ConfigError(f"{at}: must be a positive number of seconds, not {value!r}")
-            values["timeout"] = float(value)
+            values["timeout"] = _seconds(key, value, at)
         elif key in VERIFY_KEYS:
             values[key.replace("-", "_")] = _verify_setting(key, value, at)
         elif key == "approval":
@@ -138,7 +151,9 @@ def load(path: Path, *, explicit: bool) -> Config:
     except (toml.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     tool = data.get("tool", {})
-    table = tool.get("healers") if isinstance(tool, dict) else None
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: [tool] must be a table, not {tool!r}")
+    table = tool.get("healers")
     if table is None:
         # a --config file may hold the settings at its top level (a heal.toml)
         table = {k: v for k, v in data.items() if k != "tool"} if explicit else {}

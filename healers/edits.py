@@ -7,6 +7,7 @@ import difflib
 import re
 from collections.abc import Sequence
 
+from healers import source
 from healers.finding import Edit, Span
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -30,8 +31,8 @@ def to_span(edit: Edit, starts: Sequence[int], text: str) -> Span:
 
 def spans_between(before: str, after: str) -> list[Span]:
     """Line-level edits that turn `before` into `after` (how a codemod's output joins the plan)."""
-    old = before.splitlines(keepends=True)
-    new = after.splitlines(keepends=True)
+    old = source.lines(before, keepends=True)
+    new = source.lines(after, keepends=True)
     starts = [0]
     for line in old:
         starts.append(starts[-1] + len(line))

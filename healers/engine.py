@@ -8,7 +8,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from healers import analyze, apply, classify, policy, project, regressions, state, tools, write
+from healers import (
+    analyze,
+    apply,
+    classify,
+    policy,
+    project,
+    regressions,
+    state,
+    tools,
+    trust,
+    write,
+)
 from healers.finding import FileResult, FileState, Finding, Outcome, Proposal, Report
 from healers.guard import Guard
 from healers.options import Options
@@ -29,7 +40,7 @@ class _Run:
     """What one run knows between its passes (mutable while it goes on)."""
 
     opts: Options
-    cache: Path
+    setup: analyze.Setup
     states: dict[str, FileState]
     findings: list[Finding]  # per file, kept between passes
     decisions: Mapping[str, approvals.Decision]
@@ -39,6 +50,7 @@ class _Run:
     declined: dict[str, str] = field(default_factory=dict)  # fingerprint -> why its fix failed
     notes: list[str] = field(default_factory=list)
     history: dict[str, set[str]] = field(default_factory=dict)  # texts seen: fixes undoing others
+    dropped: list[Outcome] = field(default_factory=list)  # HIGH security left out by select/ignore
     rolled_back: set[str] = field(default_factory=set)  # fingerprints of fixes taken back
 
     def texts(self) -> dict[str, str]:
@@ -49,8 +61,14 @@ class _Run:
         approved, planned alone by the apply stage); fixes that failed are not tried again."""
         proj = self.opts.project
         found = self.findings + analyze.whole_project(proj, self.states)
+        self.dropped = []
         outcomes = classify.classify(
-            found, self.states, self.ctx, select=self.opts.select, ignore=self.opts.ignore
+            found,
+            self.states,
+            self.ctx,
+            select=self.opts.select,
+            ignore=self.opts.ignore,
+            dropped=self.dropped,
         )
         self.proposals = self._propose(policy.decided(outcomes, self.decisions))
         outcomes = policy.resolve(outcomes, self.texts(), self.decisions, self.proposals)
@@ -65,10 +83,19 @@ class _Run:
 
 def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     """Analyze the selected files and, with `fix`, heal them pass after pass until stable."""
+    notes = list(opts.project.notes)
+    if opts.ignored_verify_cmd:
+        notes.append("--untrusted: the verify-cmd in the configuration was not run")
+    with trust.analyzers(
+        opts.project, untrusted=opts.untrusted, cache_dir=cache_dir, notes=notes
+    ) as setup:
+        return _run(opts, setup, notes)
+
+
+def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     proj = opts.project
-    cache = cache_dir or state.ensure(proj.root) / "cache" / "mypy"
     _phase(opts, f"analyzing {len(proj.files)} file(s)")
-    states, found = analyze.analyze(proj, proj.files, cache, timeout=opts.timeout)
+    states, found = analyze.analyze(proj, proj.files, setup, timeout=opts.timeout)
     ctx = policy.Context(
         unsafe_fixes=opts.unsafe_fixes,
         high_gate=not opts.allow_unapproved_high,
@@ -78,7 +105,7 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     )
     decisions = approvals.load(proj.state_dir)
     target = project.target_version(proj.root)
-    work = _Run(opts, cache, states, found, decisions, ctx, target)
+    work = _Run(opts, setup, states, found, decisions, ctx, target, notes=notes)
     outcomes = initial = work.judge()
     originals = work.texts()
     work.history = {path: {text} for path, text in originals.items()}
@@ -104,7 +131,7 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     changes = {
         p: (originals[p], finals[p]) for p in finals if p in originals and finals[p] != originals[p]
     }
-    fixed = policy.fixed(initial, outcomes) if changes else []
+    fixed = policy.fixed(initial, outcomes, guard.trail.kept()) if changes else []
     outcomes = classify.prioritize([*fixed, *outcomes])
     if opts.propose:
         gated = [o for o in outcomes if o.gated and o.fingerprint not in work.proposals]
@@ -117,7 +144,8 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
         guard.run_id,
         guard.verify_runs,
         work.proposals,
-        tuple(sorted(work.rolled_back)),
+        warnings=classify.dropped_warning(work.dropped),
+        rolled_back=tuple(sorted(work.rolled_back)),
     )
     if opts.session is not None:
         opts.session.saw(rep)
@@ -134,13 +162,14 @@ def _one_pass(
     work: _Run, guard: Guard, outcomes: list[Outcome], number: int
 ) -> tuple[list[Outcome], bool]:
     """Plan, write and verify pass `number`, then analyze what it changed. Returns the outcomes
-    and whether another pass may help."""
+    and whether another pass may help. An interrupt before the pass is verified (while writing,
+    during --verify-cmd or heal's own mypy check of it) takes the pass back."""
     history = work.history
     plans: dict[str, FileResult] = {}  # filled as files are written
     try:
-        unfixed = _fix_pass(work, outcomes, plans)
+        unfixed = _fix_pass(work, outcomes, plans, guard.journal)
     except BaseException:
-        guard.abandon(work.states, plans, outcomes)  # interrupted: the files written so far
+        guard.take_back(work.states, plans, outcomes, None)  # interrupted while writing
         raise
     check = guard.check(work.states, plans, outcomes)  # failing fixes rolled back
     written = check.written if check else {p: r.after or "" for p, r in plans.items()}
@@ -150,28 +179,19 @@ def _one_pass(
     if check is not None and check.passed:  # not an interrupt or an emergency stop
         work.rolled_back.update(check.unfixed)
     outcomes = policy.declined(outcomes, work.declined)
-    if (not written and not (check and check.rolled_back)) or guard.stopped():
+    if not written and not (check and check.rolled_back):
         return outcomes, False
     looping = [p for p, text in written.items() if text in history.setdefault(p, set())]
     for path, text in written.items():
         history[path].add(text)
-    touched = sorted(written)
-    proj = work.opts.project
-    fresh, found = analyze.analyze(proj, touched, work.cache, timeout=work.opts.timeout)
-    for path, new in regressions.new_type_errors(work.findings, found, touched).items():
-        # a fix that makes mypy report a new error: the file goes back to its text before
-        # this pass and its codemod fixes are not tried again
-        found = [f for f in found if f.path != path] + [f for f in work.findings if f.path == path]
-        fresh[path] = regressions.roll_back(proj, fresh[path], work.states[path], work.notes)
-        why = regressions.reason(new)
-        work.notes.append(f"{path}: {why}")
-        blamed = regressions.suspects(outcomes, path)
-        work.declined.update(dict.fromkeys(blamed, why))
-        work.rolled_back.update(blamed)
-    work.states.update(fresh)
-    work.findings = [f for f in work.findings if f.path not in written] + found
-    # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
-    outcomes = work.judge()
+    stopped = guard.stopped()  # the files written are still analyzed: the report tells them
+    try:
+        outcomes = _reanalyze(work, guard, outcomes, sorted(written), stopped=stopped)
+    except BaseException:
+        guard.take_back(work.states, plans, outcomes, written)  # interrupted in the check
+        raise
+    if stopped:
+        return outcomes, False
     if looping:
         undoing = ", ".join(looping)
         work.notes.append(f"fixes undo each other in {undoing}; stopped after pass {number}")
@@ -179,8 +199,36 @@ def _one_pass(
     return outcomes, True
 
 
+def _reanalyze(
+    work: _Run, guard: Guard, outcomes: list[Outcome], touched: list[str], *, stopped: bool
+) -> list[Outcome]:
+    """The files a pass wrote, analyzed again: a file where mypy now reports a new error goes
+    back to its text before the pass (not after an emergency stop: then it is only named)."""
+    proj = work.opts.project
+    fresh, found = analyze.analyze(proj, touched, work.setup, timeout=work.opts.timeout)
+    for path, new in regressions.new_type_errors(work.findings, found, touched).items():
+        why = regressions.reason(new)
+        if stopped:
+            work.notes.append(f"{path}: {why.replace('rolled back: ', '')}; kept: heal is stopped")
+            continue
+        # its codemod fixes are not tried again
+        found = [f for f in found if f.path != path] + [f for f in work.findings if f.path == path]
+        fresh[path] = regressions.roll_back(
+            proj, fresh[path], work.states[path], work.notes, guard.journal
+        )
+        work.notes.append(f"{path}: {why}")
+        blamed = regressions.suspects(outcomes, path)
+        work.declined.update(dict.fromkeys(blamed, why))
+        work.rolled_back.update(blamed)
+    work.states.update(fresh)
+    written = set(touched)
+    work.findings = [f for f in work.findings if f.path not in written] + found
+    # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
+    return work.judge()
+
+
 def _fix_pass(
-    work: _Run, outcomes: list[Outcome], written: dict[str, FileResult]
+    work: _Run, outcomes: list[Outcome], written: dict[str, FileResult], journal: write.Journal
 ) -> dict[str, str]:
     """Plan every file's fixes (codemods in worker processes) and write them, adding each file
     written to `written` at once (an interrupt may come next). Returns fingerprint -> reason left
@@ -204,7 +252,9 @@ def _fix_pass(
             work.notes.append(control.why_stopped(proj.state_dir) + "; the run stopped writing")
             break
         with write.locked(proj.state_dir):
-            problem = write.write_text(states[path], result.after, root=proj.root, repo=proj.repo)
+            problem = write.write_text(
+                states[path], result.after, root=proj.root, repo=proj.repo, journal=journal
+            )
         if problem:
             work.notes.append(f"{path}: {problem}")
             unfixed.update(dict.fromkeys(result.applied, problem))
@@ -216,9 +266,9 @@ def _fix_pass(
 def preview(opts: Options) -> Report:
     """--diff: heal a temporary copy of the project and report what would change; write nothing."""
     proj = opts.project
-    cache = state.ensure(proj.root) / "cache" / "mypy"
+    notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="heal-diff-") as tmp:
-        shadow = Path(tmp)
+        shadow = Path(tmp, "project")
         listed = tools.git_files(proj.root, proj.root) or list(proj.files)
         for rel in {*listed, *proj.files, *TOOL_CONFIG_FILES}:
             if (rel.endswith((".py", ".pyi")) or rel in TOOL_CONFIG_FILES) and (
@@ -226,10 +276,14 @@ def preview(opts: Options) -> Report:
             ).is_file():
                 (shadow / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(proj.root / rel, shadow / rel)
-        decided = approvals.path_of(proj.state_dir)
-        if decided.is_file():  # the decisions decide what --fix would do
-            approvals.path_of(state.ensure(shadow)).write_bytes(decided.read_bytes())
-        copy = replace(proj, repo=shadow, root=shadow)
+        shadow.mkdir(exist_ok=True)
+        decided = approvals.load(proj.state_dir)
+        if decided:  # the decisions decide what --fix would do
+            approvals.record(state.ensure(shadow), decided)
+        cache = None
+        if not opts.untrusted:  # the project's own cache, when heal can trust it
+            cache = trust.mypy_cache(proj, notes, Path(tmp, "mypy-cache"))
+        copy = replace(proj, repo=shadow, root=shadow, notes=(*proj.notes, *notes))
         # the copy holds only Python files and configs: the project's own command cannot run there
         shadowed = replace(opts, project=copy, fix=True, verify_cmd="")
         return run(shadowed, cache_dir=cache)

@@ -102,7 +102,10 @@ def real_findings(root: Path, files: Files, rule: Rule, cache: Path) -> list[Fin
     shutil.rmtree(root / MYPY_CACHE, ignore_errors=True)
     shutil.copytree(cache, root / MYPY_CACHE)
     proj = projects.Project(root, root, tuple(paths), hook=False)
-    states, found = analyze.analyze(proj, paths, root / MYPY_CACHE, timeout=TIMEOUT)
+    setup = analyze.Setup(
+        dict(projects.tool_config(root)), projects.target_version(root), root / MYPY_CACHE
+    )
+    states, found = analyze.analyze(proj, paths, setup, timeout=TIMEOUT)
     found += analyze.whole_project(proj, states)
     return ordered([f for f in found if f.code in rule.codes])
 

@@ -183,5 +183,6 @@ class Report:
     run_id: str = ""  # the audit trail's name for this run (`heal undo RUN_ID`)
     verify_runs: int = 0  # how many times verify_cmd ran
     proposals: dict[str, Proposal] = field(default_factory=dict)  # fingerprint -> planned fix
+    warnings: tuple[str, ...] = ()  # printed on stderr on every run, whatever the format
     # fixes written, then taken back (--verify-cmd failed, or mypy found a new error): fingerprints
     rolled_back: tuple[str, ...] = ()

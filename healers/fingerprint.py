@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from healers import source
 from healers.finding import Finding
 
 _SPACE = re.compile(r"\s+")
@@ -42,16 +43,26 @@ def fingerprints(
     findings: Sequence[Finding], text: str, table: Sequence[tuple[int, int, str]]
 ) -> list[str]:
     """One fingerprint per finding of one file: code, path, enclosing scope, the flagged line with
-    all whitespace removed, and the occurrence index among findings that share all of those."""
-    lines = text.splitlines()
+    all whitespace removed (lines as the tokenizer counts them), and which occurrence it is.
+
+    A finding alone of its kind in its scope (nearly all) is occurrence 1, as it always was. Of
+    identical twins, each fingerprint also says how many there are ("2 of 3"): when one is fixed
+    or a new one appears, every twin's fingerprint changes, so a decision or a baseline entry
+    for one twin never passes to another (issue 11, item 6); each is asked about again.
+    """
+    lines = source.lines(text)
+    keys = []
+    for f in findings:
+        flagged = lines[f.line - 1] if 0 < f.line <= len(lines) else ""
+        keys.append((f.code, f.path, scope_at(table, f.line), _SPACE.sub("", flagged)))
+    twins = Counter(keys)
     seen: Counter[tuple[str, ...]] = Counter()
     order = sorted(range(len(findings)), key=lambda i: (findings[i].line, findings[i].column))
     result = [""] * len(findings)
     for i in order:
-        f = findings[i]
-        source = lines[f.line - 1] if 0 < f.line <= len(lines) else ""
-        key = (f.code, f.path, scope_at(table, f.line), _SPACE.sub("", source))
+        key = keys[i]
         seen[key] += 1
-        digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8", "replace"))
+        occurrence = str(seen[key]) if twins[key] == 1 else f"{seen[key]} of {twins[key]}"
+        digest = hashlib.sha256("\0".join((*key, occurrence)).encode("utf-8", "replace"))
         result[i] = digest.hexdigest()[:16]
     return result

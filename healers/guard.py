@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
-from healers import verify
+from healers import folder, verify, write
 from healers.finding import FileResult, FileState, Outcome
 from healers.options import Options
-from healers.state import audit, control, stats
+from healers.state import audit, control, history, journal, stats
 from healers.verify import Pass
 
 
@@ -19,6 +21,7 @@ class Guard:
         self.config = opts.config
         self.demoted = opts.demoted
         self.trail = audit.Trail(audit.new_run_id(), opts.verify_cmd)
+        self.journal = journal.Ahead(self.proj.state_dir, self.proj.root, self.trail.run_id)
         self.verifier: verify.Verifier | None = None
         if opts.verify_cmd:
             self.verifier = verify.Verifier(
@@ -45,10 +48,20 @@ class Guard:
         if self.stopped():
             notes.append(control.why_stopped(self.proj.state_dir) + "; nothing was written")
             return False
+        self.journal.ready()  # an audit trail that cannot be written stops the run here
+        stats.check(self.proj.state_dir)  # and so do links where the counts are kept
+        folder.check_database(self.proj.state_dir, history.HISTORY)  # or the run history
+        with write.locked(self.proj.state_dir):  # no other heal is writing: its temp files are
+            write.remove_leftovers(self._folders())  # leftovers of a killed run
         if self.verifier is not None and any(o.status == "fixable" for o in outcomes):
             note = self.verifier.baseline()
             notes += [note] if note else []
         return True
+
+    def _folders(self) -> list[Path]:
+        state = self.proj.state_dir
+        folders = {(self.proj.root / f).parent for f in self.proj.files}
+        return sorted({*folders, state, state / audit.BLOBS})
 
     def _pass(
         self,
@@ -58,7 +71,7 @@ class Guard:
     ) -> Pass:
         by_print = {o.fingerprint: o for o in outcomes}
         proj = self.proj
-        return Pass(proj.root, proj.repo, proj.state_dir, states, plans, by_print)
+        return Pass(proj.root, proj.repo, proj.state_dir, states, plans, by_print, self.journal)
 
     def check(
         self,
@@ -74,24 +87,42 @@ class Guard:
                 work,
                 self.verifier,
                 stopped=self.stopped,
-                interrupted=lambda taken: self.trail.add_pass(work, taken),
+                interrupted=lambda taken: self._taken(work, taken),
             )
         self.trail.add_pass(work, check)
         return check
 
-    def abandon(
+    def take_back(
         self,
         states: Mapping[str, FileState],
         plans: Mapping[str, FileResult],
         outcomes: Sequence[Outcome],
+        written: Mapping[str, str] | None,
     ) -> None:
-        """A pass interrupted while writing: unverified fixes are taken back; without
-        verification the files written so far are whole and stay, on record for `heal undo`."""
+        """An interrupt before the pass was verified (while writing, or during heal's own mypy
+        check of it): the pass's files go back to their text before it. `written` is what the
+        files hold now (None: the pass's plans). A file that cannot go back (changed meanwhile)
+        keeps its fixes, audited as unverified, and stderr names it: there is no report."""
+        if not plans:
+            return
         work = self._pass(states, plans, outcomes)
-        check = None
-        if self.verifier is not None and plans:
-            check = verify.take_back(work, why="interrupted")
+        try:
+            check = verify.take_back(work, why="interrupted", written=written)
+        except OSError as exc:
+            self.trail.add_pass(work, None)
+            print(
+                f"heal: interrupted; the unverified pass could not be taken back: {exc}",
+                file=sys.stderr,
+            )
+            return
+        self._taken(work, check)
+
+    def _taken(self, work: Pass, check: verify.Check) -> None:
+        """Put a pass taken back on record, and say so on stderr (an interrupted run prints no
+        report)."""
         self.trail.add_pass(work, check)
+        for note in check.notes:
+            print(f"heal: {note}", file=sys.stderr)
 
     def finish(self, notes: list[str]) -> None:
         """Append the run's audit records and count its fixes; say when a rule lost our trust."""

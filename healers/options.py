@@ -31,6 +31,8 @@ class Options:
     demoted: Mapping[str, str] = field(default_factory=dict)  # rule id -> why it needs approval
     approval: Mapping[str, Approval] = field(default_factory=dict)  # [tool.healers] approval
     allow_unapproved_high: bool = False
+    untrusted: bool = False  # run none of the project's declared code (docs/security.md)
+    ignored_verify_cmd: bool = False  # untrusted: the configuration's verify-cmd was not run
     only: frozenset[str] = frozenset()  # fix only these fingerprints (`heal approve`)
     propose: bool = False  # plan the fix of every gated finding (`heal pending`, approve, reject)
     # --- how it reports -----------------------------------------------------------------------
@@ -59,6 +61,7 @@ class Options:
     now: str = ""
     docs_url: str | None = None  # pr-body: None is the installed heal's source
     force: bool = False
+    show_all: bool = False  # pending --all: every recorded decision too
     # --- the run history ----------------------------------------------------------------------
     session: Session | None = None  # a recorded run (scan, fix, hook, approve, ...); see session.py
     port: int | None = None  # dashboard --web --port

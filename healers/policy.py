@@ -5,7 +5,7 @@ stages report (applied, declined, rolled back). No other module writes a status.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import cast, get_args
 
@@ -127,16 +127,25 @@ def declined(outcomes: Sequence[Outcome], reasons: Mapping[str, str]) -> list[Ou
     ]
 
 
-def fixed(initial: Sequence[Outcome], final: Sequence[Outcome]) -> list[Outcome]:
+def fixed(
+    initial: Sequence[Outcome], final: Sequence[Outcome], applied: Collection[str] = ()
+) -> list[Outcome]:
     """Initial findings that are gone after the fixes: no longer reported, matched by fingerprint,
-    then by how many of the same code remain in the file (an edited line changes fingerprints).
-    A finding can go from a file heal did not touch: an import cycle broken in another module."""
+    then by how many of the same code remain in the file (an edited line changes fingerprints,
+    and so does fixing one of identical twins). Where the count decides, the findings whose
+    fixes were `applied` (written and kept) are the ones gone. A finding can also go from a file
+    heal did not touch: an import cycle broken in another module."""
     final_prints = {o.fingerprint for o in final}
     left = Counter((o.finding.path, o.finding.code) for o in final)
-    gone = []
     for outcome in initial:
+        if outcome.fingerprint in final_prints:
+            left[(outcome.finding.path, outcome.finding.code)] -= 1
+    missing = [o for o in initial if o.fingerprint not in final_prints]
+    missing.sort(key=lambda o: o.fingerprint in applied)  # stable: the others stay in order
+    gone = []
+    for outcome in missing:
         key = (outcome.finding.path, outcome.finding.code)
-        if outcome.fingerprint in final_prints or left[key] > 0:
+        if left[key] > 0:
             left[key] -= 1  # still there, perhaps moved: the final list reports it
             continue
         reason = outcome.reason if outcome.status == "fixable" else "gone after the other fixes"

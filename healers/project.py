@@ -6,12 +6,12 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from healers import shard as shards
 from healers import toml, tools
-from healers.config import Config
+from healers.config import Config, ConfigError
 from healers.paths import relative
 
 PY_SUFFIXES = (".py", ".pyi")
@@ -27,10 +27,11 @@ class SelectError(ValueError):
 
 @dataclass(frozen=True)
 class Project:
-    repo: Path  # the repository containing the working directory (or the directory itself)
+    repo: Path  # the repository holding the selected paths: nothing outside it is written
     root: Path  # the project: where its configuration lives; finding paths are relative to it
     files: tuple[str, ...]  # the selected Python files, relative to root, POSIX
     hook: bool  # True when the files were named on the command line (pre-commit)
+    notes: tuple[str, ...] = ()  # what selecting did that the report should say
     shard: str = ""  # "K/N" when --shard selected a share of the files (shard.py)
 
     @property
@@ -38,12 +39,35 @@ class Project:
         return self.root / ".heal"
 
 
-def find_repo(start: Path) -> Path:
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py")
+
+
+def find_git(start: Path) -> Path | None:
     """The nearest enclosing directory with `.git` (a directory, or a file in a worktree)."""
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
             return folder
-    return start
+    return None
+
+
+def boundary(targets: Sequence[Path], words: Sequence[str] = ()) -> Path:
+    """The repository of the selected paths, never the working directory by accident: their
+    git top level; without git, the nearest folder above them with pyproject.toml, setup.cfg or
+    setup.py; without either, the folder they are in. Paths of two repositories are refused."""
+    common = Path(os.path.commonpath([str(t) for t in targets]))
+    folder = common if common.is_dir() else common.parent
+    repos = [find_git(t if t.is_dir() else t.parent) for t in targets]
+    for i, repo in enumerate(repos):
+        if repo != repos[0]:
+            word = words[i] if i < len(words) else str(targets[i])
+            where = f"the repository {repos[0]}" if repos[0] else "no git repository"
+            raise SelectError(f"{word}: outside {where}, where the other paths are")
+    if repos[0] is not None:
+        return repos[0]
+    for above in (folder, *folder.parents):
+        if any((above / marker).is_file() for marker in PROJECT_MARKERS):
+            return above
+    return folder
 
 
 def find_root(target: Path, repo: Path) -> Path:
@@ -56,8 +80,24 @@ def find_root(target: Path, repo: Path) -> Path:
     return repo
 
 
-def _inside(path: Path, repo: Path) -> bool:
-    return path == repo or repo in path.parents
+def _locate(word: str, cwd: Path, *, scan: bool, notes: list[str]) -> Path:
+    """A path from the command line as heal uses it: absolute, and with every folder above it
+    resolved, so the repository and `.heal/` are where the file really is. The last part stays a
+    name (a linked file is read, and written through only inside the repository); a folder named
+    for --scan is followed and the report says so. Hook mode takes files only."""
+    if word == "":
+        raise SelectError("an empty file name")
+    full = Path(os.path.normpath(cwd / word))
+    if not os.path.lexists(full):
+        raise SelectError(f"{word}: no such file or directory")
+    if full.is_dir():
+        if not scan:
+            raise SelectError(f"{word}: a directory; name files, or use --scan {word}")
+        real = Path(os.path.realpath(full))
+        if full.is_symlink():
+            notes.append(f"--scan {word}: a symbolic link to {real}; scanned {real}")
+        return real
+    return Path(os.path.realpath(full.parent)) / full.name
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -88,23 +128,15 @@ def select(
 ) -> tuple[Project, Config]:
     """Resolve the command line into a Project; a path outside the repository is an error. With
     `list_files` False (a command that analyzes nothing) the Project has no files."""
-    repo = find_repo(cwd.resolve())
-    targets = [Path(scan)] if scan is not None else [Path(p) for p in paths]
-    resolved = []
-    for target in targets:
-        full = (cwd / target).absolute()
-        # a symlink is judged by where it lives (and later written through only inside the repo)
-        real = Path(os.path.normpath(full))
-        if not _inside(real, repo):
-            raise SelectError(f"{target}: outside the repository {repo}")
-        if not real.exists():
-            raise SelectError(f"{target}: no such file or directory")
-        resolved.append(real)
+    notes: list[str] = []
+    words = [scan] if scan is not None else list(paths)
+    resolved = [_locate(w, cwd, scan=scan is not None, notes=notes) for w in words]
+    repo = boundary(resolved, words) if resolved else boundary([cwd.resolve()])
     common = Path(os.path.commonpath([str(p) for p in resolved])) if resolved else repo
     root = find_root(common, repo)
     config = config_for(root)
     if not list_files:
-        return Project(repo, root, (), hook=False), config
+        return Project(repo, root, (), hook=False, notes=tuple(notes)), config
     if scan is not None:
         listed = tools.git_files(root, resolved[0])
         if listed is None:
@@ -119,9 +151,8 @@ def select(
         files = [f for f in files if f.endswith(PY_SUFFIXES)]
     files = [f for f in files if not _excluded(f, config.exclude)]
     chosen = _one_per_file(root, files)
-    if shard is not None:
-        return _share(Project(repo, root, chosen, hook=scan is None), shard), config
-    return Project(repo, root, chosen, hook=scan is None), config
+    proj = Project(repo, root, chosen, hook=scan is None, notes=tuple(notes))
+    return (proj if shard is None else _share(proj, shard)), config
 
 
 def _share(proj: Project, shard: shards.Shard) -> Project:
@@ -131,7 +162,7 @@ def _share(proj: Project, shard: shards.Shard) -> Project:
     folder = proj.root.relative_to(proj.repo).as_posix()
     prefix = "" if folder == "." else folder + "/"
     files = shards.select(proj.files, shard, prefix)
-    return Project(proj.repo, proj.root, files, hook=False, shard=str(shard))
+    return replace(proj, files=files, shard=str(shard))
 
 
 def _one_per_file(root: Path, files: Sequence[str]) -> tuple[str, ...]:
@@ -151,8 +182,16 @@ def target_version(root: Path) -> str | None:
         data = toml.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     except (OSError, toml.TOMLDecodeError, UnicodeDecodeError):
         return None
-    spec = data.get("project", {}).get("requires-python", "")
-    minors = [int(m) for m in re.findall(r"(?:>=|~=|==)\s*3\.(\d+)", str(spec))]
+    table = data.get("project", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{root / 'pyproject.toml'}: [project] must be a table")
+    spec = table.get("requires-python", "")
+    if not isinstance(spec, str):
+        raise ConfigError(
+            f"{root / 'pyproject.toml'}: [project] requires-python must be a string such as "
+            f'">=3.10", not {spec!r}'
+        )
+    minors = [int(m) for m in re.findall(r"(?:>=|~=|==)\s*3\.(\d+)", spec)]
     return f"py3{min(minors)}" if minors else None
 
 
@@ -165,6 +204,11 @@ def tool_config(root: Path) -> dict[str, str | None]:
             tables = toml.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
         except (toml.TOMLDecodeError, UnicodeDecodeError):
             tables = {}
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{pyproject}: [tool] must be a table")
+    for tool in ("ruff", "mypy", "bandit"):  # the tables heal looks at: what each tool reads
+        if tool in tables and not isinstance(tables[tool], dict):
+            raise ConfigError(f"{pyproject}: [tool.{tool}] must be a table, not {tables[tool]!r}")
 
     def first(*candidates: tuple[str, bool]) -> str | None:
         for name, present in candidates:

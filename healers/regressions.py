@@ -44,11 +44,16 @@ def reason(new: Sequence[Finding]) -> str:
 
 
 def roll_back(
-    proj: project.Project, now: FileState, before: FileState, notes: list[str]
+    proj: project.Project,
+    now: FileState,
+    before: FileState,
+    notes: list[str],
+    journal: write.Journal,
 ) -> FileState:
     """Write `before`'s text over `now`; the state of the file as it is on disk after."""
     with write.locked(proj.state_dir):
-        problem = write.write_text(now, before.source.text, root=proj.root, repo=proj.repo)
+        text = before.source.text
+        problem = write.write_text(now, text, root=proj.root, repo=proj.repo, journal=journal)
     if problem:
         notes.append(f"{now.path}: could not roll back: {problem}")
         return now

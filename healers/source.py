@@ -46,6 +46,18 @@ def read_source(data: bytes) -> Source:
     return source
 
 
+def lines(text: str, *, keepends: bool = False) -> list[str]:
+    """The text's lines as Python's tokenizer counts them (line N of a finding is lines[N-1]):
+    only \r\n, \r and \n end a line; a form feed or \u2028 inside a line does not."""
+    found, start = [], 0
+    for match in _LINE_END.finditer(text):
+        found.append(text[start : match.end() if keepends else match.start()])
+        start = match.end()
+    if start < len(text):
+        found.append(text[start:])
+    return found
+
+
 def dominant_newline(text: str) -> str:
     counts: dict[str, int] = {}  # in order of first appearance
     for match in _LINE_END.finditer(text):

@@ -33,6 +33,7 @@ class Pass:
     bases: Mapping[str, FileState]
     plans: Mapping[str, FileResult]
     outcomes: Mapping[str, Outcome]
+    journal: write.Journal  # every write is on record before it is made
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,9 @@ class _Disk:
             return
         target = self.work.root / path
         try:
+            expected = self.current.get(path, state.data)
             write.replace(
-                target, data, expected=self.current.get(path, state.data), repo=self.work.repo
+                target, data, expected=expected, repo=self.work.repo, journal=self.work.journal
             )
         except write.Changed:
             raise _Abort(f"{path} changed on disk during verification") from None
@@ -122,6 +124,10 @@ class _Disk:
 
     def restore(self, path: str) -> bool:
         """Put the pass's base text back; False when someone else changed the file meanwhile."""
+        with contextlib.suppress(OSError):
+            if (self.work.root / path).read_bytes() == self.bases[path].data:
+                self.current[path] = self.bases[path].data
+                return True  # already back (a rollback before the interrupt)
         try:
             self.put(path, self.bases[path].source.text)
         except _Abort:
@@ -239,9 +245,16 @@ def _written(disk: _Disk, units: Sequence[Unit], kept: frozenset[int]) -> dict[s
     return out
 
 
-def take_back(work: Pass, *, why: str) -> Check:
-    """Restore the files of a pass that cannot be verified (interrupted while writing)."""
-    return _take_all_back(_Disk(work), units_of(work.plans, work.outcomes), why)
+def take_back(work: Pass, *, why: str, written: Mapping[str, str] | None = None) -> Check:
+    """Restore the files of a pass that cannot be verified (interrupted while writing or while
+    it was checked); `written` is the text heal last wrote to each (default: the plans)."""
+    disk = _Disk(work)
+    if written is not None:
+        disk.current = {
+            p: source.encode(work.bases[p].source, written.get(p, work.bases[p].source.text))
+            for p in work.plans
+        }
+    return _take_all_back(disk, units_of(work.plans, work.outcomes), why)
 
 
 def _take_all_back(disk: _Disk, units: Sequence[Unit], why: str) -> Check:

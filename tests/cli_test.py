@@ -309,8 +309,9 @@ def test_fix_changes_what_git_sees(healed: Healed) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        pytest.param(("../outside.py",), id="file"),
-        pytest.param(("--scan", "../elsewhere"), id="scan"),
+        # the repository is the one of the paths named (issue 11, item 5): a file of another
+        # one (here no repository at all) beside a file of this one is refused
+        pytest.param(("inside.py", "../outside.py"), id="file of another repository"),
         pytest.param(("missing.py",), id="no such file"),
     ],
 )

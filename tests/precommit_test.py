@@ -202,3 +202,73 @@ def test_check_hook_reports_without_changing_and_scan_runs_on_the_manual_stage(
     assert scanned.code == 1, scanned.out
     assert re.search(r"heal \(whole repository\)\.+Failed", scanned.out), scanned.out
     assert "app.py:3:8: ruff:F401" in scanned.out
+
+
+# --- issue 11, item 2: file names are never options -------------------------------------------
+
+HOSTILE_NAMES = (
+    "--verify-cmd=touch PWNED #.py",
+    "--output-file=victim.py",
+)
+# no .py: pre-commit passes it for its python shebang (identify's tags), so no suffix rule helps
+HOSTILE_SCRIPT = "--verify-cmd=touch PWNED2 #"
+SHEBANG = "#!/usr/bin/env python3\nX = 1\n"
+VICTIM = '"""Must not be overwritten by a report."""\n\nV = 1\n'
+
+
+def config_with_args(hook_repo: tuple[Path, str], hook_id: str, args: list[str]) -> str:
+    path, rev = hook_repo
+    listed = ", ".join(f'"{a}"' for a in args)
+    return (
+        f"repos:\n-   repo: {path}\n    rev: {rev}\n    hooks:\n"
+        f"    -   id: {hook_id}\n        args: [{listed}]\n"
+    )
+
+
+def hostile_project(root: Path, hook_repo, env, config_text: str | None = None) -> Path:
+    files = dict.fromkeys(HOSTILE_NAMES, "X = 1\n")
+    files.update({HOSTILE_SCRIPT: SHEBANG, "baseline": SHEBANG, "victim.py": VICTIM})
+    repo = project(root, hook_repo, env, **{"app.py": UNUSED_IMPORT}, **files)
+    for script in (HOSTILE_SCRIPT, "baseline"):
+        (repo / script).chmod(0o755)
+    if config_text is not None:
+        (repo / ".pre-commit-config.yaml").write_text(config_text, encoding="utf-8")
+    git(repo, "add", "-A")
+    return repo
+
+
+def assert_nothing_ran(repo: Path, out: str) -> None:
+    assert not (repo / "PWNED").exists(), out
+    assert not (repo / "PWNED2").exists(), out
+    assert (repo / "victim.py").read_text() == VICTIM, out
+    assert not (repo / ".heal" / "baseline.json").exists(), out
+
+
+def test_staged_file_names_are_files_not_options_under_real_pre_commit(
+    tmp_path, hook_repo, hook_env
+):
+    repo = hostile_project(tmp_path / "app", hook_repo, hook_env)
+    first = commit(repo, hook_env)
+    assert first.code == 1, first.out
+    assert "ruff:F401" in first.out  # app.py was checked and fixed
+    assert_nothing_ran(repo, first.out)
+    checked = pre_commit(repo, hook_env, "run", "heal-check", "--all-files")
+    assert checked.code == 0, checked.out  # app.py is fixed now; `baseline` is a file to check
+    assert_nothing_ran(repo, checked.out)
+
+
+def test_users_args_keep_working_beside_hostile_file_names_under_real_pre_commit(
+    tmp_path, hook_repo, hook_env
+):
+    args = ["--config", "heal.toml", "--verify-cmd", "touch VERIFIED"]
+    repo = hostile_project(
+        tmp_path / "app", hook_repo, hook_env, config_with_args(hook_repo, "heal", args)
+    )
+    (repo / "heal.toml").write_text("max-passes = 2\n", encoding="utf-8")  # an existing file
+    git(repo, "add", "-A")
+    first = commit(repo, hook_env)
+    assert first.code == 1, first.out
+    assert "error" not in first.out.lower(), first.out
+    assert (repo / "VERIFIED").exists(), first.out  # the user's --verify-cmd ran
+    assert "import os" not in (repo / "app.py").read_text()
+    assert_nothing_ran(repo, first.out)

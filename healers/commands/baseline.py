@@ -7,12 +7,14 @@ import argparse
 from dataclasses import replace
 
 from healers import engine, state
+from healers.commands.heal import untrusted_argument
 from healers.options import Options
 from healers.state import baseline
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scan", nargs="?", default=".", metavar="PATH", help="the project to scan")
+    untrusted_argument(p)
 
 
 def run(opts: Options) -> int:

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from healers import source, tools
+from healers.commands.heal import untrusted_argument
 from healers.errors import CommandError
 from healers.finding import Outcome, Proposal
 from healers.project import Project
@@ -19,6 +20,7 @@ MIN_PREFIX = 6  # a fingerprint may be shortened to a unique prefix this long
 
 def scan_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scan", default=".", metavar="PATH", help="the part of the project to analyze")
+    untrusted_argument(p)
 
 
 def texts(proj: Project, outcomes: Sequence[Outcome]) -> dict[str, str]:
@@ -83,7 +85,7 @@ def record(
         )
         for o in chosen
     }
-    approvals.record(proj.state_dir, new, repo=proj.repo)
+    approvals.record(proj.state_dir, new)
 
 
 def describe(o: Outcome, proposal: Proposal) -> str:

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from healers import __version__, engine
+from healers import __version__, engine, write
 from healers.finding import PRIORITIES, Report
 from healers.options import Options
 from healers.project import Project
@@ -83,6 +83,7 @@ def _other_options(p: argparse.ArgumentParser) -> None:
         metavar="CMD",
         help="run CMD (e.g. the tests) after each fix pass; roll back the fixes that make it fail",
     )
+    untrusted_argument(p)
     p.add_argument(
         "--verify-baseline-failing",
         action="store_true",
@@ -97,6 +98,15 @@ def _other_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--version", action="version", version=f"heal {__version__}")
 
 
+def untrusted_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--untrusted",
+        action="store_true",
+        help="run none of the project's own code: no mypy plugins, no verify command, no "
+        "cache from the repository (also HEAL_UNTRUSTED=1; docs/security.md)",
+    )
+
+
 def run(opts: Options) -> int:
     rep = engine.preview(opts) if opts.diff else engine.run(opts)
     code = exit_code(rep, opts)
@@ -105,12 +115,18 @@ def run(opts: Options) -> int:
         sys.stdout.write(output)
     else:
         try:
-            Path(opts.output_file).write_text(output, encoding="utf-8")
+            write.write_report(
+                Path(opts.output_file), output.encode("utf-8"), repo=opts.project.repo
+            )
         except OSError as exc:
-            print(f"heal: error: cannot write {opts.output_file}: {exc}", file=sys.stderr)
+            # a WriteError names the file itself
+            why = exc if isinstance(exc, write.WriteError) else f"{opts.output_file}: {exc}"
+            print(f"heal: error: cannot write {why}", file=sys.stderr)
             return EXIT_ERROR
     for note in rep.notes if opts.output_format != "text" else ():
         print(f"heal: note: {note}", file=sys.stderr)
+    for warning in rep.warnings:
+        print(f"heal: warning: {warning}", file=sys.stderr)
     sys.stderr.write(text.blocked_message(rep.outcomes))
     return code
 

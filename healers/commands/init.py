@@ -1,5 +1,5 @@
 """`heal init github`: write .github/workflows/heal.yml, a scheduled scan that uploads SARIF and
-opens one pull request with the safe fixes."""
+opens one pull request with the safe fixes, and a check of each pull request run untrusted."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import shlex
 from collections.abc import Sequence
 
-from healers import __version__, install
+from healers import __version__, install, write
 from healers.commands import matrix, prjobs
 from healers.errors import UsageError
 from healers.options import Options
@@ -49,21 +49,24 @@ TEMPLATE = """\
 # requests need the repository setting "Allow GitHub Actions to create and approve pull
 # requests"; one opened with GITHUB_TOKEN starts no other workflows (use a GitHub App token to
 # have CI run on it).
+# Each pull request also gets a report-only check that runs none of its code (HEAL_UNTRUSTED=1).
 name: heal
 on:
   schedule:
     - cron: "@CRON@"  # off the hour: scheduled runs at :00 are delayed or dropped most
   workflow_dispatch:
+  pull_request:
 
 permissions: {}  # nothing by default; the job asks for what it needs
 
 concurrency:
-  group: heal-scan
+  group: heal-${{ github.event_name == 'pull_request' && github.ref || 'scan' }}
   cancel-in-progress: false
 
 jobs:
   scan:
     name: heal scan
+    if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
     timeout-minutes: 30
     permissions:
@@ -103,6 +106,34 @@ jobs:
         with:
           name: heal-report
           path: @HTML@
+
+  check:
+    name: heal check (pull request, untrusted)
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    permissions:
+      contents: read
+    env:
+      # the pull request's code is not trusted: no mypy plugins, no verify-cmd, no cache from the
+      # repository (docs/security.md in healers)
+      HEAL_UNTRUSTED: "1"
+    steps:
+      - uses: @checkout@
+        with:
+          persist-credentials: false
+      - uses: @setup-python@
+        with:
+          python-version: "@PYTHON@"
+      - name: Install heal  # only heal; installing the pull request's requirements runs its code
+        run: |
+          python -m pip install @INSTALL@
+      - name: heal --scan (report only, as annotations)
+        run: |
+          rc=0
+          heal --scan --output-format github || rc=$?
+          # 1 findings left (shown as annotations); 3 a finding waits for a human; 2 an error
+          if [ "$rc" -eq 2 ] || [ "$rc" -eq 3 ]; then exit "$rc"; fi
 """
 
 
@@ -217,7 +248,7 @@ def run(opts: Options) -> int:
     )
     text = _text(opts, words)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    write.write_atomic(target, text.encode("utf-8"), root=opts.project.repo)  # no link outside
     print(f"wrote {target}")
     print(
         "Next: commit it, and allow GitHub Actions to create pull requests "

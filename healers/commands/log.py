@@ -11,7 +11,7 @@ from typing import Any
 
 from healers.errors import UsageError
 from healers.options import Options
-from healers.state import audit
+from healers.state import audit, journal
 
 
 def describe(run_id: str, records: Sequence[dict[str, Any]], *, diffs: bool) -> list[str]:
@@ -25,6 +25,12 @@ def describe(run_id: str, records: Sequence[dict[str, Any]], *, diffs: bool) -> 
     checked = f"verified by `{command}` ({verification.get('runs', 0)} runs)" if command else ""
     fixes = sum(len(r.get("fixes", ())) for r in records)
     lines = [f"{run_id}  {first['time']}  {len(records)} file(s), {fixes} fix(es)  {checked}"]
+    if any(r.get("incomplete") for r in records):
+        lines[0] += "  INCOMPLETE"
+        lines.append(
+            "  the run was killed before it finished: the files marked `written` are on record "
+            "(write-ahead), not their fixes; `heal undo` takes them back"
+        )
     for r in records:
         rules = ", ".join(r.get("rules", ())) or "-"
         rolled = r.get("rolled_back", ())
@@ -32,6 +38,8 @@ def describe(run_id: str, records: Sequence[dict[str, Any]], *, diffs: bool) -> 
         if rolled:
             what += f", {len(rolled)} rolled back [{', '.join(f['rule'] for f in rolled)}]"
         state_ = r.get("verification", {}).get("outcome", "not-run")
+        if r.get("incomplete"):
+            what, state_ = "written", "not-run"
         lines.append(f"  {r['path']}: {what}  verification: {state_}")
         if diffs and r.get("diff"):
             lines += ["    " + line for line in r["diff"].splitlines()]
@@ -45,7 +53,12 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(opts: Options) -> int:
-    grouped = audit.runs(audit.read(opts.project.state_dir))
+    loaded = audit.load(opts.project.state_dir)
+    for damaged in loaded.damaged:
+        print(
+            f"heal log: skipped a damaged record in .heal/{audit.AUDIT}, {damaged}", file=sys.stderr
+        )
+    grouped = journal.complete(loaded.records)
     run_id = opts.targets[0] if opts.targets else ""
     if run_id:
         if run_id not in grouped:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from healers import engine
 from healers.commands.decisions import describe, scan_argument
+from healers.finding import Outcome
 from healers.options import Options
+from healers.state import approvals
 
 EXIT_OK, EXIT_BLOCKED = 0, 3
 
@@ -19,6 +22,29 @@ EXIT_OK, EXIT_BLOCKED = 0, 3
 def arguments(p: argparse.ArgumentParser) -> None:
     scan_argument(p)
     p.add_argument("--output-format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        dest="show_all",
+        help="also every decision in .heal/approvals.toml: who decided what, and whether it holds",
+    )
+
+
+def decisions(opts: Options, outcomes: Sequence[Outcome]) -> list[dict[str, str]]:
+    """Every recorded decision, who made it and when, and what it does in this run: an entry in
+    approvals.toml is code-reviewed data, like the code itself (docs/security.md)."""
+    by_print = {o.fingerprint: o for o in outcomes}
+    rows = []
+    for d in approvals.load(opts.project.state_dir).values():
+        o = by_print.get(d.fingerprint)
+        if o is None:
+            holds = "no such finding now (fixed, moved to another scope, or one of twins)"
+        elif o.status == "needs-approval":
+            holds = "void: " + o.reason.rpartition("is void: ")[2]
+        else:
+            holds = f"holds: {o.status}"
+        rows.append({**{k: getattr(d, k) for k in approvals.FIELDS}, "now": holds})
+    return rows
 
 
 def run(opts: Options) -> int:
@@ -42,10 +68,22 @@ def run(opts: Options) -> int:
             }
             for o in waiting
         ]
-        sys.stdout.write(json.dumps({"pending": rows}, indent=2, ensure_ascii=False) + "\n")
+        payload: dict[str, Any] = {"pending": rows}
+        if opts.show_all:
+            payload["decisions"] = decisions(opts, rep.outcomes)
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_BLOCKED if waiting else EXIT_OK
     elif not waiting:
         print("Nothing waits for a decision.")
     else:
         print(f"{len(waiting)} finding(s) wait for a decision:\n")
         print("\n".join(describe(o, proposals[o.fingerprint]) for o in waiting))
+    if opts.show_all:
+        made = decisions(opts, rep.outcomes)
+        print(f"\n{len(made)} decision(s) in .heal/{approvals.FILE_NAME}:")
+        for row in made:
+            verb = "approved" if row["decision"] == "approve" else "rejected"
+            said = f": {row['reason']}" if row["reason"] else ""
+            print(f"  {row['fingerprint']}  {verb} by {row['who']} at {row['when']}{said}")
+            print(f"      {row['rule']} in {row['path']}; {row['now']}")
     return EXIT_BLOCKED if waiting else EXIT_OK

@@ -12,30 +12,49 @@ from typing import Any
 from healers import write
 from healers.errors import UsageError
 from healers.options import Options
-from healers.state import audit
+from healers.state import audit, journal
+from healers.state.journal import Ahead
 
 
-def latest(grouped: dict[str, list[dict[str, Any]]]) -> str | None:
-    """The most recent run that changed a file and has not been undone."""
+def latest(grouped: dict[str, list[dict[str, Any]]], root: Path) -> str | None:
+    """The most recent run not undone that changed a file: its record says so, or the file
+    holds a text one of the run's writes left (its write-ahead records say what it may have
+    written: a run killed before its first rename, or taken back, changed nothing)."""
     undone = {r.get("undoes") for records in grouped.values() for r in records}
     for run_id, records in reversed(grouped.items()):
-        changed = any(r["sha256_before"] != r["sha256_after"] for r in records)
-        if records[0].get("kind", "fix") == "fix" and changed and run_id not in undone:
-            return run_id
+        if not records or records[0].get("kind", "fix") != "fix" or run_id in undone:
+            continue
+        for r in records:
+            said = not r.get("incomplete") and r["sha256_before"] != r["sha256_after"]
+            if said or _current(root / r["path"]) in _written_by(r):
+                return run_id
     return None
 
 
+def _current(path: Path) -> str:
+    try:
+        return write.sha256(path.read_bytes())
+    except OSError:
+        return ""
+
+
+def _written_by(record: dict[str, Any]) -> set[str]:
+    """The hashes the file may hold because of this run: its last text, or, for a run killed
+    mid-way, any text one of its writes left (the rename may or may not have happened)."""
+    return {record["sha256_after"], *record.get("known", ())} - {record["sha256_before"]}
+
+
 def restore(
-    root: Path, repo: Path, records: Sequence[dict[str, Any]], undo_id: str
+    root: Path, repo: Path, records: Sequence[dict[str, Any]], journal: Ahead
 ) -> tuple[list[str], list[str], list[dict[str, Any]]]:
     """Restore each file still holding what the run wrote. Returns (restored, problems, records);
     call under heal's lock."""
-    state_dir = root / ".heal"
+    state_dir, undo_id = root / ".heal", journal.run_id
     restored: list[str] = []
     problems: list[str] = []
     logged: list[dict[str, Any]] = []
     for record in records:
-        rel, before, after = record["path"], record["sha256_before"], record["sha256_after"]
+        rel, before = record["path"], record["sha256_before"]
         try:
             current = (root / rel).read_bytes()
         except OSError as exc:
@@ -44,7 +63,7 @@ def restore(
         now = write.sha256(current)
         if now == before:
             continue  # unchanged by the run, or already restored
-        if now != after:
+        if now not in _written_by(record):
             problems.append(f"{rel}: edited since heal wrote it; left alone")
             continue
         data = audit.blob(state_dir, before)
@@ -52,7 +71,7 @@ def restore(
             problems.append(f"{rel}: its saved copy .heal/{audit.BLOBS}/{before} is missing")
             continue
         try:
-            write.replace(root / rel, data, expected=current, repo=repo)
+            write.replace(root / rel, data, expected=current, repo=repo, journal=journal)
         except write.Changed:
             problems.append(f"{rel}: edited since heal wrote it; left alone")
             continue
@@ -70,7 +89,7 @@ def restore(
                 "rules": [],
                 "fixes": [],
                 "rolled_back": [],
-                "sha256_before": after,
+                "sha256_before": now,
                 "sha256_after": before,
                 "diff": "",
                 "verification": {"command": "", "outcome": "not-run", "runs": 0},
@@ -86,17 +105,23 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 def run(opts: Options) -> int:
     root, state_dir = opts.project.root, opts.project.state_dir
-    grouped = audit.runs(audit.read(state_dir))
-    run_id = opts.targets[0] if opts.targets else latest(grouped)
+    loaded = audit.load(state_dir)
+    for damaged in loaded.damaged:
+        print(
+            f"heal undo: skipped a damaged record in .heal/{audit.AUDIT}, {damaged}",
+            file=sys.stderr,
+        )
+    grouped = journal.complete(loaded.records)
+    run_id = opts.targets[0] if opts.targets else latest(grouped, root)
     if run_id is None:
         print("heal undo: nothing to undo")
         return 0
     if run_id not in grouped or grouped[run_id][0].get("kind", "fix") != "fix":
         raise UsageError(f"no heal run {run_id} in .heal/{audit.AUDIT}")
+    ahead = Ahead(state_dir, root, audit.new_run_id(), of="undo")
+    ahead.ready()
     with write.locked(state_dir):
-        restored, problems, logged = restore(
-            root, opts.project.repo, grouped[run_id], audit.new_run_id()
-        )
+        restored, problems, logged = restore(root, opts.project.repo, grouped[run_id], ahead)
     audit.append(state_dir, logged, {})
     if opts.session is not None:  # the run history: which heals were undone
         opts.session.undid([r for r in grouped[run_id] if r["path"] in restored])

@@ -14,6 +14,7 @@ from libcst.helpers import get_full_name_for_node
 from healers.codemod import FindingCodemod, Rewrite
 from healers.finding import Finding
 from healers.imports import order
+from healers.source import lines as source_lines
 
 NOT_FOUND = "the flagged code was not found where bandit reported it"
 
@@ -82,7 +83,7 @@ class FlaggedCodemod(FindingCodemod):
 
     @cached_property
     def _lines(self) -> list[str]:
-        return self.module.code.splitlines()
+        return source_lines(self.module.code)
 
     @cached_property
     def _flaggable(self) -> dict[int, list[cst.CSTNode]]:

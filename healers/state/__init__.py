@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from healers import write
+from healers import folder, write
 
 HEADER = "# written by heal: run state that is not meant to be committed"
 # every store heal keeps in .heal/ that is not meant to be committed; a line missing from an
@@ -41,15 +41,13 @@ def gitignore_text(current: str | None) -> str | None:
 
 def ensure(root: Path) -> Path:
     """The project's .heal/ folder, made with its .gitignore, which is updated in place when a
-    store heal keeps is not listed in it."""
+    store heal keeps is not listed in it; neither is followed if it is a link."""
     state = root / ".heal"
-    state.mkdir(exist_ok=True)
-    ignore = state / ".gitignore"
-    try:  # bytes that are not UTF-8 are kept as they are
-        current: str | None = ignore.read_bytes().decode("utf-8", "surrogateescape")
-    except FileNotFoundError:
-        current = None
-    wanted = gitignore_text(current)
-    if wanted is not None:
-        write.write_atomic(ignore, wanted.encode("utf-8", "surrogateescape"), root=root)
+    with folder.opened(state, create=True) as place:
+        data = place.read(".gitignore") if place.plain(".gitignore") else None
+        # bytes that are not UTF-8 are kept as they are
+        current = None if data is None else data.decode("utf-8", "surrogateescape")
+        wanted = gitignore_text(current)
+        if wanted is not None:
+            write.write_in(place, ".gitignore", wanted.encode("utf-8", "surrogateescape"))
     return state

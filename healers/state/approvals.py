@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from healers import toml, write
+from healers import folder, source, toml, write
 from healers.finding import Finding
 
 FILE_NAME = "approvals.toml"
@@ -81,7 +81,7 @@ def flagged_lines(finding: Finding, text: str) -> tuple[int, int]:
 def code_hash(finding: Finding, text: str) -> str:
     """The flagged code without any whitespace: a line shift, CRLF<->LF or re-indentation keeps
     it, any change to the code itself does not."""
-    lines = text.splitlines()
+    lines = source.lines(text)  # the tokenizer's lines: a form feed does not end one
     first, last = flagged_lines(finding, text)
     return _digest(_SPACE.sub("", "".join(lines[max(first, 1) - 1 : last])))
 
@@ -141,12 +141,16 @@ def parse(text: str, where: str) -> dict[str, Decision]:
 def load(state_dir: Path) -> dict[str, Decision]:
     path = path_of(state_dir)
     try:
-        text = path.read_text(encoding="utf-8")
+        with folder.opened(state_dir) as place:
+            data = place.read(FILE_NAME)
+        text = "" if data is None else data.decode("utf-8")
     except FileNotFoundError:
         return {}
+    except folder.StateError:
+        raise
     except (OSError, UnicodeDecodeError) as exc:
         raise ApprovalsError(f"{path}: cannot read: {exc}") from None
-    return parse(text, str(path))
+    return parse(text, str(path)) if data is not None else {}
 
 
 def _string(value: str) -> str:
@@ -164,9 +168,9 @@ def dumps(decisions: Mapping[str, Decision]) -> str:
     return "\n".join(blocks)
 
 
-def record(state_dir: Path, new: Mapping[str, Decision], *, repo: Path) -> None:
+def record(state_dir: Path, new: Mapping[str, Decision]) -> None:
     """Add or replace decisions: re-read under the lock (another heal may have written), merge,
-    write atomically."""
-    with write.locked(state_dir):
+    write atomically (never through a link)."""
+    with write.locked(state_dir), folder.opened(state_dir) as place:
         merged = {**load(state_dir), **new}
-        write.write_atomic(path_of(state_dir), dumps(merged).encode("utf-8"), root=repo)
+        write.write_in(place, FILE_NAME, dumps(merged).encode("utf-8"))

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import json
-import os
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from healers import source, write
+from healers import folder, source, write
 from healers.finding import Outcome
 from healers.report.diff import unified
 from healers.verify import Check, Pass
@@ -82,11 +80,16 @@ class Trail:
             log.after_text, log.after = text, source.encode(base.source, text)
             for print_ in result.applied:
                 entry = _fix(outcomes[print_])
-                if print_ in taken:
+                if print_ in taken:  # a pass taken back after it was logged: no longer kept
+                    log.fixes.pop(print_, None)
                     log.rolled_back[print_] = {**entry, "reason": taken[print_], "blamed": blamed}
                 else:
                     log.fixes[print_] = entry
             log.outcome = max(log.outcome, _outcome_of(path, check), key=OUTCOMES.index)
+
+    def kept(self) -> set[str]:
+        """The fingerprints whose fixes the run wrote and kept."""
+        return {print_ for log in self.files.values() for print_ in log.fixes}
 
     def applied(self) -> dict[str, dict[str, int]]:
         """Counts per rule for learned trust: applied, verified, rolled back."""
@@ -148,39 +151,90 @@ def _outcome_of(path: str, check: Check | None) -> str:
 def append(
     state_dir: Path, records: Sequence[Mapping[str, Any]], blobs: Mapping[str, bytes]
 ) -> None:
-    """Save the blobs, then append the records, under heal's lock: two runs never interleave."""
+    """Save the blobs, then append the records, under heal's lock: two runs never interleave.
+    Nothing under .heal/ is followed if it is a link."""
     if not records:
         return
-    with write.locked(state_dir):
-        store = state_dir / BLOBS
-        store.mkdir(exist_ok=True)
-        for digest, data in blobs.items():
-            if not (store / digest).exists():
-                write.write_atomic(store / digest, data, root=state_dir)
-        lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
-        fd = os.open(state_dir / AUDIT, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    with write.locked(state_dir), folder.opened(state_dir, create=True) as place:
+        with place.child(BLOBS, create=True) as store:
+            for digest, data in blobs.items():
+                if not store.plain(digest):
+                    write.write_in(store, digest, data)
+        write.append_in(place, AUDIT, lines.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The audit trail as read: the records, and the lines that could not be read, named."""
+
+    records: list[dict[str, Any]]
+    damaged: list[str]  # "line 7: not valid UTF-8"
+
+
+def load(state_dir: Path) -> Loaded:
+    """Every record, oldest first. A damaged line (cut inside a character by a crash, not JSON,
+    a record without the keys of its kind) is skipped and named, never fatal."""
+    try:
+        with folder.opened(state_dir) as place:
+            data = place.read(AUDIT) or b""
+    except FileNotFoundError:
+        return Loaded([], [])
+    records, damaged = [], []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
         try:
-            view = memoryview(lines.encode("utf-8"))
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            record = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            damaged.append(f"line {number}: not valid UTF-8")
+            continue
+        except ValueError:
+            damaged.append(f"line {number}: not a JSON record")
+            continue
+        why = _invalid(record)
+        if why:
+            damaged.append(f"line {number}: {why}")
+        else:
+            records.append(record)
+    return Loaded(records, damaged)
 
 
 def read(state_dir: Path) -> list[dict[str, Any]]:
-    """Every record, oldest first; a line a crash cut short is skipped, not fatal."""
-    try:
-        text = (state_dir / AUDIT).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    records = []
-    for line in text.splitlines():
-        with contextlib.suppress(ValueError):
-            record = json.loads(line)
-            if isinstance(record, dict) and "run" in record and "path" in record:
-                records.append(record)
-    return records
+    """Every readable record, oldest first (load() also names the damaged ones)."""
+    return load(state_dir).records
+
+
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "fix": ("time", "sha256_before", "sha256_after"),
+    "undo": ("time", "undoes", "sha256_before", "sha256_after"),
+    "write:pending": ("seq", "sha256_before", "sha256_after"),
+    "write:done": ("seq",),
+}
+
+
+def _invalid(record: object) -> str:
+    """Why a record cannot be used ("" when it can)."""
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    kind = record.get("kind", "fix")
+    if kind == "write":
+        kind = f"write:{record.get('state')}"
+    if kind not in _NEEDS:
+        return f"unknown kind of record {kind!r}"
+    missing = [k for k in ("run", "path", *_NEEDS[kind]) if k not in record]
+    if missing:
+        return f"a {kind} record without {', '.join(missing)}"
+    strings = ("run", "path", "time", "undoes", "sha256_before", "sha256_after")
+    if not all(isinstance(record[k], str) for k in strings if k in record):
+        return "a field that should be text is not"
+    lists = ("rules", "fixes", "rolled_back")
+    if not all(isinstance(record.get(k, []), list) for k in lists):
+        return "a field that should be a list is not"
+    fixes = [*record.get("fixes", []), *record.get("rolled_back", [])]
+    if not all(isinstance(f, dict) and isinstance(f.get("rule"), str) for f in fixes):
+        return "a fix without its rule"
+    return ""
 
 
 def runs(records: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -193,7 +247,8 @@ def runs(records: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 def blob(state_dir: Path, digest: str) -> bytes | None:
     try:
-        data = (state_dir / BLOBS / digest).read_bytes()
+        with folder.opened(state_dir, BLOBS) as store:
+            data = store.read(digest)
     except OSError:
         return None
-    return data if write.sha256(data) == digest else None
+    return data if data is not None and write.sha256(data) == digest else None

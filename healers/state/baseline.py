@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from healers import __version__, config, write
+from healers import __version__, config, folder, write
 from healers.finding import Outcome
 
 BASELINE = "baseline.json"
@@ -17,9 +17,15 @@ def load(state_dir: Path) -> frozenset[str]:
     """The fingerprints in .heal/baseline.json; none when there is no baseline."""
     path = state_dir / BASELINE
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with folder.opened(state_dir) as place:
+            raw = place.read(BASELINE)
+        if raw is None:
+            return frozenset()
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         return frozenset()
+    except folder.StateError:
+        raise
     except (OSError, ValueError) as exc:
         raise config.ConfigError(f"{path}: not a heal baseline: {exc}") from None
     prints = data.get("findings") if isinstance(data, dict) else None
@@ -41,7 +47,6 @@ def dump(outcomes: Sequence[Outcome]) -> str:
 
 def save(state_dir: Path, outcomes: Sequence[Outcome]) -> Path:
     """Write every outcome's fingerprint to .heal/baseline.json, under heal's lock."""
-    path = state_dir / BASELINE
-    with write.locked(state_dir):
-        write.write_atomic(path, dump(outcomes).encode("utf-8"), root=state_dir)
-    return path
+    with write.locked(state_dir), folder.opened(state_dir) as place:
+        write.write_in(place, BASELINE, dump(outcomes).encode("utf-8"))
+    return state_dir / BASELINE

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
+from healers import folder
 from healers.state import compaction
 from healers.state.runs import COLUMNS, Entry, rows
 
@@ -101,6 +102,10 @@ def opened(state_dir: Path, warnings: list[str]) -> Iterator[sqlite3.Connection]
         seen: os.stat_result | None = path.stat()
     except OSError:
         seen = None
+    try:
+        folder.check_database(state_dir, HISTORY)
+    except OSError as exc:  # a link, or a hard-linked file: never opened (docs/security.md)
+        raise HistoryError(str(exc)) from None
     try:
         db = _connect(path)
     except sqlite3.DatabaseError as exc:

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from healers import folder
+
 STATS = "stats.sqlite"
 COLUMNS = ("applied", "verified", "rolled_back", "approved", "rejected")
 BUSY_TIMEOUT = 60.0  # seconds a run waits for another run's write to finish
@@ -49,7 +51,13 @@ class Policy:
         return counts.applied >= self.min_fixes and counts.rollback_rate > self.rate
 
 
+def check(state_dir: Path) -> None:
+    """Before a run writes anything: the database and its side files are no links."""
+    folder.check_database(state_dir, STATS)
+
+
 def _connect(state_dir: Path) -> sqlite3.Connection:
+    check(state_dir)
     db = sqlite3.connect(state_dir / STATS, timeout=BUSY_TIMEOUT, isolation_level=None)
     db.execute(SCHEMA)
     return db
@@ -60,7 +68,6 @@ def add(state_dir: Path, counts: Mapping[str, Mapping[str, int]]) -> None:
     rows = [(rule, *(row.get(c, 0) for c in COLUMNS)) for rule, row in counts.items() if row]
     if not rows:
         return
-    state_dir.mkdir(parents=True, exist_ok=True)
     updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in COLUMNS)
     try:
         db = _connect(state_dir)
@@ -80,7 +87,11 @@ def add(state_dir: Path, counts: Mapping[str, Mapping[str, int]]) -> None:
 
 def load(state_dir: Path) -> dict[str, Counts]:
     """Counts per rule; empty when no run has recorded any yet."""
-    if not (state_dir / STATS).is_file():
+    try:
+        with folder.opened(state_dir) as place:
+            if not place.plain(STATS):
+                return {}
+    except FileNotFoundError:
         return {}
     try:
         db = _connect(state_dir)

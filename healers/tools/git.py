@@ -5,12 +5,17 @@ from __future__ import annotations
 import subprocess  # nosec B404 - healers.tools is the one place heal starts processes
 from pathlib import Path
 
+# A repository that comes as a tarball brings its own .git/config: core.fsmonitor there is a
+# program `git ls-files` starts. heal's git commands run with it off.
+SAFE = ("-c", "core.fsmonitor=false")
+
 
 def git_files(root: Path, target: Path) -> list[str] | None:
     """Files git tracks or would track under `target` (relative to root), or None outside git."""
+    listing = ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", str(target)]
     try:
         proc = subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", target],
+            ["git", *SAFE, *listing],
             cwd=root,
             check=False,
             capture_output=True,
@@ -32,7 +37,7 @@ def git_identity(root: Path) -> str:
     for key in ("user.name", "user.email"):
         try:
             proc = subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
-                ["git", "config", "--get", key],
+                ["git", *SAFE, "config", "--get", key],
                 cwd=root,
                 check=False,
                 capture_output=True,

@@ -10,6 +10,9 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from healers.tools import python
+from healers.tools.run import NOT_INSTALLED, AnalyzerError
+
 WORKER_STARTUP = 10.0  # seconds allowed for the worker to start, on top of a job's timeout
 WORKER_BATCH = 50  # jobs per worker process
 
@@ -27,6 +30,17 @@ def run_jobs(payloads: Sequence[str], *, timeout: float, failed: str) -> list[di
     return results
 
 
+def _missing_dependency(stderr: str) -> None:
+    """A dependency heal's worker needs (libcst) is not installed: an error for the run (exit
+    2, naming it), not one failed file after another."""
+    for line in stderr.splitlines():
+        if line.startswith(NOT_INSTALLED):
+            name = line.rpartition("No module named ")[2].strip("'\"")
+            raise AnalyzerError(
+                "heal's worker", f"{name} is not installed for {sys.executable}", line
+            )
+
+
 def _run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]:
     """Feed JSON jobs to the codemod worker (`python -m healers.tools.worker`), a result line each.
 
@@ -34,7 +48,7 @@ def _run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]
     died before answering them all, why: the job after the last answered one is the culprit.
     """
     proc = subprocess.Popen(  # nosec B603 - heal's own worker module, no shell
-        [sys.executable, "-m", "healers.tools.worker"],
+        python.argv("healers.tools.worker", heal_itself=True),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -72,7 +86,9 @@ def _run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]
             break
         if line is None:
             proc.wait()
-            failure = f"worker died (exit code {proc.returncode}): {proc.stderr.read()[-300:]}"
+            said = proc.stderr.read()
+            _missing_dependency(said)
+            failure = f"worker died (exit code {proc.returncode}): {said[-300:]}"
             break
         results.append(line)
     proc.kill()

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from healers.finding import Finding
 from healers.paths import relative
+from healers.tools import python
+from healers.tools.run import AnalyzerError, Completed, not_its_output
 
 
 def command(paths: Sequence[str], *, config: str | None, cache_dir: str) -> list[str]:
@@ -15,40 +18,69 @@ def command(paths: Sequence[str], *, config: str | None, cache_dir: str) -> list
     args = ["-O", "json", "--cache-dir", cache_dir, "--no-error-summary", "--no-pretty"]
     # An explicit config keeps mypy from picking up an enclosing project's settings.
     args += ["--config-file", config or ""]
-    return [*args, "--", *paths]
+    return [*args, *python.operands(paths)]
 
 
 def read(output: str, root: str) -> list[Finding]:
-    """mypy `-O json` (a JSON object per line) -> findings; notes join the error before them."""
+    """mypy `-O json` (a JSON object per line) -> findings; notes join the error before them.
+    A line that is not one of mypy's JSON objects is an AnalyzerError, never "no findings"."""
     findings: list[Finding] = []
     for line in output.splitlines():
-        if not line.startswith("{"):
+        if not line.strip():
             continue
-        item = json.loads(line)
-        severity = item.get("severity", "error")
-        if severity == "note":
-            path = relative(item["file"], root)
-            if findings and (findings[-1].path, findings[-1].line) == (path, item["line"]):
-                last = findings[-1]
-                hint = "\n".join(filter(None, (last.hint, item["message"])))
-                findings[-1] = Finding(**{**last.__dict__, "hint": hint})
-            continue
-        code = item.get("code") or "misc"
-        findings.append(
-            Finding(
-                code=f"mypy:{code}",
-                path=relative(item["file"], root),
-                line=item["line"],
-                column=item["column"] + 1,
-                end_line=item.get("end_line") or item["line"],
-                end_column=(item.get("end_column") or item["column"]) + 1,
-                message=item["message"],
-                name=code,
-                severity=severity,
-                hint=item.get("hint") or "",
-            )
-        )
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise TypeError(f"a JSON {type(item).__name__}, not an object")
+            _add(findings, item, root)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise not_its_output("mypy", line, exc) from None
     return findings
+
+
+def _add(findings: list[Finding], item: dict[str, Any], root: str) -> None:
+    severity = str(item.get("severity", "error"))
+    path = relative(item["file"], root)
+    if severity == "note":
+        if findings and (findings[-1].path, findings[-1].line) == (path, item["line"]):
+            last = findings[-1]
+            hint = "\n".join(filter(None, (last.hint, str(item["message"]))))
+            findings[-1] = Finding(**{**last.__dict__, "hint": hint})
+        return
+    code = item.get("code") or "misc"
+    findings.append(
+        Finding(
+            code=f"mypy:{code}",
+            path=path,
+            line=int(item["line"]),
+            column=int(item["column"]) + 1,
+            end_line=int(item.get("end_line") or item["line"]),
+            end_column=int(item.get("end_column") or item["column"]) + 1,
+            message=str(item["message"]),
+            name=code,
+            severity=severity,
+            hint=item.get("hint") or "",
+        )
+    )
+
+
+def failure(done: Completed, config: str | None) -> AnalyzerError:
+    """mypy's exit 2 (a blocking error) as heal reports it: a plugin its config declares that
+    cannot be imported is named as such."""
+    said = done.stderr if done.stderr.strip() else done.stdout
+    for line in said.splitlines():
+        try:
+            message = str(json.loads(line).get("message", "")) if line.startswith("{") else line
+        except (ValueError, AttributeError):
+            message = line
+        if "Error importing plugin" in message:
+            return AnalyzerError(
+                "mypy",
+                f"a plugin declared in {config or 'its configuration'} cannot be imported "
+                f"({message.partition('Error importing plugin')[2].strip()}); install it beside "
+                "heal, or run with --untrusted (mypy without plugins)",
+            )
+    return AnalyzerError("mypy", f"exited with code {done.returncode}", said)
 
 
 # Lines mypy prints once per run, under whichever finding comes first: dropped, so that a

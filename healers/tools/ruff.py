@@ -8,6 +8,8 @@ from typing import Any
 
 from healers.finding import Edit, Finding, Fix
 from healers.paths import relative
+from healers.tools import python
+from healers.tools.run import not_its_output
 
 # heal's selection when the target project has no ruff configuration of its own.
 DEFAULT_SELECT = ("E", "W", "F", "I", "UP", "B", "SIM", "C4", "PERF", "RUF", "PLE", "PLW")
@@ -16,13 +18,15 @@ DEFAULT_SELECT = ("E", "W", "F", "I", "UP", "B", "SIM", "C4", "PERF", "RUF", "PL
 def command(paths: Sequence[str], *, config: str | None, target: str | None = None) -> list[str]:
     """ruff's arguments: the project's own config file when it has one, else heal's selection
     (with the project's oldest Python as target: --isolated would otherwise assume a new one)."""
-    args = ["check", "--output-format", "json", "--no-cache", "--exit-zero", "--force-exclude"]
+    # --no-fix: a project's `fix = true` would make a report-only scan rewrite its files
+    args = ["check", "--output-format", "json", "--no-cache", "--no-fix", "--exit-zero"]
+    args += ["--force-exclude"]
     if config is None:
         args += ["--isolated", "--select", ",".join(DEFAULT_SELECT)]
         args += ["--target-version", target] if target else []
     else:
         args += ["--config", config]
-    return [*args, "--", *paths]
+    return [*args, *python.operands(paths)]
 
 
 def _fix(raw: dict[str, Any] | None) -> Fix | None:
@@ -45,27 +49,34 @@ def _fix(raw: dict[str, Any] | None) -> Fix | None:
 
 
 def read(output: str, root: str) -> list[Finding]:
-    """ruff `--output-format json` -> findings with repo-relative paths."""
-    findings = []
-    for item in json.loads(output or "[]"):
-        # ruff reports an unparsable file as "invalid-syntax" (code null in older releases);
-        # heal's own pre-screen reports those as heal:syntax-error, so they are not duplicated.
-        if item.get("code") in (None, "", "invalid-syntax"):
-            continue
-        end = item.get("end_location") or item["location"]
-        findings.append(
-            Finding(
-                code=f"ruff:{item['code']}",
-                path=relative(item["filename"], root),
-                line=item["location"]["row"],
-                column=item["location"]["column"],
-                end_line=end["row"],
-                end_column=end["column"],
-                message=item["message"],
-                name=item.get("name") or "",
-                severity="error",
-                hint=(item.get("fix") or {}).get("message") or "",
-                fix=_fix(item.get("fix")),
-            )
-        )
-    return findings
+    """ruff `--output-format json` -> findings with repo-relative paths. Output that is not
+    ruff's (no JSON list, an item without its keys) is an AnalyzerError, never "no findings"."""
+    try:
+        items = json.loads(output)
+        if not isinstance(items, list):
+            raise TypeError(f"a JSON {type(items).__name__}, not a list")
+        found = [_finding(item, root) for item in items]
+        return [f for f in found if f is not None]
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise not_its_output("ruff", output, exc) from None
+
+
+def _finding(item: dict[str, Any], root: str) -> Finding | None:
+    # ruff reports an unparsable file as "invalid-syntax" (code null in older releases);
+    # heal's own pre-screen reports those as heal:syntax-error, so they are not duplicated.
+    if item.get("code") in (None, "", "invalid-syntax"):
+        return None
+    end = item.get("end_location") or item["location"]
+    return Finding(
+        code=f"ruff:{item['code']}",
+        path=relative(item["filename"], root),
+        line=int(item["location"]["row"]),
+        column=int(item["location"]["column"]),
+        end_line=int(end["row"]),
+        end_column=int(end["column"]),
+        message=str(item["message"]),
+        name=item.get("name") or "",
+        severity="error",
+        hint=(item.get("fix") or {}).get("message") or "",
+        fix=_fix(item.get("fix")),
+    )

@@ -15,7 +15,10 @@ from pathlib import Path
 from types import FrameType
 from typing import TypeVar
 
+from healers.tools import python
+
 T = TypeVar("T")
+NOT_INSTALLED = ("ImportError: No module named", "ModuleNotFoundError: No module named")
 
 
 class AnalyzerError(RuntimeError):
@@ -29,6 +32,13 @@ class AnalyzerError(RuntimeError):
         self.crashed = crashed  # killed by a signal: a file can be to blame, not the setup
 
 
+def not_its_output(tool: str, output: str, why: Exception) -> AnalyzerError:
+    """Output that is not the tool's (a module that shadows it, a wrapper that prints something
+    else): the run fails, it never reads as "no findings"."""
+    shown = output.strip()[:200] or "(nothing)"
+    return AnalyzerError(tool, f"printed output that is not {tool}'s JSON ({why})", shown)
+
+
 @dataclass(frozen=True)
 class Completed:
     tool: str
@@ -40,8 +50,9 @@ class Completed:
 def run_tool(
     tool: str, args: Sequence[str], *, cwd: Path, ok: Sequence[int], timeout: float = 600
 ) -> Completed:
-    """Run `python -m TOOL ARGS` with heal's own interpreter; other exit codes are errors."""
-    cmd = [sys.executable, "-m", tool, *args]
+    """Run `python -m TOOL ARGS` with heal's own interpreter, the project off sys.path (see
+    python.argv); exit codes other than `ok` are errors."""
+    cmd = python.argv(tool, args)
     try:
         proc = subprocess.run(  # nosec B603 - argv list from heal itself, no shell
             cmd,
@@ -57,8 +68,9 @@ def run_tool(
         )
     except subprocess.TimeoutExpired:
         raise AnalyzerError(tool, f"did not finish within {timeout:.0f} s") from None
-    if "No module named" in proc.stderr and proc.returncode != 0:
-        raise AnalyzerError(tool, f"is not installed for {sys.executable}", proc.stderr)
+    missing = [line for line in proc.stderr.splitlines() if line.startswith(NOT_INSTALLED)]
+    if missing and proc.returncode != 0:  # the tool or one of its dependencies
+        raise AnalyzerError(tool, f"is not installed for {sys.executable}", missing[-1])
     if proc.returncode not in ok:
         # mypy prints its fatal errors on stdout; show whichever stream explains the failure
         said = proc.stderr if proc.stderr.strip() else proc.stdout

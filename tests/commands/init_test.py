@@ -97,6 +97,8 @@ def test_generated_workflow_keeps_the_conventions(generated):
     for job in jobs.values():
         for step in job["steps"]:
             assert "uses" not in step or PINNED.match(step["uses"]), step["uses"]
+    assert jobs["scan"]["if"] == "github.event_name != 'pull_request'"
+    assert jobs["fix"]["if"] == jobs["decisions"]["if"] == jobs["scan"]["if"]
     steps = steps_of(workflow)
     assert step_using(steps, "actions/checkout")["with"]["persist-credentials"] is False
     scan = next(s for s in steps if "heal --scan" in s.get("run", ""))
@@ -110,6 +112,24 @@ def test_generated_workflow_keeps_the_conventions(generated):
     assert pull["with"]["body-path"] == "heal-pr.md"
     draft = step_using(steps_of(workflow, "decisions"), "peter-evans/create-pull-request")
     assert draft["with"]["draft"] is True
+
+
+def test_the_pull_request_job_runs_heal_untrusted_and_read_only(generated):
+    """Issue 11: a pull request's code is not trusted, so its job is HEAL_UNTRUSTED=1 (no mypy
+    plugins, no verify-cmd, no cache from the repository), reads only, and installs only heal."""
+    workflow = load(generated)
+    assert "pull_request" in workflow[True]
+    job = workflow["jobs"]["check"]
+    assert job["if"] == "github.event_name == 'pull_request'"
+    assert job["permissions"] == {"contents": "read"}
+    assert job["env"] == {"HEAL_UNTRUSTED": "1"}
+    steps = steps_of(workflow, "check")
+    for step in steps:
+        assert "uses" not in step or PINNED.match(step["uses"]), step["uses"]
+    assert step_using(steps, "actions/checkout")["with"]["persist-credentials"] is False
+    runs = " ".join(s.get("run", "") for s in steps)
+    assert f"pip install 'healers @ git+{SOURCE}'" in runs and "-r " not in runs  # the pinned heal
+    assert "heal --scan --output-format github" in runs and "--fix" not in runs
 
 
 def test_init_refuses_to_overwrite_without_force(generated):

@@ -160,7 +160,16 @@ def test_a_change_is_shown_once_for_all_the_fixes_it_holds(tmp_path: Path) -> No
         {"fingerprint": f, "rule": "unused-import", "code": "ruff:F401", "line": 1}
         for f in ("x1", "x2")
     ]
-    audit.append(tmp_path, [{"run": "R1", "path": "a.py", "fixes": fixes, "diff": diff}], {})
+    record = {
+        "run": "R1",
+        "time": "2026-01-01T12:00:00Z",
+        "path": "a.py",
+        "sha256_before": "0" * 64,
+        "sha256_after": "1" * 64,
+        "fixes": fixes,
+        "diff": diff,
+    }
+    audit.append(tmp_path, [record], {})
     fixed = (
         seen("x1", status="fixed", category="import"),
         seen("x2", status="fixed", category="import"),

@@ -267,7 +267,7 @@ def test_fingerprint_and_approval_survive_lines_inserted_above():
 def test_approvals_file_round_trips_any_text(tmp_path):
     tricky = 'a "quoted" reason\\ with\nnewline, tab\t, unicode é 🚀 and \x01'
     d = Decision("f" * 16, "weak-hash", "src/ü.py", "reject", tricky, "Zoë <z@x>", "t", "c", "d")
-    approvals.record(tmp_path / ".heal", {d.fingerprint: d}, repo=tmp_path)
+    approvals.record(tmp_path / ".heal", {d.fingerprint: d})
     assert approvals.load(tmp_path / ".heal") == {d.fingerprint: d}
     text = approvals.path_of(tmp_path / ".heal").read_text(encoding="utf-8")
     assert text.startswith("# Human decisions")

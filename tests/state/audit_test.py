@@ -120,7 +120,14 @@ def test_undo_without_the_saved_copy_names_the_file(healed):
 def test_reading_skips_a_line_a_crash_cut_short(tmp_path):
     state = tmp_path / ".heal"
     state.mkdir()
-    good = {"run": "r1", "path": "a.py", "kind": "fix"}
+    good = {
+        "run": "r1",
+        "path": "a.py",
+        "kind": "fix",
+        "time": "2026-01-01T00:00:00+00:00",
+        "sha256_before": "0" * 64,
+        "sha256_after": "1" * 64,
+    }
     (state / audit.AUDIT).write_text(json.dumps(good) + '\n{"run": "r2", "pa', encoding="utf-8")
     assert audit.read(state) == [good]
     assert audit.read(tmp_path / "missing") == []

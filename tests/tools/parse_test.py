@@ -14,7 +14,7 @@ import pytest
 
 from healers import catalogue
 from healers.finding import CATEGORIES, Edit, Finding, Fix
-from healers.tools import bandit, mypy, ruff
+from healers.tools import AnalyzerError, bandit, mypy, ruff
 from tests.helpers import REPO
 
 FIXTURES = REPO / "fixtures"
@@ -432,9 +432,33 @@ def test_ruff_absolute_filenames_parse_the_same():
     assert ruff.read(json.dumps(items), str(SAMPLE)) == ruff_findings()
 
 
-@pytest.mark.parametrize("output", ["[]", "", "[]\n"])
+@pytest.mark.parametrize("output", ["[]", "[]\n"])
 def test_ruff_empty(output):
     assert ruff.read(output, str(SAMPLE)) == []
+
+
+NOT_THE_TOOLS_OUTPUT = [
+    pytest.param("ruff", "", id="ruff: nothing (a shadowing ruff.py that prints nothing)"),
+    pytest.param("ruff", "{}", id="ruff: an object, not a list"),
+    pytest.param("ruff", '[{"code": "F401"}]', id="ruff: an item without its keys"),
+    pytest.param("ruff", "[1]", id="ruff: an item that is not an object"),
+    pytest.param("ruff", "All checks passed!", id="ruff: its text output"),
+    pytest.param("bandit", "[]", id="bandit: a list, not its report"),
+    pytest.param("bandit", "{}", id="bandit: no results and errors lists"),
+    pytest.param("bandit", '{"results": [{}], "errors": []}', id="bandit: a result without keys"),
+    pytest.param("bandit", "", id="bandit: nothing"),
+    pytest.param("mypy", "Success: no issues found", id="mypy: its text output"),
+    pytest.param("mypy", '{"file": "a.py"}', id="mypy: an object without its keys"),
+    pytest.param("mypy", "[]", id="mypy: a list"),
+]
+
+
+@pytest.mark.parametrize(("tool", "output"), NOT_THE_TOOLS_OUTPUT)
+def test_output_that_is_not_the_tools_is_a_tool_failure(tool, output):
+    """Issue 11, item 1: a shadowing module's `[]` or empty output must not read as clean."""
+    reader = {"ruff": ruff.read, "mypy": mypy.read, "bandit": bandit.read}[tool]
+    with pytest.raises(AnalyzerError, match=f"not {tool}'s JSON"):
+        reader(output, str(SAMPLE))
 
 
 def test_ruff_clean_capture_is_empty():
