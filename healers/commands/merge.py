@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from healers import merge
+from healers import merge, write
 from healers.commands.heal import repo_prefix
 from healers.options import Options
 from healers.report import json, sarif
@@ -31,6 +31,6 @@ def run(opts: Options) -> int:
         text = json.to_json(rep)
     else:
         text = sarif.to_sarif(rep, prefix=repo_prefix(opts.project))
-    Path(opts.output_file or "").write_text(text, encoding="utf-8")
+    write.write_report(Path(opts.output_file or ""), text.encode("utf-8"), repo=opts.project.repo)
     print(f"merged {len(opts.targets)} shard report(s): {len(rep.outcomes)} finding(s)")
     return 0
