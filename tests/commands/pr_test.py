@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ def finding(category: str, status: str, **kw: object) -> dict[str, object]:
     return {**base, **kw}
 
 
-REPORT = {
+REPORT: dict[str, Any] = {
     "findings": [
         finding("import", "fixed"),
         finding("style", "fixed", rule="trailing-whitespace", code="ruff:W291"),
