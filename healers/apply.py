@@ -8,10 +8,11 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from healers import codemod, edits, source, tools
+from healers import codemod, comments, edits, source, tools
 from healers.codemod import Fixed, Result, Skipped
 from healers.finding import FileResult, FileState, Outcome, Proposal, Span
 from healers.report.diff import unified
+from healers.review import Reviewing, review
 from healers.tools import worker
 
 
@@ -49,6 +50,8 @@ def plan_files(
     outcomes: Sequence[Outcome],
     jobs: Sequence[Job],
     results: Sequence[Result],
+    *,
+    reviewing: Reviewing | None = None,
 ) -> dict[str, FileResult]:
     """Every file's plan for one pass: its outcomes and the results of its codemod jobs, merged
     by `plan`; a file that is not known or does not parse is left out (it stays as it is)."""
@@ -62,7 +65,7 @@ def plan_files(
     for path in sorted(set(by_path) | set(per_file)):
         state = states.get(path)
         if state is not None and state.parses:
-            planned[path] = plan(state, by_path[path], per_file[path])
+            planned[path] = plan(state, by_path[path], per_file[path], reviewing=reviewing)
     return planned
 
 
@@ -80,18 +83,31 @@ def plan(
     state: FileState,
     outcomes: Sequence[Outcome],
     codemod_results: Sequence[tuple[Sequence[Outcome], Result]],
+    *,
+    reviewing: Reviewing | None = None,
 ) -> FileResult:
-    """Merge the file's fixes in priority order (overlapping ones wait for the next pass), then
-    check that the result still parses and compiles; otherwise keep the file as it was."""
+    """Merge the file's fixes in priority order (overlapping ones wait for the next pass), each
+    one reviewed first (comments kept, lines within the project's limit), then check that the
+    result still parses and compiles; otherwise keep the file as it was."""
     text, newline = state.source.text, state.source.newline
     starts = edits.line_starts(text)
     groups: list[tuple[tuple[str, ...], str, list[Span]]] = []  # (fingerprints, key, spans)
     unfixed: dict[str, str] = {}
+
+    def reviewed(
+        fingerprints: tuple[str, ...], key: str, spans: list[Span], about: set[int]
+    ) -> None:
+        done = review(state.path, text, spans, reviewing=reviewing, about=about)
+        if isinstance(done, str):
+            unfixed.update(dict.fromkeys(fingerprints, done))
+        else:
+            groups.append((fingerprints, key, done))
+
     for outcome in outcomes:
         if outcome.status == "fixable" and outcome.rule.fix == "analyzer":
             key = f"{outcome.priority}{outcome.finding.line:09d}"
             spans = _analyzer_spans(outcome, text, starts, newline)
-            groups.append(((outcome.fingerprint,), key, spans))
+            reviewed((outcome.fingerprint,), key, spans, _about([outcome]))
     for outs, result in codemod_results:
         if isinstance(result, Skipped):
             unfixed.update({o.fingerprint: result.reason for o in outs})
@@ -104,7 +120,8 @@ def plan(
                 Span(s.start, s.end, source.match_newlines(s.content, newline))
                 for s in edits.spans_between(text, result.text)
             ]
-            groups.append((tuple(outs[i].fingerprint for i in result.fixed), key, spans))
+            done = [outs[i] for i in result.fixed]
+            reviewed(tuple(o.fingerprint for o in done), key, spans, _about(done))
     groups.sort(key=lambda g: g[1])
     spans, chosen = edits.merge([g[2] for g in groups])
     if not chosen:
@@ -118,6 +135,16 @@ def plan(
         return FileResult(state.path, unfixed={**unfixed, **dropped}, problem=problem)
     kept = tuple((groups[i][0], tuple(groups[i][2])) for i in chosen)
     return FileResult(state.path, after=after, applied=applied, unfixed=unfixed, groups=kept)
+
+
+def _about(outcomes: Sequence[Outcome]) -> set[int]:
+    """The flagged lines of fixes whose subject is a comment there (RUF100 and its kind)."""
+    return {
+        line
+        for o in outcomes
+        if o.finding.code in comments.ABOUT_COMMENTS
+        for line in range(o.finding.line, max(o.finding.line, o.finding.end_line) + 1)
+    }
 
 
 def _check(after: str, state: FileState) -> str:
@@ -138,16 +165,20 @@ def propose(
     *,
     timeout: float,
     target: str | None = None,
+    reviewing: Reviewing | None = None,
 ) -> dict[str, Proposal]:
     """Plan each outcome's fix alone (one codemod job per finding, in the worker, the same
-    codemods --fix runs), so every proposal is exactly the change `heal approve` would make."""
+    codemods --fix runs, reviewed as --fix reviews them), so every proposal is exactly the
+    change `heal approve` would make."""
     proposals: dict[str, Proposal] = {}
     jobs: list[tuple[str, str, Sequence[Outcome]]] = []
     for o in outcomes:
         if o.finding.path not in texts:
             proposals[o.fingerprint] = Proposal(o.fingerprint, "", "the file could not be read")
         elif o.rule.fix == "analyzer" and o.finding.fix is not None and o.finding.fix.edits:
-            proposals[o.fingerprint] = _analyzer_proposal(o, texts[o.finding.path])
+            proposals[o.fingerprint] = _analyzer_proposal(
+                o, texts[o.finding.path], reviewing=reviewing
+            )
         elif o.rule.fix in ("none", "analyzer"):
             why = "no automatic fix for this rule"
             proposals[o.fingerprint] = Proposal(o.fingerprint, "", why)
@@ -155,20 +186,27 @@ def propose(
             jobs.append((o.rule.fix, texts[o.finding.path], [o]))
     results = run_codemods(jobs, timeout=timeout, target=target) if jobs else []
     for (_, text, (o,)), result in zip(jobs, results, strict=True):
-        proposals[o.fingerprint] = _proposal(o, text, result)
+        proposals[o.fingerprint] = _proposal(o, text, result, reviewing=reviewing)
     return proposals
 
 
-def _analyzer_proposal(o: Outcome, text: str) -> Proposal:
+def _analyzer_proposal(o: Outcome, text: str, *, reviewing: Reviewing | None) -> Proposal:
     """The analyzer's own edit for one finding (ruff's), applied alone to the file's text."""
     newline = source.dominant_newline(text)
     spans = sorted(
         _analyzer_spans(o, text, edits.line_starts(text), newline), key=lambda s: s.start
     )
-    return _proposal(o, text, Fixed(edits.apply(text, spans), (0,)))
+    done = Fixed(edits.apply(text, spans), (0,))
+    return _proposal(o, text, done, reviewing=reviewing)
 
 
-def _proposal(o: Outcome, text: str, result: Result) -> Proposal:
+def _proposal(
+    o: Outcome,
+    text: str,
+    result: Result,
+    *,
+    reviewing: Reviewing | None = None,
+) -> Proposal:
     fp, path = o.fingerprint, o.finding.path
     if isinstance(result, Skipped):
         return Proposal(fp, "", result.reason)
@@ -178,4 +216,8 @@ def _proposal(o: Outcome, text: str, result: Result) -> Proposal:
         compile(result.text, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
         return Proposal(fp, "", f"the fix would not compile: {exc}")
-    return Proposal(fp, unified(path, text, result.text))
+    spans = edits.spans_between(text, result.text)
+    done = review(path, text, spans, reviewing=reviewing, about=_about([o]))
+    if isinstance(done, str):
+        return Proposal(fp, "", done)
+    return Proposal(fp, unified(path, text, edits.apply(text, done)))

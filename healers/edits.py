@@ -83,3 +83,39 @@ def apply(text: str, spans: Sequence[Span]) -> str:
 def line_of(starts: Sequence[int], offset: int) -> int:
     """1-based line number of a character offset."""
     return bisect.bisect_right(starts, offset)
+
+
+def _after_ranges(spans: Sequence[Span]) -> list[tuple[int, int]]:
+    """Where each span's new content lies in the text after the fix (offsets)."""
+    delta, ranges = 0, []
+    for span in spans:
+        start = span.start + delta
+        ranges.append((start, start + len(span.content)))
+        delta += len(span.content) - (span.end - span.start)
+    return ranges
+
+
+def added_rows(after: str, spans: Sequence[Span]) -> list[int]:
+    """The 1-based lines of `after` that hold text the fix wrote."""
+    starts = line_starts(after)
+    rows: set[int] = set()
+    for start, end in _after_ranges(spans):
+        first = line_of(starts, start)
+        rows.update(range(first, line_of(starts, max(end - 1, start)) + 1))
+    return sorted(rows)
+
+
+def line_diff(before: str, after: str, spans: Sequence[Span]) -> list[Span]:
+    """`spans_between(before, after)` where `spans` turned one into the other, computed only over
+    the lines the spans touch (lines an edit rewrote to the same text come out unchanged)."""
+    if not spans:
+        return []
+    starts = line_starts(before)
+    lo = starts[line_of(starts, min(s.start for s in spans)) - 1]
+    end = max(s.end for s in spans)
+    hi = next((s for s in starts if s >= end and s > lo), len(before))
+    delta = sum(len(s.content) - (s.end - s.start) for s in spans)
+    return [
+        Span(s.start + lo, s.end + lo, s.content)
+        for s in spans_between(before[lo:hi], after[lo : hi + delta])
+    ]

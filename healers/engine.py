@@ -15,6 +15,7 @@ from healers import (
     policy,
     project,
     regressions,
+    review,
     state,
     tools,
     trust,
@@ -22,6 +23,7 @@ from healers import (
 )
 from healers.finding import FileResult, FileState, Finding, Outcome, Proposal, Report
 from healers.guard import Guard
+from healers.layout import CONFIG_FILES as LAYOUT_FILES
 from healers.options import Options
 from healers.state import approvals, control
 
@@ -32,6 +34,7 @@ TOOL_CONFIG_FILES = (
     ".mypy.ini",
     "ruff.toml",
     ".ruff.toml",
+    *LAYOUT_FILES,  # --diff must review fixes as --fix does
 )
 
 
@@ -52,6 +55,7 @@ class _Run:
     history: dict[str, set[str]] = field(default_factory=dict)  # texts seen: fixes undoing others
     dropped: list[Outcome] = field(default_factory=list)  # HIGH security left out by select/ignore
     rolled_back: set[str] = field(default_factory=set)  # fingerprints of fixes taken back
+    reviewing: review.Reviewing | None = None  # the project's line length and formatter
 
     def texts(self) -> dict[str, str]:
         return {p: s.source.text for p, s in self.states.items()}
@@ -77,8 +81,10 @@ class _Run:
     def _propose(self, outcomes: Sequence[Outcome]) -> dict[str, Proposal]:
         if not outcomes:
             return {}
-        texts = self.texts()
-        return apply.propose(outcomes, texts, timeout=self.opts.timeout, target=self.target)
+        texts, timeout, target = self.texts(), self.opts.timeout, self.target
+        return apply.propose(
+            outcomes, texts, timeout=timeout, target=target, reviewing=self.reviewing
+        )
 
 
 def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
@@ -106,6 +112,7 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     decisions = approvals.load(proj.state_dir)
     target = project.target_version(proj.root)
     work = _Run(opts, setup, states, found, decisions, ctx, target, notes=notes)
+    work.reviewing = review.for_project(proj.root)
     outcomes = initial = work.judge()
     originals = work.texts()
     work.history = {path: {text} for path, text in originals.items()}
@@ -242,7 +249,8 @@ def _fix_pass(
         [(name, texts[p], outs) for p, name, outs in jobs], timeout=opts.timeout, target=work.target
     )
     unfixed: dict[str, str] = {}
-    for path, result in apply.plan_files(states, outcomes, jobs, results).items():
+    planned = apply.plan_files(states, outcomes, jobs, results, reviewing=work.reviewing)
+    for path, result in planned.items():
         unfixed.update(result.unfixed)
         if result.problem:
             work.notes.append(f"{path}: {result.problem}; its fixes were dropped")

@@ -1,13 +1,16 @@
 """Performance codemod for a regex looked up by its pattern in a loop: the pattern is compiled
-once, into a module-level constant after the imports, and the loop calls its method."""
+once, into a module-level constant just above the function (or statement) that uses it, and the
+loop calls its method."""
 
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from functools import cached_property, partial
 
 import libcst as cst
+import libcst.matchers as m
 
 from healers.analysis import Site
 from healers.codemod import to
@@ -21,7 +24,8 @@ FLAGS_DEFAULT_AT = 2
 
 
 class CompileRegexOnce(SiteCodemod):
-    """`re.match(r"...", s)` in a loop -> `_F_PATTERN.match(s)`, compiled once at module level."""
+    """`re.match(r"...", s)` in a loop -> `_F_PATTERN.match(s)`, compiled once at module level,
+    next to the code that uses it."""
 
     rule = "regex-compiled-in-loop"
     rules = RULES
@@ -29,11 +33,16 @@ class CompileRegexOnce(SiteCodemod):
     def __init__(self, module: cst.Module, target: tuple[int, int] | None) -> None:
         super().__init__(module, target)
         self.constants: dict[str, str] = {}  # compile(...) source -> constant name
+        # compile(...) source -> the index of the top-level statement it goes above
+        self.places: dict[str, int] = {}
 
     @cached_property
-    def insert_at(self) -> int:
-        """Module-level statements are inserted after the imports at the top of the module."""
-        return order.run_bounds(list(self.module.body), 0)[1]
+    def _top_lines(self) -> list[int]:
+        return [self.ctx.position(s)[0] for s in self.module.body]
+
+    def place(self, call: cst.Call) -> int:
+        """The index of the top-level statement that holds `call`: the constant goes above it."""
+        return max(bisect.bisect_right(self._top_lines, self.ctx.position(call)[0]) - 1, 0)
 
     def fix_site(self, site: Site) -> str | None:
         call = cst.ensure_type(site.node, cst.Call)
@@ -46,6 +55,9 @@ class CompileRegexOnce(SiteCodemod):
         compiled = f"{module_ref}.compile({', '.join(a for a in (pattern, flags) if a)})"
         if compiled not in self.constants:
             self.constants[compiled] = self.fresh(_constant_name(site.detail))
+        self.places[compiled] = min(
+            self.places.get(compiled, len(self._top_lines)), self.place(call)
+        )
         name = cst.Name(self.constants[compiled])
         if func.attr.value == "compile":
             # re.compile(r"...") -> _NAME_PATTERN
@@ -56,11 +68,18 @@ class CompileRegexOnce(SiteCodemod):
         return None
 
     def finish(self, module: cst.Module) -> cst.Module | str:
-        # import re / def f(): ... -> import re / _F_PATTERN = re.compile(...) / def f(): ...
+        # import re / ... / def f(): ... -> import re / ... / _F_PATTERN = re.compile(...) / def f()
         body = list(module.body)
-        new = [order.statement(f"{name} = {code}") for code, name in self.constants.items()]
-        new[0] = new[0].with_changes(leading_lines=[order.BLANK])
-        body[self.insert_at : self.insert_at] = new
+        for at in sorted(set(self.places.values()), reverse=True):
+            codes = [c for c, place in self.places.items() if place == at]
+            new = [order.statement(f"{self.constants[c]} = {c}") for c in codes]
+            blanks, notes = order.split_blanks(order.leading_lines(body[at]))
+            new[0] = new[0].with_changes(leading_lines=blanks or [order.BLANK])
+            if m.matches(body[at], m.FunctionDef() | m.ClassDef()):
+                body[at] = body[at].with_changes(leading_lines=[order.BLANK, order.BLANK, *notes])
+            else:
+                body[at] = body[at].with_changes(leading_lines=notes)
+            body[at:at] = new
         return module.with_changes(body=body)
 
     def _why_not_hoisted(self, call: cst.Call) -> str:
@@ -68,16 +87,13 @@ class CompileRegexOnce(SiteCodemod):
         if not isinstance(func.value, cst.Name):
             return "the `re` module is not referred to by a plain name"
         top = list(self.module.body)
-        insert_at = self.insert_at
         imported = [
-            i for i, s in enumerate(top[:insert_at]) if func.value.value in order.bound_names(s)
+            i
+            for i, s in enumerate(top[: self.place(call)])
+            if func.value.value in order.bound_names(s)
         ]
         if not imported:
-            return f"`{func.value.value}` is not imported at the top of the module"
-        line = self.ctx.position(call)[0]
-        starts = [self.ctx.position(s)[0] for s in top]
-        if insert_at < len(top) and line < starts[insert_at]:
-            return "the pattern is used before the end of the module's imports"
+            return f"`{func.value.value}` is not imported at module level above the code using it"
         pattern, flags, _ = _split_args(call, func.attr.value)
         try:
             value = ast.literal_eval(pattern)

@@ -8,9 +8,12 @@ from collections.abc import Sequence
 from functools import partial
 
 import libcst as cst
+import libcst.matchers as m
 
 from healers.codemod import Rewrite, to
 from healers.finding import Finding
+from healers.imports import order
+from healers.security import purpose
 from healers.security.flagged import FlaggedCodemod, dotted
 
 _QUOTED = re.compile(r": '(.*)'$", re.DOTALL)
@@ -125,10 +128,28 @@ class UseSystemRandom(FlaggedCodemod):
             return None
         if func.attr.value not in SYSTEM_RANDOM:
             return f"random.{func.attr.value} has no counterpart in the system generator"
+        if node in self.parents and not purpose.for_security(node, self.parents):
+            return (
+                "nothing shows the value is used for security (no name around it such as token, "
+                "password, key, salt or nonce): bandit flags every use of random"
+            )
         self.imports.add("secrets")
         # random.randint(1, 6) -> secrets.SystemRandom().randint(1, 6)
         system = cst.Call(func=cst.Attribute(cst.Name("secrets"), cst.Name("SystemRandom")))
         return lambda new: _receiver(cst.ensure_type(new, cst.Call), system)
+
+    def finish(self, module: cst.Module) -> cst.Module | str:
+        done = super().finish(module)
+        if isinstance(done, str) or len(m.findall(done, m.Name("random"))) != 1:
+            return done  # `random` is used still (or imported more than once)
+        # import random (now unused) -> (nothing)
+        body: list[cst.BaseStatement] = list(done.body)
+        alone = m.SimpleStatementLine([m.Import([m.ImportAlias(m.Name("random"))])])
+        for stmt in body:
+            if isinstance(stmt, cst.SimpleStatementLine) and m.matches(stmt, alone):
+                order.remove_import(body, stmt)
+                break
+        return done.with_changes(body=body)
 
 
 def _receiver(call: cst.Call, value: cst.BaseExpression) -> cst.Call:

@@ -13,6 +13,10 @@ from healers.tools.run import not_its_output
 
 # heal's selection when the target project has no ruff configuration of its own.
 DEFAULT_SELECT = ("E", "W", "F", "I", "UP", "B", "SIM", "C4", "PERF", "RUF", "PLE", "PLW")
+# Left out of heal's selection: RUF100 (unused) and RUF102 (invalid codes) judge suppression
+# comments by ruff's rules alone, and a project without a ruff configuration keeps them for
+# flake8 or another linter (they run only when the project's own ruff configuration selects them).
+DEFAULT_IGNORE = ("RUF100", "RUF102")
 
 
 def command(paths: Sequence[str], *, config: str | None, target: str | None = None) -> list[str]:
@@ -23,10 +27,29 @@ def command(paths: Sequence[str], *, config: str | None, target: str | None = No
     args += ["--force-exclude"]
     if config is None:
         args += ["--isolated", "--select", ",".join(DEFAULT_SELECT)]
+        args += ["--ignore", ",".join(DEFAULT_IGNORE)]
         args += ["--target-version", target] if target else []
     else:
         args += ["--config", config]
     return [*args, *python.operands(paths)]
+
+
+def format_range(
+    path: str,
+    lines: tuple[int, int],
+    *,
+    line_length: int,
+    config: str | None,
+    settings: Sequence[str] = (),
+) -> list[str]:
+    """`ruff format` of lines first..last (1-based) of the text on stdin, at the project's line
+    length: with the project's ruff config, else isolated with black-compatible `settings`."""
+    args = ["format", "--no-cache", "--line-length", str(line_length)]
+    args += ["--config", config] if config else ["--isolated"]
+    for setting in settings:
+        args += ["--config", setting]
+    first, last = lines
+    return [*args, f"--range={first}-{last + 1}", "--stdin-filename", path, "-"]
 
 
 def _fix(raw: dict[str, Any] | None) -> Fix | None:

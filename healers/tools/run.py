@@ -48,10 +48,16 @@ class Completed:
 
 
 def run_tool(
-    tool: str, args: Sequence[str], *, cwd: Path, ok: Sequence[int], timeout: float = 600
+    tool: str,
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    ok: Sequence[int],
+    timeout: float = 600,
+    stdin: str | None = None,
 ) -> Completed:
     """Run `python -m TOOL ARGS` with heal's own interpreter, the project off sys.path (see
-    python.argv); exit codes other than `ok` are errors."""
+    python.argv), `stdin` as its input (else none); exit codes other than `ok` are errors."""
     cmd = python.argv(tool, args)
     try:
         proc = subprocess.run(  # nosec B603 - argv list from heal itself, no shell
@@ -62,7 +68,8 @@ def run_tool(
             text=True,
             encoding="utf-8",
             errors="replace",
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if stdin is None else None,
+            input=stdin,
             timeout=timeout,
             env={**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"},
         )

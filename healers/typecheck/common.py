@@ -48,6 +48,44 @@ class TypeCodemod(FindingCodemod):
     def lazy_annotations(self) -> bool:
         return any(m.matches(s, FUTURE_ANNOTATIONS) for s in self.module.body)
 
+    @cached_property
+    def type_checking_block(self) -> cst.If | None:
+        """The module's `if TYPE_CHECKING:` block: where this file imports names for types."""
+        found = [s for s in self.module.body if m.matches(s, order.TYPE_CHECKING_BLOCK)]
+        return cst.ensure_type(found[0], cst.If) if found else None
+
+    def why_not_import(self, *, evaluated: bool) -> str:
+        """ "" when a typing name can be imported the file's way; else why not. A file with an
+        `if TYPE_CHECKING:` block imports names for types there, which only an annotation that
+        is never evaluated at run time can use."""
+        if self.type_checking_block is not None and evaluated and not self.lazy_annotations:
+            return (
+                "the file imports names for types under `if TYPE_CHECKING:` and this annotation "
+                "is evaluated at run time (no `from __future__ import annotations`)"
+            )
+        return ""
+
+    def evaluated(self, node: cst.CSTNode) -> bool:
+        """Is the annotation holding `node` evaluated at run time? A variable annotation inside
+        a function body never is; lazy annotations never are."""
+        if self.lazy_annotations:
+            return False
+        ann = self.enclosing(node, cst.AnnAssign)
+        return ann is None or self.enclosing(ann, cst.FunctionDef) is None
+
+    def import_typing_name(self, module: cst.Module, name: str, source: str) -> cst.Module:
+        """`from source import name` the file's way: under its `if TYPE_CHECKING:` block when it
+        has one (`why_not_import` said that works), else with its other imports."""
+        block = next((s for s in module.body if m.matches(s, order.TYPE_CHECKING_BLOCK)), None)
+        if not isinstance(block, cst.If) or not isinstance(block.body, cst.IndentedBlock):
+            return import_name(module, name, source)
+        # if TYPE_CHECKING: from typing import A -> if TYPE_CHECKING: from typing import A, Any
+        inner: order.Body = list(block.body.body)
+        order.add_from_import(module, inner, source, name)
+        body = list(module.body)
+        body[body.index(block)] = block.with_changes(body=block.body.with_changes(body=inner))
+        return module.with_changes(body=body)
+
     def binding(self, name: str) -> str:
         """How `name` is bound anywhere in the module: "" unbound, the module it is imported
         from ("typing"), or "?" for any other binding."""

@@ -12,7 +12,7 @@ import libcst.matchers as m
 
 from healers.codemod import Version
 from healers.finding import Finding
-from healers.typecheck.common import TypeCodemod, import_name, other_message
+from healers.typecheck.common import TypeCodemod, other_message
 
 _NOT_A_TYPE = re.compile(r'Function "builtins\.(any|callable)" is not valid as a type')
 TYPING_NAMES = {"any": ("Any", "typing"), "callable": ("Callable", "collections.abc")}
@@ -55,6 +55,9 @@ class UseTypingName(TypeCodemod):
             return f"no `{said.group(1)}` where mypy points"
         if why:
             return why
+        unusual = self.why_not_import(evaluated=self.evaluated(nodes[0])) if why == "" else ""
+        if unusual:
+            return unusual
         self.once(nodes[0], partial(_rename, name=name))
         if why is not None:
             self.imports[name] = source_module
@@ -62,7 +65,7 @@ class UseTypingName(TypeCodemod):
 
     def finish(self, module: cst.Module) -> cst.Module:
         for name, source_module in sorted(self.imports.items()):
-            module = import_name(module, name, source_module)
+            module = self.import_typing_name(module, name, source_module)
         return module
 
 

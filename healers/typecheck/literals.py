@@ -10,7 +10,7 @@ import libcst as cst
 import libcst.matchers as m
 
 from healers.finding import Finding
-from healers.typecheck.common import TypeCodemod, import_name, other_message
+from healers.typecheck.common import TypeCodemod, other_message
 from healers.typecheck.hints import LITERAL_TYPES, own
 
 _NEEDS_ANNOTATION = re.compile(r'Need type annotation for "([^"]+)".*')
@@ -29,8 +29,8 @@ KEYED = m.Assign(targets=[m.AssignTarget(m.Subscript())])
 
 class AnnotateEmptyLiteral(TypeCodemod):
     """`mypy:var-annotated` on `x = []` / `{}` / `set()`: annotate it with the element types the
-    function's use of it shows (its return type, literals and typed parameters it stores);
-    `Any` only where the use shows nothing."""
+    function's use of it shows (its return type, literals and typed parameters it stores), when
+    every assignment in its scope fits; never `Any` (that only quiets mypy)."""
 
     need_any = False  # some annotation written says `Any`
 
@@ -49,7 +49,7 @@ class AnnotateEmptyLiteral(TypeCodemod):
         why_not_any = self.needs_import("Any", "typing") if self.need_any else None
         if why_not_any:
             return why_not_any
-        return import_name(module, "Any", "typing") if why_not_any == "" else module
+        return self.import_typing_name(module, "Any", "typing") if why_not_any == "" else module
 
     def _annotation_for(self, finding: Finding, name: str) -> tuple[cst.Assign | None, str]:
         """(the assignment, its annotation) or (None, why not)."""
@@ -78,11 +78,18 @@ class AnnotateEmptyLiteral(TypeCodemod):
         ):
             return None, f"`{name}` is declared global or nonlocal: it cannot be annotated here"
         code = self.code(subject)
+        scope: cst.CSTNode = self.module
         if isinstance(func, cst.FunctionDef):
             owner = self.enclosing(func, cst.ClassDef)
             scope = owner if isinstance(subject, cst.Attribute) and owner is not None else func
-            return assign, self._infer(scope, func, code, kind)
-        return assign, self._infer(self.module, None, code, kind)
+        other = self._other_assignment(scope, code, assign, kind)
+        if other:
+            return None, other
+        hint = self._infer(scope, func if isinstance(func, cst.FunctionDef) else None, code, kind)
+        if not hint:
+            why = f"nothing `{code}` is given shows its element types; `Any` would only quiet mypy"
+            return None, why
+        return assign, hint
 
     def _why_not_outside_functions(self, assign: cst.Assign) -> str:
         if not self.lazy_annotations and (self.target is None or self.target < (3, 9)):
@@ -94,8 +101,38 @@ class AnnotateEmptyLiteral(TypeCodemod):
             return f"an annotation changes what class `{name}` (decorated or derived) does"
         return ""
 
+    def _other_assignment(
+        self, scope: cst.CSTNode, code: str, assign: cst.Assign, kind: str
+    ) -> str:
+        """Why not: `code` is assigned elsewhere in its scope something other than an empty
+        `kind` (None, another value): one annotation must fit every assignment."""
+        stores = m.findall(scope, m.Assign() | m.AnnAssign() | m.AugAssign())
+        for stmt in stores:
+            if stmt is assign:
+                continue
+            if isinstance(stmt, cst.Assign):
+                targets = [t.target for t in stmt.targets]
+            elif isinstance(stmt, (cst.AnnAssign, cst.AugAssign)):
+                targets = [stmt.target]
+            else:
+                continue
+            names = [n for t in targets for n in _stored_names(t)]
+            if code not in (self.code(n) for n in names):
+                continue
+            value = stmt.value if isinstance(stmt, (cst.Assign, cst.AnnAssign)) else None
+            single = isinstance(stmt, cst.Assign) and len(names) == 1
+            if single and value is not None and m.matches(value, EMPTY[kind]):
+                continue
+            shown = self.code(value) if value is not None else ""
+            what = f"`{shown}`" if shown and len(shown) < 40 else "a value"
+            return (
+                f"`{code}` is also assigned {what} on line {self.line(stmt)}: the annotation must "
+                "fit every assignment, and which type does is for a human"
+            )
+        return ""
+
     def _infer(self, scope: cst.CSTNode, func: cst.FunctionDef | None, code: str, kind: str) -> str:
-        """`list[int]` from what the scope does with `code`; `list[Any]` when it shows nothing."""
+        """`list[int]` from what the scope does with `code`; "" when it shows no single type."""
         declared = self._declared(func, code, kind) if func is not None else ""
         if declared:
             return declared  # return seen -> seen: dict[str, int]
@@ -103,8 +140,9 @@ class AnnotateEmptyLiteral(TypeCodemod):
         for value_slots in self._stored(scope, code, kind):
             for slot, found in zip(slots, value_slots, strict=True):
                 slot.add(found)
-        types = [next(iter(s)) if len(s) == 1 and "" not in s else "Any" for s in slots]
-        return f"{kind}[{', '.join(types)}]"
+        if any(len(s) != 1 or "" in s for s in slots):
+            return ""  # the use shows no single type: `Any` would only quiet mypy
+        return f"{kind}[{', '.join(next(iter(s)) for s in slots)}]"
 
     def _declared(self, func: cst.FunctionDef, code: str, kind: str) -> str:
         """The function's return type when it returns `code` and the type is a `kind`; or ""."""
@@ -148,6 +186,15 @@ class AnnotateEmptyLiteral(TypeCodemod):
                 if param.name.value == value.value and isinstance(hint, cst.Name):
                     return hint.value
         return ""
+
+
+def _stored_names(target: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The names and attributes an assignment target stores into (tuples unpacked)."""
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _stored_names(e.value)]
+    if isinstance(target, cst.StarredElement):
+        return _stored_names(target.value)
+    return [target]
 
 
 def _annotate(node: cst.CSTNode, *, hint: str) -> cst.CSTNode:

@@ -10,7 +10,7 @@ import libcst.matchers as m
 
 from healers.codemod import Version
 from healers.finding import Finding
-from healers.typecheck.common import TypeCodemod, import_name, other_message
+from healers.typecheck.common import TypeCodemod, other_message
 
 _IMPLICIT = re.compile(
     r'Incompatible default for parameter "([^"]+)" '
@@ -21,6 +21,7 @@ OPTIONAL = m.Subscript(value=m.Name("Optional") | m.Attribute(attr=m.Name("Optio
 UNION = m.Subscript(value=m.Name("Union") | m.Attribute(attr=m.Name("Union")))
 # A receiver heal can test for None without evaluating anything twice: `x`, `self.x`.
 RECEIVER = m.Name() | m.Attribute(value=m.Name())
+NONE_TEST = m.Comparison(comparisons=[m.ComparisonTarget(m.Is() | m.IsNot(), m.Name("None"))])
 
 
 class MakeOptionalExplicit(TypeCodemod):
@@ -33,7 +34,10 @@ class MakeOptionalExplicit(TypeCodemod):
 
     @cached_property
     def why_not_optional(self) -> str | None:
-        return "" if self.pipe else self.needs_import("Optional", "typing")
+        if self.pipe:
+            return ""
+        why = self.needs_import("Optional", "typing")
+        return self.why_not_import(evaluated=True) if why == "" else why
 
     def fix(self, finding: Finding) -> str | None:
         said = _IMPLICIT.fullmatch(finding.message)
@@ -53,7 +57,7 @@ class MakeOptionalExplicit(TypeCodemod):
 
     def finish(self, module: cst.Module) -> cst.Module:
         if not self.pipe and self.why_not_optional is not None:
-            return import_name(module, "Optional", "typing")
+            return self.import_typing_name(module, "Optional", "typing")
         return module
 
 
@@ -133,7 +137,8 @@ def _return_none(node: cst.CSTNode) -> cst.CSTNode:
 
 class GuardNone(TypeCodemod):
     """`mypy:union-attr` on an Optional: `x.close()` -> `if x is not None: x.close()`, only for
-    a statement that calls a method for its effect; anything else is left with its location."""
+    a statement that calls a method for its effect, in a function that already treats `x` being
+    None as expected (it tests it); anything else is left with its location."""
 
     def __init__(self, module: cst.Module, target: Version | None) -> None:
         super().__init__(module, target)
@@ -152,11 +157,42 @@ class GuardNone(TypeCodemod):
             return why + "a method on it for its effect: what None means here is for a human"
         attribute = cst.ensure_type(attributes[0], cst.Attribute)
         receiver = self.code(attribute.value)
+        if not self._none_is_expected(stmt, receiver):
+            why = (
+                f"a guard would turn the AttributeError `{receiver}` being None raises at {where} "
+            )
+            return why + "into a silent no-op, and nothing in the function treats None as expected"
         if self.guarded.get(stmt, receiver) != receiver:
             return f"a second possibly-None value in the statement at {where}"
         self.guarded[stmt] = receiver
         self.once(stmt, partial(_guard, receiver=attribute.value))
         return None
+
+    def _none_is_expected(self, stmt: cst.CSTNode, receiver: str) -> bool:
+        """Does the enclosing function take `receiver` as a parameter that admits None, or
+        already test it for None (`is None`, `is not None`, `if x:`)? Then skipping the call
+        when it is None is the code's own habit; else the guard would swallow an error path
+        the code may rely on."""
+        scope = self.enclosing(stmt, cst.FunctionDef) or self.module
+        if isinstance(scope, cst.FunctionDef):
+            params = scope.params
+            for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+                hint = param.annotation.annotation if param.annotation else None
+                if param.name.value == receiver and hint is not None and admits_none(hint):
+                    return True  # its own signature says None is a value it is given
+        for found in m.findall(scope, NONE_TEST):
+            compared = cst.ensure_type(found, cst.Comparison)
+            if self.code(compared.left) == receiver:
+                return True
+        for found in m.findall(scope, m.If() | m.While() | m.IfExp()):
+            if not isinstance(found, (cst.If, cst.While, cst.IfExp)):
+                continue
+            test: cst.BaseExpression = found.test
+            if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+                test = test.expression
+            if self.code(test) == receiver:
+                return True
+        return False
 
     def _effect_statement(self, attribute: cst.CSTNode) -> cst.SimpleStatementLine | None:
         """The statement `receiver.method(...)` on its own line, or None."""

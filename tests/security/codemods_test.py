@@ -68,10 +68,20 @@ FIXES = [
     ),
     pytest.param(
         "UseSystemRandom",
-        "import random\nroll = random.randint(1, 6)\n",
-        [at(2, 8)],
-        "import random\nimport secrets\nroll = secrets.SystemRandom().randint(1, 6)\n",
+        "import random\nimport sys\nroll = random.randint(1, 6)\nsalt = random.randbytes(8)\n",
+        [at(4, 8)],
+        "import random\nimport secrets\nimport sys\nroll = random.randint(1, 6)\n"
+        "salt = secrets.SystemRandom().randbytes(8)\n",
         id="secrets imported with the other imports",
+    ),
+    pytest.param(
+        "UseSystemRandom",
+        "import random\n\n\ndef make_password():\n"
+        "    return ''.join(random.sample(ALPHABET, 12))\n",
+        [at(5, 20)],
+        "import secrets\n\n\ndef make_password():\n"
+        "    return ''.join(secrets.SystemRandom().sample(ALPHABET, 12))\n",
+        id="random's import goes once nothing uses it",
     ),
     pytest.param(
         "MktempToNamedTemporaryFile",
@@ -130,6 +140,14 @@ NOOPS = [
         at(2, 5),
         NOT_FOUND,
         id="mktemp: the finding's line must be the call's first",
+    ),
+    pytest.param(
+        "UseSystemRandom",
+        "import random\n\n\ndef banner():\n    colour = random.randrange(64)\n    return colour\n",
+        at(5, 14),
+        "nothing shows the value is used for security (no name around it such as token, "
+        "password, key, salt or nonce): bandit flags every use of random",
+        id="B311: a banner's colour is not a secret",
     ),
 ]
 

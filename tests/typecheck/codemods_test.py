@@ -98,14 +98,6 @@ FIXES = [
         id="var-annotated: a typed parameter appended in another method",
     ),
     pytest.param(
-        "AnnotateEmptyLiteral",
-        None,
-        '"""Doc."""\n\n\ndef f() -> None:\n    out = []\n    print(out)\n',
-        '"""Doc."""\n\nfrom typing import Any\n\n\ndef f() -> None:\n    out: list[Any] = []\n'
-        "    print(out)\n",
-        id="var-annotated: Any as the last resort",
-    ),
-    pytest.param(
         "RemoveUnusedIgnore",
         None,
         "x: int = 1  # type: ignore  # noqa: E501\n",
@@ -141,15 +133,33 @@ FIXES = [
         None,
         "import io\n\n\nclass C:\n    def __init__(self) -> None:\n"
         "        self.f: io.StringIO | None = None\n\n    def stop(self) -> None:\n"
+        "        if self.f is None:\n            print('not open')\n"
         "        self.f.close()  # done\n",
         "import io\n\n\nclass C:\n    def __init__(self) -> None:\n"
         "        self.f: io.StringIO | None = None\n\n    def stop(self) -> None:\n"
+        "        if self.f is None:\n            print('not open')\n"
         "        if self.f is not None:\n            self.f.close()  # done\n",
-        id="union-attr: an attribute of self",
+        id="union-attr: an attribute of self the method tests for None",
     ),
 ]
 
 NOOPS = [
+    pytest.param(
+        "AnnotateEmptyLiteral",
+        None,
+        '"""Doc."""\n\n\ndef f() -> None:\n    out = []\n    print(out)\n',
+        "`Any` would only quiet mypy",
+        id="var-annotated: never Any",
+    ),
+    pytest.param(
+        "AnnotateEmptyLiteral",
+        None,
+        "class T:\n    def __init__(self) -> None:\n        self.specs = []\n\n"
+        "    def add(self, spec: str) -> None:\n        self.specs.append(spec)\n\n"
+        "    def reset(self) -> None:\n        self.specs = None\n",
+        "also assigned `None` on line 9",
+        id="var-annotated: another assignment in the class",
+    ),
     pytest.param(
         "MakeOptionalExplicit",
         (3, 9),
@@ -198,6 +208,15 @@ NOOPS = [
         "def f(s: str | None) -> str:\n    return s.upper()\n",
         "line 2, column 12",
         id="union-attr: a returned value: what None means is not clear",
+    ),
+    pytest.param(
+        "GuardNone",
+        None,
+        "class Node:\n    def __init__(self, parent: 'Node | None') -> None:\n"
+        "        self.parent = parent\n\n    def detach(self) -> None:\n"
+        "        self.parent.remove(self)\n\n    def remove(self, child: 'Node') -> None: ...\n",
+        "into a silent no-op",
+        id="union-attr: a guard would swallow the AttributeError",
     ),
 ]
 

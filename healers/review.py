@@ -1,0 +1,274 @@
+"""What a maintainer checks in each fix before it joins the plan: the comments of the code it
+rewrites are kept, its lines fit the project's line length (formatted on their range by the
+project's formatter, or by ruff format where the code already reads as ruff writes it), and a
+`TYPE_CHECKING` guard it empties goes with it."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from healers import alignment, comments, edits, tools
+from healers.finding import Span
+from healers.layout import Formatter, Layout
+from healers.layout import read as layout_of
+from healers.tools import ruff
+
+_OPERATOR_FIRST = re.compile(r"\s*(and|or|not in|in|is|if|else|[-+*/%|&^@<>]=?|==|!=|//|\*\*)\s")
+# (path, text, (first line, last line)) -> the text with those lines formatted, or "!" + why not
+FormatRange = Callable[[str, str, tuple[int, int]], str]
+
+
+@dataclass(frozen=True)
+class Reviewing:
+    """What the review of a project's fixes needs: its layout and how to format a range."""
+
+    layout: Layout
+    format_range: FormatRange
+
+
+def review(
+    path: str,
+    text: str,
+    spans: Sequence[Span],
+    *,
+    reviewing: Reviewing | None,
+    about: Collection[int] = (),
+) -> list[Span] | str:
+    """The fix's spans, perhaps formatted or with an emptied guard removed; or why it must not
+    be applied (reported as the finding's reason)."""
+    layout = reviewing.layout if reviewing else None
+    format_range = reviewing.format_range if reviewing else None
+    spans = sorted(spans, key=lambda s: (s.start, s.end))
+    after = edits.apply(text, spans)
+    lines = edits.line_diff(text, after, spans)  # lines an edit only carried over are kept
+    why = comments.lost(text, after, spans, about) or alignment.misaligned(text, after, lines)
+    if not why and any(b in s.content for s in lines for b in "([{"):
+        why = alignment.unaligned(after, set(edits.added_rows(after, lines)))
+    if why:
+        return f"the fix is not applied: {why}"
+    emptied = without_empty_guards(text, after, spans)
+    if emptied != after:
+        after, spans = emptied, edits.spans_between(text, emptied)
+    if layout is None:
+        return spans
+    long = overlong(text, after, spans, layout.line_length)
+    if not long:
+        return spans
+    rows = edits.added_rows(after, spans)
+    limit = f"the project's limit of {layout.line_length} ({layout.source})"
+    said = f"line {long[0][0]} of the fix would be {long[0][1]} characters, over {limit}"
+    why = _why_not_format(path, text, spans, layout, format_range)
+    if why or format_range is None:
+        return f"the fix is not applied: {said}, {why}"
+    name = layout.formatter.name if layout.formatter else "ruff format"
+    formatted = format_range(path, after, (rows[0], rows[-1]))
+    if formatted.startswith("!"):  # the formatter failed: why
+        return f"the fix is not applied: {said}; {name} failed: {formatted[1:]}"
+    respans = edits.spans_between(text, formatted)
+    why = _why_not_formatted(text, formatted, spans, respans, layout, about)
+    return f"the fix is not applied: {said}, {why}" if why else respans
+
+
+def _why_not_formatted(
+    text: str,
+    formatted: str,
+    spans: Sequence[Span],
+    respans: Sequence[Span],
+    layout: Layout,
+    about: Collection[int],
+) -> str:
+    """Why the formatted fix is not one to apply either; "" when it is."""
+    name = layout.formatter.name if layout.formatter else "ruff format"
+    still = overlong(text, formatted, respans, layout.line_length)
+    if still:
+        line, width = still[0]
+        return f"and even formatted by {name} line {line} would be {width} characters"
+    if comments.lost(text, formatted, respans, about):
+        return f"and {name} would move a comment"
+    if layout.no_break_before_operator and any(
+        _OPERATOR_FIRST.match(line) for line in _written(formatted, respans)
+    ):
+        where = layout.no_break_before_operator
+        return f"and {name} would break lines before operators ({where} checks W503)"
+    if not _rows(text, respans) <= logical_rows(text, _rows(text, spans)):
+        return f"and {name} would also reformat the code around it"
+    return ""
+
+
+def _written(text: str, spans: Sequence[Span]) -> list[str]:
+    lines = text.splitlines()
+    return [lines[r - 1] for r in edits.added_rows(text, spans) if r <= len(lines)]
+
+
+def _rows(text: str, spans: Sequence[Span]) -> set[int]:
+    """The 1-based lines of `text` the spans replace."""
+    starts = edits.line_starts(text)
+    return {
+        row
+        for s in spans
+        for row in range(
+            edits.line_of(starts, s.start), edits.line_of(starts, max(s.end - 1, s.start)) + 1
+        )
+    }
+
+
+def logical_rows(text: str, rows: set[int]) -> set[int]:
+    """`rows` and every other line of the logical lines (statements up to their NEWLINE, not a
+    compound statement's body) they belong to."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return set(rows)
+    found = set(rows)
+    first = 0
+    for token in tokens:
+        if token.type in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+            continue
+        if not first:
+            first = token.start[0]
+        if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+            span = set(range(first, token.end[0] + 1))
+            if span & rows:
+                found |= span
+            first = 0
+    return found
+
+
+def _why_not_format(
+    path: str,
+    text: str,
+    spans: Sequence[Span],
+    layout: Layout,
+    format_range: FormatRange | None,
+) -> str:
+    """ "" when heal may format the fix's lines: the project uses a formatter heal can run, or
+    its code there is already exactly what `ruff format` writes (formatting it changes nothing)."""
+    if format_range is None:
+        return "and heal cannot run a formatter here"
+    if layout.formatter is not None:
+        return ""
+    rows = sorted(logical_rows(text, _rows(text, spans)))
+    if format_range(path, text, (rows[0], rows[-1])) != text:
+        return "the project has no formatter heal can run, and its code there is not formatted"
+    return ""
+
+
+def overlong(before: str, after: str, spans: Sequence[Span], limit: int) -> list[tuple[int, int]]:
+    """(line, width) of the lines the fix writes past `limit` that are longer than every line
+    it replaces (a fix may keep a line as long as it found it)."""
+    starts = edits.line_starts(before)
+    old_lines = before.splitlines()
+    replaced = [
+        len(old_lines[row - 1])
+        for s in spans
+        for row in range(
+            edits.line_of(starts, s.start), edits.line_of(starts, max(s.end - 1, s.start)) + 1
+        )
+        if row <= len(old_lines)
+    ]
+    widest = max(replaced, default=0)
+    lines = after.splitlines()
+    return [
+        (row, len(lines[row - 1]))
+        for row in edits.added_rows(after, spans)
+        if row <= len(lines) and len(lines[row - 1]) > max(limit, widest)
+    ]
+
+
+def _guards(tree: ast.Module) -> list[ast.If]:
+    """`if TYPE_CHECKING:` blocks (any depth of the module) whose body is only `pass`."""
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If)
+        and _type_checking(node.test)
+        and all(isinstance(s, ast.Pass) for s in node.body)
+        and not node.orelse
+    ]
+
+
+def _type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def without_empty_guards(before: str, after: str, spans: Sequence[Span]) -> str:
+    """`after` without the `if TYPE_CHECKING: pass` the fix left (ruff's F401 fix writes `pass`
+    when it removes a guard's last import), and without the import of TYPE_CHECKING when nothing
+    else uses it."""
+    if "TYPE_CHECKING" not in after or not any("pass" in s.content for s in spans):
+        return after
+    try:
+        old, new = ast.parse(before), ast.parse(after)
+    except (SyntaxError, ValueError, RecursionError):
+        return after
+    emptied = _guards(new)
+    if len(emptied) <= len(_guards(old)):
+        return after
+    lines = after.splitlines(keepends=True)
+    drop: set[int] = set()
+    for guard in emptied:
+        first = guard.lineno
+        while first > 1 and not lines[first - 2].strip():  # its blank lines go with it
+            first -= 1
+        drop.update(range(first, (guard.end_lineno or guard.lineno) + 1))
+    kept = [line for row, line in enumerate(lines, start=1) if row not in drop]
+    text = "".join(kept)
+    return _without_unused_import(text)
+
+
+def _without_unused_import(text: str) -> str:
+    """Drop `from typing import TYPE_CHECKING` (alone on its line) when nothing uses it now."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return text
+    used = any(isinstance(n, ast.Name) and n.id == "TYPE_CHECKING" for n in ast.walk(tree))
+    if used:
+        return text
+    lines = text.splitlines(keepends=True)
+    for node in tree.body:
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module in ("typing", "typing_extensions")
+            and [a.name for a in node.names] == ["TYPE_CHECKING"]
+            and not node.names[0].asname
+            and node.lineno == node.end_lineno
+        ):
+            del lines[node.lineno - 1]
+            return "".join(lines)
+    return text
+
+
+def for_project(root: Path) -> Reviewing:
+    """The project's layout (line length, formatter) and its formatter as heal runs it."""
+    found = layout_of(root)
+    return Reviewing(found, formatter(found, root))
+
+
+def formatter(layout: Layout, root: Path) -> FormatRange:
+    """The project's formatter as heal runs it on a fix's lines (`ruff format --range`); for a
+    project without one, ruff format's defaults at the project's line length."""
+    chosen = layout.formatter or Formatter("ruff format", None, ())
+
+    def format_range(path: str, text: str, rows: tuple[int, int]) -> str:
+        args = ruff.format_range(
+            path,
+            rows,
+            line_length=layout.line_length,
+            config=chosen.config,
+            settings=chosen.settings,
+        )
+        try:
+            return tools.run_tool("ruff", args, cwd=root, ok=(0,), stdin=text, timeout=60).stdout
+        except tools.AnalyzerError as exc:
+            return "!" + exc.reason
+
+    return format_range

@@ -1,0 +1,246 @@
+"""Fixes a maintainer merges as they are (issue 13), through the real CLI on real projects: one
+sample per cause a reviewer rejected — comments deleted or moved, lines past the project's limit,
+imports against the file's convention, annotations that only quiet mypy, error paths swallowed,
+security rewrites of values that are not secrets, constants far from their use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import findings_for, heal, make_repo
+
+pytestmark = pytest.mark.slow
+PYPROJECT = '[project]\nname = "demo"\nrequires-python = ">=3.10"\n'
+FLAKE8_79 = "[flake8]\nmax-line-length = 79\n"
+
+
+def fix(root: Path, *extra: str) -> dict[str, Any]:
+    run = heal(root, "--scan", ".", "--fix", "--output-format", "json", *extra)
+    assert run.code in (0, 1), run.err
+    return run.json()
+
+
+def left(payload: dict[str, Any], path: str, code: str) -> list[dict[str, Any]]:
+    return [f for f in findings_for(payload, path) if f["code"] == code and f["status"] != "fixed"]
+
+
+def test_ruf100_runs_only_under_the_projects_own_ruff_config(tmp_path: Path) -> None:
+    source = (
+        "def f(x: int) -> int:  # noqa: C901 TODO make this less complex\n"
+        "    try:\n        return 1 // x\n    except:  # noqa: E722 (catchall)\n        return 0\n"
+    )
+    root = make_repo(tmp_path / "flake8", {"setup.cfg": FLAKE8_79, "m.py": source})
+    payload = fix(root)
+    assert (root / "m.py").read_text() == source
+    assert not [f for f in payload["findings"] if f["code"] == "ruff:RUF100"]
+
+
+def test_ruf100_keeps_the_words_of_a_suppression(tmp_path: Path) -> None:
+    config = '[tool.ruff.lint]\nselect = ["E", "F", "RUF100"]\n'
+    source = (
+        "def f(x: int) -> int:  # noqa: C901 TODO make this less complex\n"
+        "    return x  # noqa: C901\n"
+    )
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT + config, "m.py": source})
+    payload = fix(root)
+    text = (root / "m.py").read_text()
+    assert "# noqa: C901 TODO make this less complex" in text
+    assert "    return x\n" in text  # a bare unused suppression goes, as the project asks
+    (kept,) = left(payload, "m.py", "ruff:RUF100")
+    assert "deletes `TODO make this less complex`" in kept["fix"]
+
+
+def test_a_fix_that_moves_a_comment_is_not_applied(tmp_path: Path) -> None:
+    source = "import sys\n# Author: Jane Doe\nimport os\n\nprint(sys, os)\n"
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    payload = fix(root)
+    assert (root / "m.py").read_text() == source
+    (kept,) = left(payload, "m.py", "ruff:I001")
+    assert kept["status"] == "unfixable"
+    assert "moves the comment `# Author: Jane Doe` (line 2)" in kept["fix"]
+
+
+LONG_FORMAT = (
+    "def describe(name_of_the_thing: str, source: str) -> str:\n"
+    '    return "{}: source={!r} and then a much longer message for the log".format(\n'
+    "        name_of_the_thing, source\n    )\n"
+)
+
+
+def test_a_fix_past_flake8s_limit_is_not_applied_without_a_formatter(tmp_path: Path) -> None:
+    files = {"pyproject.toml": PYPROJECT, "setup.cfg": FLAKE8_79, "m.py": LONG_FORMAT}
+    root = make_repo(tmp_path / "p", files)
+    payload = fix(root)
+    assert (root / "m.py").read_text() == LONG_FORMAT
+    (kept,) = left(payload, "m.py", "ruff:UP032")
+    assert "over the project's limit of 79 (flake8 max-line-length in setup.cfg)" in kept["fix"]
+
+
+REQUEST = (
+    "import requests\n\n\n"
+    "def fetch(url: str, token: str) -> bytes:\n"
+    '    response = requests.get(url, headers={"Authorization": token}, verify=True)\n'
+    "    return response.content\n"
+)
+
+
+def test_a_longer_fix_is_formatted_on_its_range_by_the_projects_formatter(tmp_path: Path) -> None:
+    config = "[tool.black]\nline-length = 79\n"
+    other = "x = [1,2,  3]\n"  # not formatted: heal formats only the fix's range
+    files = {"pyproject.toml": PYPROJECT + config, "m.py": REQUEST + other}
+    root = make_repo(tmp_path / "p", files)
+    payload = fix(root, "--unsafe-fixes")
+    assert not left(payload, "m.py", "bandit:B113")
+    assert (root / "m.py").read_text() == (
+        "import requests\n\n\n"
+        "def fetch(url: str, token: str) -> bytes:\n"
+        "    response = requests.get(\n"
+        '        url, headers={"Authorization": token}, verify=True, timeout=60\n'
+        "    )\n"
+        "    return response.content\n" + other
+    )
+
+
+def test_typing_names_go_under_the_files_type_checking_guard(tmp_path: Path) -> None:
+    source = (
+        "from __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\n"
+        "if TYPE_CHECKING:\n    from collections.abc import Sequence\n\n\n"
+        "def first(items: Sequence[int], default: any) -> int:\n    return items[0]\n"
+    )
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    fix(root)
+    text = (root / "m.py").read_text()
+    assert (
+        "if TYPE_CHECKING:\n    from collections.abc import Sequence\n    from typing import Any\n"
+        in text
+    )
+    assert "default: Any" in text
+    assert text.count("from typing import") == 2
+
+
+def test_a_guard_the_fix_empties_is_removed(tmp_path: Path) -> None:
+    source = (
+        "import os\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        "    from os import PathLike\n\n\ndef f() -> str:\n    return os.sep\n"
+    )
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    fix(root)
+    assert (root / "m.py").read_text() == "import os\n\n\ndef f() -> str:\n    return os.sep\n"
+
+
+def test_an_annotation_must_fit_every_assignment(tmp_path: Path) -> None:
+    source = (
+        "class Table:\n    def __init__(self) -> None:\n        self._col_specs = []\n\n"
+        "    def reset(self) -> None:\n        self._col_specs = None\n"
+    )
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    payload = fix(root, "--unsafe-fixes")
+    assert (root / "m.py").read_text() == source
+    (kept,) = left(payload, "m.py", "mypy:var-annotated")
+    assert "also assigned `None` on line 6" in kept["fix"]
+
+
+def test_no_guard_swallows_an_attribute_error_and_no_banner_gets_secrets(tmp_path: Path) -> None:
+    source = (
+        "import random\n\n\nclass Node:\n"
+        '    def __init__(self, parent: "Node | None") -> None:\n'
+        "        self.parent = parent\n\n    def detach(self) -> None:\n"
+        "        self.parent.remove(self)\n\n"
+        '    def remove(self, child: "Node") -> None:\n        print(child)\n\n\n'
+        "def banner() -> str:\n    colour = random.randrange(64)\n    return str(colour)\n"
+    )
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    payload = fix(root, "--unsafe-fixes")
+    assert (root / "m.py").read_text() == source
+    (guard,) = left(payload, "m.py", "mypy:union-attr")
+    assert "into a silent no-op" in guard["fix"]
+    (rand,) = left(payload, "m.py", "bandit:B311")
+    assert "nothing shows the value is used for security" in rand["fix"]
+
+
+def test_a_hoisted_regex_sits_next_to_its_use(tmp_path: Path) -> None:
+    filler = "".join(f"\n\ndef helper_{i}() -> int:\n    return {i}\n" for i in range(30))
+    use = (
+        "\n\ndef words(lines: list[str]) -> list[str]:\n    found = []\n"
+        '    for line in lines:\n        found += re.findall(r"[a-z]+", line)\n    return found\n'
+    )
+    source = "import re\n" + filler + use
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    fix(root)
+    text = (root / "m.py").read_text()
+    assert text.startswith("import re\n\n\ndef helper_0()")
+    assert '    return 29\n\n\n_WORDS_PATTERN = re.compile(r"[a-z]+")\n\n\ndef words(' in text
+
+
+def test_diff_reads_the_line_length_as_fix_does(tmp_path: Path) -> None:
+    files = {"pyproject.toml": PYPROJECT, "tox.ini": FLAKE8_79, "m.py": LONG_FORMAT}
+    root = make_repo(tmp_path / "p", files)
+    run = heal(root, "--scan", ".", "--diff")
+    assert run.code in (0, 1), run.err
+    assert 'f"{name_of_the_thing}' not in run.out
+
+
+def test_merged_branches_keep_their_comments(tmp_path: Path) -> None:
+    source = (
+        'def f(kind: str) -> int:\n    if kind == "a":  # first\n        return 1\n'
+        '    elif kind == "b":  # pragma: no cover\n        return 1\n    return 0\n\n\n'
+        'def g(kind: str) -> int:\n    if kind == "a":\n        return 2\n'
+        '    elif kind == "b":  # pragma: no cover\n        return 3\n    return 0\n'
+    )  # the same comment on the same code in g must not pass for the one f loses
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    payload = fix(root)
+    assert (root / "m.py").read_text() == source
+    (kept,) = left(payload, "m.py", "ruff:SIM114")
+    assert "deletes the comment `# pragma: no cover` (line 4)" in kept["fix"]
+
+
+def test_a_fix_does_not_misalign_the_lines_under_it(tmp_path: Path) -> None:
+    source = (
+        "def describe(fmt: str, names: list[str]) -> str:\n"
+        "    message = 'Invalid format: \"%s\". Use one of %s.' \\\n"
+        "        % (fmt,\n"
+        "           ', '.join(names))\n"
+        "    return message\n"
+    )  # UP031's rewrite would move the bracket the last line is aligned with (E128)
+    root = make_repo(
+        tmp_path / "p", {"pyproject.toml": PYPROJECT, "tox.ini": FLAKE8_79, "m.py": source}
+    )
+    payload = fix(root, "--unsafe-fixes")
+    assert (root / "m.py").read_text() == source
+    (kept,) = left(payload, "m.py", "ruff:UP031")
+    assert "moves the bracket line 4 is aligned with (line 3)" in kept["fix"]
+
+
+def test_ruf102_does_not_drop_another_linters_codes(tmp_path: Path) -> None:
+    source = "x = (1 +\n       2)  # noqa: E127\n"
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    fix(root)
+    assert (root / "m.py").read_text() == source
+
+
+def test_a_suppression_stays_on_the_line_that_starts_its_statement(tmp_path: Path) -> None:
+    # I001 would merge them into one parenthesized import, the suppressions on its inner lines
+    source = "from os import path  # noqa: F401\nfrom os import sep  # noqa: F401\n\nprint(1)\n"
+    root = make_repo(
+        tmp_path / "p", {"pyproject.toml": PYPROJECT, "setup.cfg": FLAKE8_79, "m.py": source}
+    )
+    fix(root)
+    assert (root / "m.py").read_text() == source
+
+
+def test_a_bracket_a_fix_writes_keeps_its_lines_aligned(tmp_path: Path) -> None:
+    source = (
+        "def f(a: bool, b: bool, c: bool, d: bool) -> bool:\n    return (\n"
+        "        a\n        and b\n        or c\n        and d\n    )\n"
+    )  # RUF021 would write `(a` with `and b)` on the next line, out of line with it (E128)
+    root = make_repo(
+        tmp_path / "p", {"pyproject.toml": PYPROJECT, "setup.cfg": FLAKE8_79, "m.py": source}
+    )
+    payload = fix(root)
+    assert (root / "m.py").read_text() == source
+    first, second = left(payload, "m.py", "ruff:RUF021")
+    assert "the bracket it writes on line 3 leaves line 4 out of line" in first["fix"]
+    assert "the bracket it writes on line 5 leaves line 6 out of line" in second["fix"]
