@@ -127,7 +127,7 @@ def _mypy(proj: project.Project, setup: Setup) -> Job:
             raise mypy.failure(out, conf["mypy"])
         if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):
             raise tools.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
-        return registry.parse("mypy", out.stdout, root)
+        return mypy.same_hints(registry.parse("mypy", out.stdout, root))
 
     return run
 
@@ -162,7 +162,10 @@ def whole_project(
     proj: project.Project, states: dict[str, FileState], store: cache.Cache | None = None
 ) -> list[Finding]:
     """The healers' whole-project analyses (import cycles): they read every file of the project,
-    even in hook mode, because a cycle runs through files that were not staged."""
+    even in hook mode, because a cycle runs through files that were not staged. A shard finds
+    none: `heal merge`, which sees the whole project, does (merge.py)."""
+    if proj.shard:
+        return []
     sources = {p: s.source.text for p, s in states.items() if s.parses}
     if proj.hook:
         for path in tools.git_files(proj.root, proj.root) or ():

@@ -1,5 +1,5 @@
-"""`heal`: the one parser (the heal run and its subcommands), the one Options builder, and the
-dispatch: main(argv) -> exit code."""
+"""`heal`: the one parser (the heal run and its subcommands) and the dispatch: main(argv) -> exit
+code. The one Options builder is `builder.options`."""
 
 from __future__ import annotations
 
@@ -8,18 +8,16 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from healers import catalogue, command_line, config, folder, project, session, tools, trust, write
+from healers import catalogue, command_line, config, project, session, tools
+from healers.builder import ANALYZING, RUN, options
 from healers.commands import COMMANDS
 from healers.errors import CommandError, ProviderError, UsageError
-from healers.finding import Approval
-from healers.options import Options
-from healers.state import approvals, baseline, patterns, proposals, stats
+from healers.state import approvals, patterns, proposals, stats
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # what a shell reports for a run ended by SIGINT; pre-commit uses it too
-RUN = "heal"  # the hidden name of the heal run itself among the subcommands
 UNGATED_WARNING = (
     "heal: warning: allow-unapproved-high = true in {}: HIGH-severity security findings "
     "are fixed and passed without a human decision"
@@ -38,8 +36,10 @@ SUBCOMMANDS = {
     "resume": "lift the emergency stop",
     "init": "heal init github: write a scheduled GitHub workflow (SARIF, fix pull request)",
     "dashboard": "what heal finds and fixes, live: in the terminal, or a web page with --web",
+    "merge": "merge the reports of heal --scan --shard K/N into one (SARIF or JSON)",
+    "pr-plan": "what the workflow does with each heal branch: open, update, close, skip",
+    "pr-body": "the body of a heal pull request: its fixes, what was verified, what waits",
 }
-ANALYZING = frozenset({"", "pending", "approve", "reject", "baseline"})
 ERRORS = (
     project.SelectError,
     config.ConfigError,
@@ -97,139 +97,6 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 def _subparsers(top: argparse.ArgumentParser) -> argparse._SubParsersAction[Any]:
     return next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
-
-
-def _selectors(values: Sequence[str] | None) -> tuple[str, ...]:
-    out: list[str] = []
-    for value in values or ():
-        out += [s.strip() for s in value.split(",") if s.strip()]
-    return tuple(config.check_selector(s, "command line") for s in out)
-
-
-def _targets(args: argparse.Namespace) -> tuple[str, ...]:
-    value = getattr(args, "targets", None)
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
-def _ask_model(args: argparse.Namespace, conf: config.Config, command: str) -> bool:
-    """--propose, or `[tool.healers.llm] propose = true` for a `--scan` run (never in hook mode
-    unless asked on the command line: a commit must not wait for a model)."""
-    asked = getattr(args, "propose", None)
-    if command != "":
-        return False
-    return conf.llm.propose and getattr(args, "scan", None) is not None if asked is None else asked
-
-
-def _report_file(args: argparse.Namespace, cwd: Path, repo: Path) -> str | None:
-    """--output-file, checked before the run (a refused path wastes no run): no link on the
-    way to it inside the repository."""
-    given = getattr(args, "output_file", None)
-    return None if given is None else str(write.report_target(cwd / given, repo))
-
-
-def _trusted(args: argparse.Namespace, conf: config.Config) -> dict[str, Any]:
-    """What the trust decision sets: --untrusted (or HEAL_UNTRUSTED=1) runs no verify command,
-    and a --verify-cmd given with it is a contradiction (docs/security.md)."""
-    untrusted = trust.from_environment(getattr(args, "untrusted", False))
-    given = getattr(args, "verify_cmd", None)
-    if untrusted and given:
-        raise UsageError("--verify-cmd runs the project's code: not with --untrusted")
-    return {
-        "untrusted": untrusted,
-        "verify_cmd": "" if untrusted else conf.verify_cmd if given is None else given,
-        "ignored_verify_cmd": untrusted and bool(conf.verify_cmd) and given is None,
-    }
-
-
-def _max_passes(args: argparse.Namespace, conf: config.Config) -> int:
-    max_passes: int = getattr(args, "max_passes", None) or conf.max_passes
-    if not 1 <= max_passes <= 100:
-        raise config.ConfigError(f"--max-passes must be from 1 to 100, not {max_passes}")
-    return max_passes
-
-
-def options(args: argparse.Namespace, cwd: Path) -> Options:
-    """The one Options builder: the command line, then the project's [tool.healers], then heal's
-    state in .heal/ (baseline, learned trust) for the commands that analyze."""
-    command = "" if args.command == RUN else args.command
-    explicit = Path(args.config).absolute() if getattr(args, "config", None) else None
-    catalogue.load()
-    scan = getattr(args, "scan", None) if command == "" else getattr(args, "scan", ".")
-    proj, conf = project.select(
-        getattr(args, "files", None) or [],
-        scan=scan,
-        cwd=cwd,
-        config_for=lambda root: config.load(
-            explicit or root / "pyproject.toml", explicit=explicit is not None
-        ),
-        list_files=command in ANALYZING,
-    )
-    analyzing = command in ANALYZING
-    state_dir = proj.state_dir
-    folder.check(state_dir)  # a `.heal` file or link is an error for every command
-    policy = stats.Policy(conf.demote_min_fixes, conf.demote_rollback_rate)
-    unsafe = getattr(args, "unsafe_fixes", None)
-    words = _targets(args)
-    trusted = _trusted(args, conf)
-    fix = getattr(args, "fix", False) and not getattr(args, "diff", False)
-    kind = session.kind_of(
-        command,
-        hook=proj.hook,
-        fix=fix,
-        verify_cmd=trusted["verify_cmd"],
-        diff=getattr(args, "diff", False),
-    )
-    return Options(
-        project=proj,
-        config=conf,
-        command=command,
-        fix=fix,
-        unsafe_fixes=conf.unsafe_fixes if unsafe is None else unsafe,
-        select=_selectors(getattr(args, "select", None)) or conf.select,
-        ignore=_selectors(getattr(args, "ignore", None)) + conf.ignore,
-        max_passes=_max_passes(args, conf),
-        timeout=conf.timeout,
-        **trusted,
-        verify_timeout=conf.verify_timeout,
-        verify_budget=conf.verify_budget,
-        verify_baseline_failing=getattr(args, "verify_baseline_failing", False),
-        baseline=baseline.load(state_dir) if analyzing else frozenset(),
-        demoted=stats.demoted(state_dir, policy) if analyzing else {},
-        approval={rule: cast(Approval, level) for rule, level in conf.approval},
-        allow_unapproved_high=conf.allow_unapproved_high,
-        output_format=getattr(args, "output_format", "text"),
-        output_file=_report_file(args, cwd, proj.repo),
-        diff=getattr(args, "diff", False),
-        statistics=getattr(args, "statistics", False),
-        color=getattr(args, "color", "auto"),
-        fail_on=getattr(args, "fail_on", None) or conf.fail_on,
-        exit_non_zero_on_fix=getattr(args, "exit_non_zero_on_fix", False),
-        session=session.Session(proj.root, kind, len(proj.files), words) if kind else None,
-        ask_model=_ask_model(args, conf, command),
-        **_own_arguments(args, command, words),
-    )
-
-
-def _own_arguments(
-    args: argparse.Namespace, command: str, words: tuple[str, ...]
-) -> dict[str, Any]:
-    """The Options fields of the subcommands' own arguments."""
-    return {
-        "targets": () if command == "stop" else words,
-        "reason": " ".join(words) if command == "stop" else getattr(args, "reason", ""),
-        "count": getattr(args, "count", 10),
-        "cron": getattr(args, "cron", ""),
-        "python": getattr(args, "python", ""),
-        "install": getattr(args, "install", ""),
-        "force": getattr(args, "force", False),
-        "show_all": getattr(args, "show_all", False),
-        "port": getattr(args, "port", None),
-        "host": getattr(args, "host", None) or "",
-        "web": getattr(args, "web", False),
-        "once": getattr(args, "once", False),
-    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""The one Options record a run or a subcommand gets: built by `cli.options()` only, from the
+"""The one Options record a run or a subcommand gets: built by `builder.options()` only, from the
 command line, the project's `[tool.healers]` and heal's state in `.heal/`."""
 
 from __future__ import annotations
@@ -53,6 +53,16 @@ class Options:
     cron: str = ""  # init github
     python: str = ""
     install: str = ""
+    source: str = ""  # init github --source URL@COMMIT
+    index_url: str = ""
+    shards: int = 1
+    prs: str = ""  # pr-plan --prs: `gh pr list --json` output
+    category: str = ""  # pr-plan, pr-body
+    close_after_days: int = 14
+    every_days: int = 7
+    last_run: str = ""
+    now: str = ""
+    docs_url: str | None = None  # pr-body: None is the installed heal's source
     force: bool = False
     show_all: bool = False  # pending --all: every recorded decision too
     # --- the run history ----------------------------------------------------------------------

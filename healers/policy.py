@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast, get_args
 
 from healers.finding import Approval, Finding, Outcome, Proposal, Rule, Status
 from healers.state import approvals
@@ -161,3 +162,10 @@ def proposed(outcomes: Sequence[Outcome], waiting: Mapping[str, str]) -> list[Ou
         else o
         for o in outcomes
     ]
+
+
+def recorded(finding: Finding, rule: Rule, fingerprint: str, status: str, reason: str) -> Outcome:
+    """An outcome another run decided, as its report recorded it (a shard's, for `heal merge`)."""
+    if status not in get_args(Status):
+        raise ValueError(f"not a status: {status!r}")
+    return Outcome(finding, rule, fingerprint, cast(Status, status), reason=reason)

@@ -34,10 +34,14 @@ def read(
     paths: Sequence[str],
     data: Mapping[str, bytes] | None = None,
     known: Mapping[str, Screened] | None = None,
+    *,
+    scopes_of: bool = True,
 ) -> tuple[dict[str, FileState], list[Finding]]:
     """Read (or take from `data`, bytes already read) and pre-screen each file with `compile()`:
     undecodable or unparsable files become findings and are kept away from mypy and the
-    codemods. `known` holds what an earlier pre-screen of the same bytes found (the cache)."""
+    codemods. `known` holds what an earlier pre-screen of the same bytes found (the cache);
+    without `scopes_of` the states have no scopes (for fingerprints), which saves a tree walk
+    per file."""
     states: dict[str, FileState] = {}
     found: list[Finding] = []
     for path in paths:
@@ -48,19 +52,21 @@ def read(
             found.append(heal_finding("unreadable-file", path, 1, 1, f"cannot read: {exc}"))
             continue
         earlier = _recalled(known.get(path) if known else None, path)
-        problem, scopes = earlier if earlier is not None else _screen(src.text, path)
+        problem, scopes = earlier if earlier is not None else _screen(src.text, path, scopes_of)
         found += [problem] if problem is not None else []
         states[path] = FileState(path, raw, src, problem is None, tuple(scopes))
     return states, found
 
 
-def _screen(text: str, path: str) -> tuple[Finding | None, list[tuple[int, int, str]]]:
+def _screen(
+    text: str, path: str, scopes_of: bool = True
+) -> tuple[Finding | None, list[tuple[int, int, str]]]:
     try:
         tree = ast.parse(text, filename=path)
         # compile the tree too: a repeated keyword argument parses but is a blocking
         # error for mypy, which would then report nothing for any file
         compile(tree, path, "exec", dont_inherit=True)
-        return None, fingerprint.scopes(tree)
+        return None, fingerprint.scopes(tree) if scopes_of else []
     except SyntaxError as exc:
         line, col = exc.lineno or 1, exc.offset or 1
         return heal_finding("syntax-error", path, line, col, f"SyntaxError: {exc.msg}"), []

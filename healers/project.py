@@ -6,9 +6,10 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from healers import shard as shards
 from healers import toml, tools
 from healers.config import Config, ConfigError
 from healers.paths import relative
@@ -31,6 +32,7 @@ class Project:
     files: tuple[str, ...]  # the selected Python files, relative to root, POSIX
     hook: bool  # True when the files were named on the command line (pre-commit)
     notes: tuple[str, ...] = ()  # what selecting did that the report should say
+    shard: str = ""  # "K/N" when --shard selected a share of the files (shard.py)
 
     @property
     def state_dir(self) -> Path:
@@ -122,6 +124,7 @@ def select(
     cwd: Path,
     config_for: Callable[[Path], Config],
     list_files: bool = True,
+    shard: shards.Shard | None = None,
 ) -> tuple[Project, Config]:
     """Resolve the command line into a Project; a path outside the repository is an error. With
     `list_files` False (a command that analyzes nothing) the Project has no files."""
@@ -148,7 +151,18 @@ def select(
         files = [f for f in files if f.endswith(PY_SUFFIXES)]
     files = [f for f in files if not _excluded(f, config.exclude)]
     chosen = _one_per_file(root, files)
-    return Project(repo, root, chosen, hook=scan is None, notes=tuple(notes)), config
+    proj = Project(repo, root, chosen, hook=scan is None, notes=tuple(notes))
+    return (proj if shard is None else _share(proj, shard)), config
+
+
+def _share(proj: Project, shard: shards.Shard) -> Project:
+    """The project with only `shard`'s share of its files (by repository-relative path)."""
+    if proj.hook:
+        raise SelectError("--shard splits a --scan; the hook checks the files it is given")
+    folder = proj.root.relative_to(proj.repo).as_posix()
+    prefix = "" if folder == "." else folder + "/"
+    files = shards.select(proj.files, shard, prefix)
+    return replace(proj, files=files, shard=str(shard))
 
 
 def _one_per_file(root: Path, files: Sequence[str]) -> tuple[str, ...]:

@@ -80,6 +80,12 @@ def _other_options(p: argparse.ArgumentParser) -> None:
         help="read [tool.healers] from FILE instead of the project's pyproject.toml",
     )
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    _checking_options(p)
+    p.add_argument("--version", action="version", version=f"heal {__version__}")
+
+
+def _checking_options(p: argparse.ArgumentParser) -> None:
+    """How fixes are checked and proposed, and which share of the files a run takes."""
     p.add_argument(
         "--verify-cmd",
         metavar="CMD",
@@ -98,7 +104,12 @@ def _other_options(p: argparse.ArgumentParser) -> None:
         help="ask the model of [tool.healers.llm] for a patch of each finding no codemod "
         "fixes; patches that pass every check wait in `heal pending`",
     )
-    p.add_argument("--version", action="version", version=f"heal {__version__}")
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="with --scan: only the K-th of N stable shares of the files (by path hash); "
+        "`heal merge` joins the N reports",
+    )
 
 
 def untrusted_argument(p: argparse.ArgumentParser) -> None:
@@ -152,7 +163,7 @@ def render(rep: Report, opts: Options, code: int = EXIT_OK) -> str:
     if opts.statistics:
         return text.statistics(rep)
     if opts.output_format == "json":
-        return json.to_json(rep)
+        return json.to_json(rep, shard=opts.project.shard)
     if opts.output_format == "github":
         return github.to_github(rep, prefix=repo_prefix(opts.project))
     if opts.output_format == "sarif":

@@ -8,7 +8,8 @@ import re
 import shlex
 from collections.abc import Sequence
 
-from healers import __version__, write
+from healers import __version__, install, write
+from healers.commands import matrix, prjobs
 from healers.errors import UsageError
 from healers.options import Options
 
@@ -28,20 +29,27 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f",
         "v7.0.0",
     ),
+    "download-artifact": (
+        "actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c",
+        "v8.0.1",
+    ),
     "create-pull-request": (
         "peter-evans/create-pull-request@5f6978faf089d4d20b00c7766989d076bb2fc7f1",
         "v8.1.1",
     ),
 }
+MAX_SHARDS = 256  # GitHub runs at most 256 jobs of one matrix
 CRON = re.compile(r"^\S+( \S+){4}$")
 
 TEMPLATE = """\
 # Written by `heal init github@ARGS@` (heal @VERSION@): a scheduled heal scan.
 # It uploads heal's findings to code scanning (Security tab) and opens or updates one pull request
-# with the safe fixes. The pull request needs the repository setting "Allow GitHub Actions to
-# create and approve pull requests"; a pull request opened with GITHUB_TOKEN starts no other
-# workflows (use a GitHub App token to have CI run on it). Each pull request also gets a
-# report-only check that runs none of its code (HEAL_UNTRUSTED=1).
+# per category (heal/style, heal/import, ...: one kind of fix each), closed when left unmerged for
+# two weeks, skipped after a `heal:stop` label; what needs a decision goes to one draft. The pull
+# requests need the repository setting "Allow GitHub Actions to create and approve pull
+# requests"; one opened with GITHUB_TOKEN starts no other workflows (use a GitHub App token to
+# have CI run on it).
+# Each pull request also gets a report-only check that runs none of its code (HEAL_UNTRUSTED=1).
 name: heal
 on:
   schedule:
@@ -62,13 +70,12 @@ jobs:
     runs-on: ubuntu-latest
     timeout-minutes: 30
     permissions:
-      contents: write  # push the fix branch
-      pull-requests: write  # open or update the fix pull request
+      contents: read
       security-events: write  # upload SARIF
     steps:
       - uses: @checkout@
         with:
-          persist-credentials: false  # create-pull-request sets up its own credentials
+          persist-credentials: false
       - uses: @setup-python@
         with:
           python-version: "@PYTHON@"
@@ -99,19 +106,6 @@ jobs:
         with:
           name: heal-report
           path: @HTML@
-      - name: Open or update the fix pull request
-        uses: @create-pull-request@
-        with:
-          branch: @BRANCH@
-          delete-branch: true
-          # a git pathspec: matches at every depth and keeps heal.sarif and build output out;
-          # one that matches nothing makes `git add` add nothing at all, so no "*.pyi" here
-          add-paths: "*.py"
-          commit-message: "heal: apply safe automatic fixes"
-          title: "heal: automatic fixes"
-          body: >-
-            Safe fixes from the scheduled `heal --scan --fix`. Findings that need a human,
-            security ones first, are in the Security tab and are never fixed here.
 
   check:
     name: heal check (pull request, untrusted)
@@ -133,7 +127,7 @@ jobs:
           python-version: "@PYTHON@"
       - name: Install heal  # only heal; installing the pull request's requirements runs its code
         run: |
-          python -m pip install healers==@VERSION@
+          python -m pip install @INSTALL@
       - name: heal --scan (report only, as annotations)
         run: |
           rc=0
@@ -143,9 +137,12 @@ jobs:
 """
 
 
-def render(*, cron: str, python: str, install: str, args: Sequence[str] = ()) -> str:
-    """The workflow's text; `args` are the init options to record in its header."""
-    text = TEMPLATE
+def render(
+    *, cron: str, python: str, install: str, args: Sequence[str] = (), shards: int = 1
+) -> str:
+    """The workflow's text; `args` are the init options to record in its header; with more
+    than one shard, the matrix workflow (matrix.py)."""
+    text = TEMPLATE + prjobs.jobs(close_after_days=14) if shards == 1 else matrix.TEMPLATE
     for name, (uses, release) in ACTIONS.items():
         text = text.replace(f"@{name}@", f"{uses} # {release}")
     fills = {
@@ -157,27 +154,83 @@ def render(*, cron: str, python: str, install: str, args: Sequence[str] = ()) ->
         "SARIF": SARIF_FILE,
         "HTML": HTML_FILE,
         "BRANCH": FIX_BRANCH,
+        **_matrix_fills(shards),
     }
     for key, value in fills.items():
         text = text.replace(f"@{key}@", value)
     return text
 
 
-DEFAULTS = {"cron": "17 3 * * 1", "python": "3.12", "install": f"healers=={__version__}"}
+def _matrix_fills(shards: int) -> dict[str, str]:
+    return {
+        "SHARDS": str(shards),
+        "LIST": ", ".join(str(k) for k in range(1, shards + 1)),
+        "REPORT": matrix.REPORT,
+        "PATCH": matrix.PATCH,
+        "FOLDER": matrix.FOLDER,
+    }
+
+
+def _text(opts: Options, words: str) -> str:
+    if not 1 <= opts.shards <= MAX_SHARDS:
+        raise UsageError(f"--shards must be from 1 to {MAX_SHARDS}, not {opts.shards}")
+    return render(
+        cron=opts.cron, python=opts.python, install=words, args=_recorded(opts), shards=opts.shards
+    )
+
+
+DEFAULTS = {"cron": "17 3 * * 1", "python": "3.12", "install": "", "source": "", "index_url": ""}
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("targets", nargs="?", metavar="TARGET", help="github (the one target so far)")
     p.add_argument("--cron", default=DEFAULTS["cron"], help="schedule (default Mondays 03:17 UTC)")
     p.add_argument("--python", default=DEFAULTS["python"], help="Python for setup-python")
+    _source_arguments(p)
+    p.add_argument("--force", action="store_true", help=f"overwrite an existing {WORKFLOW}")
+
+
+def _source_arguments(p: argparse.ArgumentParser) -> None:
+    """Where the workflow gets heal: pinned, or `init` refuses (install.py)."""
+    p.add_argument(
+        "--source",
+        default="",
+        metavar="URL@COMMIT",
+        help="install heal from this git repository at this full commit "
+        "(default: where this heal was installed from, when pip recorded a commit)",
+    )
     p.add_argument(
         "--install",
         default=DEFAULTS["install"],
         metavar="SPEC",
-        help="pip install arguments that get heal, as shell words "
-        "(default: this version of healers; add your project's own requirements for mypy)",
+        help="pip install arguments that get heal, as shell words: 'healers==X' with "
+        "--index-url, or a path (`.` in heal's own repository)",
     )
-    p.add_argument("--force", action="store_true", help=f"overwrite an existing {WORKFLOW}")
+    p.add_argument("--index-url", default="", metavar="URL", help="the package index of --install")
+    p.add_argument(
+        "--shards",
+        type=int,
+        default=1,
+        metavar="N",
+        help="split the scan over N parallel jobs and merge their reports (default 1)",
+    )
+
+
+def _recorded(opts: Options) -> list[str]:
+    """The options given, as words for the workflow's header (defaults left out)."""
+    given = {
+        "cron": opts.cron,
+        "python": opts.python,
+        "source": opts.source,
+        "install": opts.install,
+        "index_url": opts.index_url,
+    }
+    words = [w for k, v in given.items() if v != DEFAULTS[k] for w in (_flag(k), v)]
+    return words + (["--shards", str(opts.shards)] if opts.shards != 1 else [])
+
+
+def _flag(key: str) -> str:
+    return "--" + key.replace("_", "-")
 
 
 def run(opts: Options) -> int:
@@ -190,9 +243,10 @@ def run(opts: Options) -> int:
     target = opts.project.repo / WORKFLOW
     if target.exists() and not opts.force:
         raise UsageError(f"{target} exists; --force overwrites it")
-    given = {"cron": opts.cron, "python": opts.python, "install": opts.install}
-    recorded = [w for k, v in given.items() if v != DEFAULTS[k] for w in (f"--{k}", v)]
-    text = render(cron=opts.cron, python=opts.python, install=opts.install, args=recorded)
+    words = install.install_words(
+        source=opts.source, install=opts.install, index_url=opts.index_url
+    )
+    text = _text(opts, words)
     target.parent.mkdir(parents=True, exist_ok=True)
     write.write_atomic(target, text.encode("utf-8"), root=opts.project.repo)  # no link outside
     print(f"wrote {target}")

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
+from typing import Any
 
 from healers import __version__
-from healers.finding import ModelRun, Report
+from healers.finding import ModelRun, Outcome, Report
 from healers.report import summary
 
 
-def to_json(report: Report) -> str:
+def shard_fields(o: Outcome) -> dict[str, Any]:
+    """What a shard report adds to each finding so that `heal merge` rebuilds it whole: the
+    analyzer's name for the code (fallback rules are named by it), its hint, its own edit."""
+    f = o.finding
+    return {"name": f.name, "hint": f.hint, "analyzer_fix": asdict(f.fix) if f.fix else None}
+
+
+def to_json(report: Report, *, shard: str = "") -> str:
+    """The report; a shard's (`shard` "K/N") says which share it is and carries shard_fields."""
     findings = [
         {
             "fingerprint": o.fingerprint,
@@ -27,10 +37,11 @@ def to_json(report: Report) -> str:
             "message": o.finding.message,
             "status": o.status,
             "fix": o.reason,
+            **(shard_fields(o) if shard else {}),
         }
         for o in report.outcomes
     ]
-    payload = {
+    payload: dict[str, Any] = {
         "heal_version": __version__,
         "findings": findings,
         "summary": summary(report.outcomes),
@@ -42,6 +53,8 @@ def to_json(report: Report) -> str:
     }
     if report.model is not None:  # only with --propose: the contract above is unchanged
         payload["model"] = model(report.model)
+    if shard:
+        payload["shard"] = shard
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from healers.tools.git import git_files, git_identity, tracked
+from healers.tools.git import git_committed, git_files, git_identity, tracked
 from healers.tools.jobs import run_jobs
 from healers.tools.run import (
     AnalyzerError,
@@ -17,6 +17,7 @@ __all__ = [
     "AnalyzerError",
     "Background",
     "Completed",
+    "git_committed",
     "git_files",
     "git_identity",
     "run_command",

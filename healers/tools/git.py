@@ -64,3 +64,19 @@ def git_identity(root: Path) -> str:
     if not name:
         return ""
     return f"{name} <{email}>" if email else name
+
+
+def git_committed(root: Path, path: str) -> bytes | None:
+    """The content of `path` (relative to root) at HEAD, or None when git has none."""
+    try:
+        proc = subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
+            ["git", "show", f"HEAD:./{path}"],
+            cwd=root,
+            check=False,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout if proc.returncode == 0 else None

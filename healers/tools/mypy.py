@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +99,25 @@ def failure(done: Completed, config: str | None) -> AnalyzerError:
                 "heal, or run with --untrusted (mypy without plugins)",
             )
     return AnalyzerError("mypy", f"exited with code {done.returncode}", said)
+
+
+# Lines mypy prints once per run, under whichever finding comes first: dropped, so that a
+# finding's hint does not depend on which files the run had (a shard, a hook's files).
+ONCE_PER_RUN = ('(or run "mypy --install-types"', "See https://mypy.readthedocs.io/")
+
+
+def same_hints(findings: list[Finding]) -> list[Finding]:
+    """Every finding with one message gets the same hint: mypy gives its stub-install hint to the
+    first finding per package only, and its once-per-run lines to the first one of all."""
+    cleaned = [
+        replace(f, hint="\n".join(x for x in f.hint.splitlines() if not x.startswith(ONCE_PER_RUN)))
+        for f in findings
+    ]
+    first: dict[str, str] = {}
+    for f in cleaned:
+        if f.code == "mypy:import-untyped" and f.hint:
+            first.setdefault(f.message, f.hint)
+    return [
+        replace(f, hint=first.get(f.message, f.hint)) if f.code == "mypy:import-untyped" else f
+        for f in cleaned
+    ]

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow  # the real analyzers, git or heal end to end
 _TEST_ACTION_STEPS_RUN_LOCALLY_PATTERN = re.compile(r"\$\{\{ inputs\.([\w-]+) \}\}")
 
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+SOURCE = "https://github.com/example/healers@" + "0123456789abcdef" * 2 + "01234567"
 
 
 def check_schema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
@@ -40,9 +41,11 @@ def load(path: Path) -> dict[Any, Any]:
     return data
 
 
-def steps_of(workflow: dict[Any, Any], job: str = "scan") -> list[dict[str, Any]]:
+def steps_of(workflow: dict[Any, Any], name: str = "scan") -> list[dict[str, Any]]:
+    """The steps of job `name`, or of the only job of a workflow that has one (ci.yml)."""
     jobs = workflow["jobs"]
-    steps = (jobs[job] if job in jobs else next(iter(jobs.values())))["steps"]
+    (job,) = jobs.values() if len(jobs) == 1 else (jobs[name],)
+    steps = job["steps"]
     assert isinstance(steps, list)
     return steps
 
@@ -55,7 +58,7 @@ def step_using(steps: list[dict[str, Any]], action: str) -> dict[str, Any]:
 @pytest.fixture
 def generated(tmp_path: Path) -> Path:
     repo = make_repo(tmp_path / "app", {"app.py": "X = 1\n"})
-    run = heal(repo, "init", "github")
+    run = heal(repo, "init", "github", "--source", SOURCE)
     assert run.code == 0, run.err
     assert "wrote" in run.out
     return repo / ".github" / "workflows" / "heal.yml"
@@ -80,24 +83,35 @@ def test_generated_workflow_keeps_the_conventions(generated):
     assert minute not in ("0", "00", "*")  # off the hour
     assert "workflow_dispatch" in on
     assert workflow["permissions"] == {}
-    job = workflow["jobs"]["scan"]
-    assert job["if"] == "github.event_name != 'pull_request'"
-    assert job["permissions"] == {
-        "contents": "write",
-        "pull-requests": "write",
-        "security-events": "write",
-    }
+    jobs = workflow["jobs"]
+    assert jobs["scan"]["permissions"] == {"contents": "read", "security-events": "write"}
+    assert jobs["fix"]["permissions"]["contents"] == "write"  # each category's branch
+    assert jobs["fix"]["strategy"]["matrix"]["category"] == [
+        "style",
+        "import",
+        "type",
+        "performance",
+        "security",
+    ]
+    assert jobs["decisions"]["permissions"] == {"contents": "write", "pull-requests": "write"}
+    for job in jobs.values():
+        for step in job["steps"]:
+            assert "uses" not in step or PINNED.match(step["uses"]), step["uses"]
+    assert jobs["scan"]["if"] == "github.event_name != 'pull_request'"
+    assert jobs["fix"]["if"] == jobs["decisions"]["if"] == jobs["scan"]["if"]
     steps = steps_of(workflow)
-    for step in steps:
-        assert "uses" not in step or PINNED.match(step["uses"]), step["uses"]
     assert step_using(steps, "actions/checkout")["with"]["persist-credentials"] is False
     scan = next(s for s in steps if "heal --scan" in s.get("run", ""))
     assert "--fix --output-format sarif --output-file heal.sarif" in scan["run"]
     upload = step_using(steps, "github/codeql-action/upload-sarif")
     assert upload["with"]["sarif_file"] == "heal.sarif"
     assert "hashFiles('heal.sarif')" in upload["if"]
-    pull = step_using(steps, "peter-evans/create-pull-request")
+    pull = step_using(steps_of(workflow, "fix"), "peter-evans/create-pull-request")
     assert pull["with"]["add-paths"] == "*.py"
+    assert pull["with"]["branch"] == "heal/${{ matrix.category }}"  # one per category
+    assert pull["with"]["body-path"] == "heal-pr.md"
+    draft = step_using(steps_of(workflow, "decisions"), "peter-evans/create-pull-request")
+    assert draft["with"]["draft"] is True
 
 
 def test_the_pull_request_job_runs_heal_untrusted_and_read_only(generated):
@@ -114,7 +128,7 @@ def test_the_pull_request_job_runs_heal_untrusted_and_read_only(generated):
         assert "uses" not in step or PINNED.match(step["uses"]), step["uses"]
     assert step_using(steps, "actions/checkout")["with"]["persist-credentials"] is False
     runs = " ".join(s.get("run", "") for s in steps)
-    assert "pip install healers==" in runs and "-r " not in runs
+    assert f"pip install 'healers @ git+{SOURCE}'" in runs and "-r " not in runs  # the pinned heal
     assert "heal --scan --output-format github" in runs and "--fix" not in runs
 
 
@@ -125,7 +139,7 @@ def test_init_refuses_to_overwrite_without_force(generated):
     assert again.code == 2
     assert "--force" in again.err
     assert generated.read_text() == "# mine\n"
-    forced = heal(repo, "init", "github", "--force", "--cron", "41 5 * * 3")
+    forced = heal(repo, "init", "github", "--force", "--cron", "41 5 * * 3", "--source", SOURCE)
     assert forced.code == 0, forced.err
     assert '"41 5 * * 3"' in generated.read_text()
     assert heal(repo, "init", "github", "--force", "--cron", "daily").code == 2
@@ -186,11 +200,19 @@ def run_step(script: str, workspace: Path, env: dict[str, str]) -> subprocess.Co
 def test_workflow_steps_run_locally_and_the_sarif_lands_where_upload_looks(
     tmp_path, healers_copy, offline_pip, runner_python
 ):
+    """The install step is the pinned one `init` writes (a git repository at a full commit),
+    and it installs heal, offline, from the local repository."""
     workspace = copy_sample(tmp_path / "workspace")  # what actions/checkout leaves
-    init = heal(workspace, "init", "github", "--install", str(healers_copy))
+    commit = git(healers_copy, "rev-parse", "HEAD").strip()
+    source = f"file://{healers_copy}@{commit}"
+    init = heal(workspace, "init", "github", "--source", source)
     assert init.code == 0, init.err
     commit_all(workspace, "add the heal workflow")
     steps = steps_of(load(workspace / ".github" / "workflows" / "heal.yml"))
+    (install,) = [s["run"] for s in steps if s.get("name") == "Install heal"]
+    assert install.strip() == (
+        f"python -m pip install 'healers @ git+file://localhost{healers_copy}@{commit}'"
+    )
     env = {**offline_pip, "PATH": f"{runner_python}:{offline_pip['PATH']}"}
     for step in steps:
         if "run" in step:
@@ -212,12 +234,44 @@ def test_workflow_steps_run_locally_and_the_sarif_lands_where_upload_looks(
     assert page.startswith("<!doctype html>") and "2 run(s) recorded" in page  # fix, then scan
     assert 'class="status fixed"' in page and "<script src=" not in page
 
-    # the fixes are there for create-pull-request, and its add-paths take them and nothing else
-    pull = step_using(steps, "peter-evans/create-pull-request")
-    git(workspace, "add", "--", *pull["with"]["add-paths"].split())
-    staged = git(workspace, "diff", "--cached", "--name-only").split()
+    # a category's job: its fixes are there for create-pull-request, its add-paths take them and
+    # nothing else, and heal pr-plan and pr-body say what to do and what to write (gh offline)
+    job = tmp_path / "fix-style"
+    git(tmp_path, "clone", "-q", str(workspace), str(job))
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "gh").write_text(FAKE_GH)
+    (fake / "gh").chmod(0o755)
+    outputs = tmp_path / "github_output"
+    outputs.write_text("")
+    fix_env = {
+        **env,
+        "PATH": f"{fake}:{env['PATH']}",
+        "CATEGORY": "style",
+        "FORCED": "false",
+        "GITHUB_OUTPUT": str(outputs),
+    }
+    fix_steps = steps_of(load(workspace / ".github" / "workflows" / "heal.yml"), "fix")
+    (plan,) = [s for s in fix_steps if s.get("id") == "plan"]
+    done = run_step(plan["run"], job, fix_env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert outputs.read_text() == "action=open\nnumber=\n"
+    assert (job / "heal-pr.md").read_text().startswith("## heal: style fixes")
+    pull = step_using(fix_steps, "peter-evans/create-pull-request")
+    git(job, "add", "--", *pull["with"]["add-paths"].split())
+    staged = git(job, "diff", "--cached", "--name-only").split()
     assert staged and all(p.endswith(".py") for p in staged), staged
-    assert "heal.sarif" not in staged and artifact["with"]["path"] not in staged
+    assert "heal-fix.json" not in staged and "heal-pr.md" not in staged
+
+
+FAKE_GH = """#!/bin/sh
+# gh as the plan step calls it, offline: no pull requests yet, no earlier run
+case "$1 $2" in
+  "pr list") echo "[]" ;;
+  "run list") echo "" ;;
+  *) echo "unexpected: gh $*" >&2; exit 1 ;;
+esac
+"""
 
 
 def test_action_steps_run_locally(tmp_path, healers_copy, offline_pip, runner_python):

@@ -1,0 +1,158 @@
+"""`heal merge`: the JSON reports of `heal --scan --shard K/N` -> the report one run over the
+whole project gives (the same findings, fingerprints, order and summary), with the import cycles
+found here, where the whole import graph is known."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from healers import analyze, apply, catalogue, classify, engine, policy, prescreen, project, tools
+from healers.errors import UsageError
+from healers.finding import Edit, Finding, Fix, Outcome, Report
+from healers.options import Options
+from healers.state import approvals
+
+CYCLE = "import-cycle"  # the rule of the whole-project analysis: found here, not in the shards
+FINDING_FIELDS = ("code", "path", "line", "column", "message", "end_line", "end_column")
+
+
+def load(path: Path) -> dict[str, Any]:
+    """One shard's report; anything else is a one-line error."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: not a heal JSON report ({exc})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        raise UsageError(f"{path}: not a heal JSON report (no findings list)")
+    if "shard" not in data:
+        raise UsageError(
+            f"{path}: not a shard report; write one with "
+            "heal --scan --shard K/N --output-format json"
+        )
+    return data
+
+
+def check_shards(reports: Sequence[tuple[Path, Mapping[str, Any]]]) -> None:
+    """The reports are the N shards of one split, each once, none missing."""
+    counts = sorted({str(data["shard"]).partition("/")[2] for _, data in reports})
+    if len(counts) != 1:
+        raise UsageError(f"the reports come from different splits: N = {', '.join(counts)}")
+    seen: dict[int, Path] = {}
+    for path, data in reports:
+        index = int(str(data["shard"]).partition("/")[0])
+        if index in seen:
+            raise UsageError(f"{path}: shard {data['shard']} is also {seen[index]}")
+        seen[index] = path
+    total = int(counts[0])
+    missing = sorted(set(range(1, total + 1)) - set(seen))
+    if missing:
+        names = ", ".join(f"{k}/{total}" for k in missing)
+        raise UsageError(f"shard(s) {names} missing: merge needs all {total}")
+
+
+def _fix(raw: Any) -> Fix | None:
+    if not isinstance(raw, dict):
+        return None
+    edits = tuple(Edit(**e) for e in raw["edits"])
+    return Fix(raw["applicability"], raw["message"], edits)
+
+
+def outcome(item: Mapping[str, Any], where: Path) -> Outcome:
+    """A finding of a shard report, joined again with this heal's rule for it."""
+    try:
+        fields = {k: item[k] for k in FINDING_FIELDS}
+        finding = Finding(
+            **fields,
+            name=item["name"],
+            severity=item["severity"],
+            confidence=item["confidence"],
+            hint=item["hint"],
+            fix=_fix(item["analyzer_fix"]),
+        )
+    except (KeyError, TypeError) as exc:
+        raise UsageError(f"{where}: a finding without {exc}: not a shard report") from exc
+    rule = catalogue.load().rule_for(finding)
+    if rule.id != item["rule"]:
+        raise UsageError(
+            f"{where}: rule {item['rule']} is {rule.id} in this heal: merge with the heal "
+            "version the shards ran"
+        )
+    try:
+        return policy.recorded(finding, rule, item["fingerprint"], item["status"], item["fix"])
+    except ValueError as exc:
+        raise UsageError(f"{where}: {exc}") from exc
+
+
+def cycles(opts: Options, given: Mapping[str, bytes] | None = None) -> list[Outcome]:
+    """The whole project's import cycles, as the run decides them (baseline, decisions);
+    `given` replaces some files' contents (their committed version)."""
+    proj = opts.project
+    whole = project.Project(proj.repo, proj.root, proj.files, hook=False)
+    states, _ = prescreen.read(proj.root, whole.files, given, scopes_of=False)
+    found = analyze.whole_project(whole, states)
+    flagged = sorted({f.path for f in found})  # their scopes make the fingerprints
+    states.update(prescreen.read(proj.root, flagged, given)[0])
+    ctx = policy.Context(
+        unsafe_fixes=opts.unsafe_fixes,
+        high_gate=not opts.allow_unapproved_high,
+        baseline=opts.baseline,
+        demoted=opts.demoted,
+        approval=opts.approval,
+    )
+    outcomes = classify.classify(found, states, ctx, select=opts.select, ignore=opts.ignore)
+    decisions = approvals.load(proj.state_dir)
+    texts = {p: s.source.text for p, s in states.items()}
+    decided = policy.decided(outcomes, decisions)
+    proposals = apply.propose(decided, texts, timeout=opts.timeout) if decided else {}
+    return policy.resolve(outcomes, texts, decisions, proposals)
+
+
+def committed(opts: Options, paths: Sequence[str]) -> dict[str, bytes]:
+    """The committed contents of the files the shards changed: the tree the run started from."""
+    found = {p: tools.git_committed(opts.project.root, p) for p in paths}
+    return {p: data for p, data in found.items() if data is not None}
+
+
+def merged(opts: Options, paths: Sequence[Path]) -> Report:
+    """The shard reports at `paths` as one report, the project's import cycles added (and, with
+    `fix`, fixed: the shards' patches must be applied first, on a checkout of HEAD)."""
+    pairs = [(path, load(path)) for path in paths]
+    check_shards(pairs)
+    outcomes = [outcome(i, p) for p, data in pairs for i in data["findings"]]
+    reports = [data for _, data in pairs]
+    changed = {f for data in reports for f in data.get("changed_files", ())}
+    notes = list(dict.fromkeys(n for data in reports for n in data.get("notes", ())))
+    runs = sum(int(data.get("verify_runs", 0)) for data in reports)
+    initial = cycles(opts, committed(opts, sorted(changed))) if changed else None
+    found = cycles(opts)
+    fixing = sorted({o.finding.path for o in found if o.status == "fixable"}) if opts.fix else []
+    if fixing:
+        rep = fix_cycles(opts, fixing)
+        outcomes = [o for o in outcomes if o.finding.path not in fixing or o.status == "fixed"]
+        outcomes += [o for o in rep.outcomes if o.rule.id != CYCLE]
+        found = cycles(opts)
+        changed |= set(rep.changes)
+        notes += rep.notes
+        runs += rep.verify_runs
+    # a cycle gone after the fixes is fixed, where the run first saw it
+    gone = policy.fixed(initial, found) if initial is not None else []
+    return Report(
+        classify.prioritize([*outcomes, *found, *gone]),
+        dict.fromkeys(sorted(changed), ("", "")),  # the texts stay in the shards' patches
+        notes,
+        passes=0,
+        verify_runs=runs,
+    )
+
+
+def fix_cycles(opts: Options, paths: Sequence[str]) -> Report:
+    """Heal the files where a fixable cycle is reported, as the single run's passes would: a heal
+    run on those files (their imports read from the whole project), audited and verified as any;
+    its findings replace the shards' for those files (the shards' fixes there stay fixed)."""
+    proj = opts.project
+    named = project.Project(proj.repo, proj.root, tuple(paths), hook=True)
+    return engine.run(replace(opts, project=named, command="", session=None))
