@@ -48,6 +48,7 @@ class Setup:
     findings: cache.Cache = field(default_factory=cache.Cache)  # trust.findings_cache
     python: Path | None = None  # the project's interpreter, for mypy (interpreter.find)
     max_file_size: int = 2_000_000  # bytes: larger files are not analyzed
+    sorter: str = ""  # the project's own import sorter (layout.import_sorter): no I001 then
 
 
 def analyze(
@@ -61,7 +62,7 @@ def analyze(
 
     @_isolating
     def run_ruff(files_: Sequence[str]) -> list[Finding]:
-        args = ruff.command(files_, config=conf["ruff"], target=target)
+        args = ruff.command(files_, config=conf["ruff"], target=target, sorter=setup.sorter)
         out = tools.run_tool("ruff", args, cwd=proj.root, ok=(0,))
         return registry.parse("ruff", out.stdout, root)
 

@@ -155,3 +155,25 @@ def _formatter(
             settings.append("format.skip-magic-trailing-comma=true")
         return Formatter("black", None, tuple(settings))
     return None
+
+
+_SORTER_HOOK = re.compile(r"id:\s*(isort|reorder-python-imports|usort)\b")
+
+
+def import_sorter(root: Path) -> str:
+    """The project's own import sorter, where heal can see one: an isort section (pyproject,
+    .isort.cfg, setup.cfg, tox.ini) or an isort / reorder-python-imports / usort pre-commit
+    hook; "" when there is none. Its order is the project's, not ruff's I001."""
+    hooks = root / ".pre-commit-config.yaml"
+    text = hooks.read_text(encoding="utf-8", errors="replace") if hooks.is_file() else ""
+    hook = _SORTER_HOOK.search(text)
+    if hook:
+        return f"{hook.group(1)} (.pre-commit-config.yaml)"
+    tools = _toml(root / "pyproject.toml").get("tool")
+    if isinstance(tools, dict) and isinstance(tools.get("isort"), dict):
+        return "isort ([tool.isort] in pyproject.toml)"
+    for name, section in ((".isort.cfg", "settings"), ("setup.cfg", "isort"), ("tox.ini", "isort")):
+        parser = _ini(root / name)
+        if parser.has_section(section) or parser.has_section(f"tool:{section}"):
+            return f"isort ({name})"
+    return ""

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from healers import analyze, cache, config, folder, interpreter, project, state, tools
+from healers import analyze, cache, config, folder, interpreter, layout, project, state, tools
 from healers.errors import UsageError
 from healers.tools import bandit, mypy, mypy_config, ruff
 
@@ -56,8 +56,22 @@ def analyzers(
         conf = conf or config.Config()
         target = project.target_version(proj.root)
         python = None if untrusted else _interpreter(proj.root, conf.python, notes)
-        found = cache.Cache() if untrusted else findings_cache(proj, configs, target, notes, python)
-        yield analyze.Setup(configs, target, cache_dir, found, python, conf.max_file_size)
+        sorter = _sorter(proj.root, configs, notes)
+        found = (
+            cache.Cache()
+            if untrusted
+            else findings_cache(proj, configs, target, notes, python, sorter)
+        )
+        yield analyze.Setup(configs, target, cache_dir, found, python, conf.max_file_size, sorter)
+
+
+def _sorter(root: Path, configs: dict[str, str | None], notes: list[str]) -> str:
+    """The project's own import sorter, when heal runs ruff with its own selection (a project's
+    ruff config decides for itself whether it selects I001)."""
+    sorter = layout.import_sorter(root) if configs["ruff"] is None else ""
+    if sorter:
+        notes.append(f"imports are ordered by the project's {sorter}: heal left out ruff's I001")
+    return sorter
 
 
 def _interpreter(root: Path, configured: str, notes: list[str]) -> Path | None:
@@ -96,6 +110,7 @@ def findings_cache(
     target: str | None,
     notes: list[str],
     python: Path | None = None,
+    sorter: str = "",
 ) -> cache.Cache:
     """`.heal/cache/findings`, unless git tracks a file in it: a committed cache could hide a
     finding, so it is not read (and not written) and the note says so. Entries are opened
@@ -117,7 +132,9 @@ def findings_cache(
     mypy_args = mypy.command([], config=configs["mypy"], cache_dir="")
     stamps = {
         "ruff": cache.stamp(
-            "ruff", ruff.command([], config=configs["ruff"], target=target), conf("ruff")
+            "ruff",
+            ruff.command([], config=configs["ruff"], target=target, sorter=sorter),
+            conf("ruff"),
         ),
         "bandit": cache.stamp(
             "bandit", bandit.command([], config=configs["bandit"]), conf("bandit")

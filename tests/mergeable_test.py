@@ -249,3 +249,35 @@ def test_a_bracket_a_fix_writes_keeps_its_lines_aligned(tmp_path: Path) -> None:
     first, second = left(payload, "m.py", "ruff:RUF021")
     assert "the bracket it writes on line 3 leaves line 4 out of line" in first["fix"]
     assert "the bracket it writes on line 5 leaves line 6 out of line" in second["fix"]
+
+
+SINGLE_IMPORTS = (
+    '"""Imports one name per line."""\n\nfrom os import path\nfrom os import sep\n\n'
+    "print(path, sep)\n"
+)
+SORTERS = {
+    "reorder-python-imports hook": {
+        ".pre-commit-config.yaml": "repos:\n- repo: https://github.com/asottile/reorder-python-imports\n"
+        "  rev: v3.14.0\n  hooks:\n  - id: reorder-python-imports\n"
+    },
+    "isort in setup.cfg": {"setup.cfg": "[isort]\nforce_single_line = true\n"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(SORTERS))
+def test_imports_the_projects_own_sorter_orders_are_left_alone(tmp_path: Path, name: str) -> None:
+    """bench/review_check: I001 merged one-import-per-line imports against the project's
+    reorder-python-imports hook (7 of the 11 rejects of the sampled review)."""
+    files = {"pyproject.toml": PYPROJECT, "m.py": SINGLE_IMPORTS, **SORTERS[name]}
+    root = make_repo(tmp_path / "p", files)
+    payload = fix(root)
+    assert (root / "m.py").read_text() == SINGLE_IMPORTS
+    assert not [f for f in payload["findings"] if f["code"] == "ruff:I001"]
+    assert any("heal left out ruff's I001" in note for note in payload["notes"]), payload["notes"]
+
+
+def test_without_a_sorter_of_its_own_heal_sorts_imports_with_ruff(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": SINGLE_IMPORTS})
+    payload = fix(root)
+    assert "from os import path, sep\n" in (root / "m.py").read_text()
+    assert not [n for n in payload["notes"] if "I001" in n]

@@ -19,15 +19,18 @@ DEFAULT_SELECT = ("E", "W", "F", "I", "UP", "B", "SIM", "C4", "PERF", "RUF", "PL
 DEFAULT_IGNORE = ("RUF100", "RUF102")
 
 
-def command(paths: Sequence[str], *, config: str | None, target: str | None = None) -> list[str]:
+def command(
+    paths: Sequence[str], *, config: str | None, target: str | None = None, sorter: str = ""
+) -> list[str]:
     """ruff's arguments: the project's own config file when it has one, else heal's selection
-    (with the project's oldest Python as target: --isolated would otherwise assume a new one)."""
+    (with the project's oldest Python as target: --isolated would otherwise assume a new one),
+    without I001 when the project orders its imports with a `sorter` of its own."""
     # --no-fix: a project's `fix = true` would make a report-only scan rewrite its files
     args = ["check", "--output-format", "json", "--no-cache", "--no-fix", "--exit-zero"]
     args += ["--force-exclude"]
     if config is None:
         args += ["--isolated", "--select", ",".join(DEFAULT_SELECT)]
-        args += ["--ignore", ",".join(DEFAULT_IGNORE)]
+        args += ["--ignore", ",".join((*DEFAULT_IGNORE, "I001") if sorter else DEFAULT_IGNORE)]
         args += ["--target-version", target] if target else []
     else:
         args += ["--config", config]
