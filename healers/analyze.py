@@ -9,7 +9,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from healers import claims, prescreen, project, registry, tools
+from healers import analyzers, claims, prescreen, project, registry, tools
+from healers.config import ANALYZERS
 from healers.finding import FileState, Finding
 from healers.prescreen import heal_finding
 from healers.tools import bandit, mypy, ruff
@@ -50,6 +51,8 @@ class Setup:
     configs: Mapping[str, str | None]  # tool -> the config file it is given (None: heal's own)
     target: str | None  # the project's oldest Python, as ruff's target version
     cache_dir: Path  # mypy's cache
+    enabled: frozenset[str] = frozenset(ANALYZERS)  # the analyzers this run starts
+    mypy_python: str | None = None  # mypy's --python-version where its config's is too old
 
 
 def analyze(
@@ -68,13 +71,16 @@ def analyze(
         return registry.parse("ruff", out.stdout, root)
 
     def run_mypy(files_: Sequence[str]) -> list[Finding]:
-        args = mypy.command(files_, config=conf["mypy"], cache_dir=str(cache_dir))
-        out = tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1, 2))
-        if out.returncode == 2:
-            raise mypy.failure(out, conf["mypy"])
-        if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):
-            raise tools.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
-        return registry.parse("mypy", out.stdout, root)
+        def once(left: Sequence[str]) -> tools.Completed:
+            args = mypy.command(
+                left,
+                config=conf["mypy"],
+                cache_dir=str(cache_dir),
+                python_version=setup.mypy_python,
+            )
+            return tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1, 2))
+
+        return analyzers.mypy_dropping(once, files_, root=root, config=conf["mypy"])
 
     @_isolating
     def run_bandit(files_: Sequence[str]) -> list[Finding]:
@@ -90,18 +96,27 @@ def analyze(
     if not paths:
         return {}, []
     parts = max(1, min(os.cpu_count() or 1, len(paths) // BANDIT_FILES_PER_PROCESS))
+    on = setup.enabled
+    ruff_, bandit_ = _tolerant(run_ruff, "ruff", setup), _tolerant(run_bandit, "bandit", setup)
     with tools.Background() as background:
-        running = [background.start(run_ruff, paths)]
-        running += [background.start(run_bandit, chunk) for chunk in _chunks(paths, parts)]
+        running = [background.start(ruff_, paths)] if "ruff" in on else []
+        if "bandit" in on:
+            running += [background.start(bandit_, chunk) for chunk in _chunks(paths, parts)]
         states, early = prescreen.read(proj.root, paths)
         parsable = [p for p in paths if p in states and states[p].parses]
-        if parsable:
-            running.append(background.start(run_mypy, parsable))
+        if parsable and "mypy" in on:
+            running.append(background.start(_tolerant(run_mypy, "mypy", setup), parsable))
+        if parsable and "heal" in on:
             running += [background.start(run_own, chunk) for chunk in _chunks(parsable, parts)]
         found = [f for job in running for f in job.result()]
     wanted = set(parsable)
     # findings for files that failed the pre-screen (a crash included) are the pre-screen's
-    return states, early + [f for f in found if f.path in wanted]
+    kept = [f for f in found if f.path in wanted or f.code == analyzers.FAILED]
+    return states, early + kept
+
+
+def _tolerant(job: Job, tool: str, setup: Setup) -> Job:
+    return analyzers.tolerant(job, setup.configs.get(tool) or "")
 
 
 def _not_analyzed(path: str, why: str) -> Finding:

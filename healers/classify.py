@@ -67,6 +67,8 @@ def matches(outcome: Outcome, selectors: Sequence[str]) -> bool:
             return True
         if ":" in selector and code.startswith(selector):
             return True
+        if code.startswith(selector + ":"):  # a tool's name: `--ignore mypy`
+            return True
     return False
 
 

@@ -31,6 +31,7 @@ class Config:
     # rule id -> approval level ("never" | "high-severity" | "always"): policy as data
     approval: tuple[tuple[str, str], ...] = ()
     allow_unapproved_high: bool = False  # lifts the HIGH gate; heal warns on every run
+    analyzers: tuple[str, ...] = ()  # the analyzers to start (default: ruff, mypy, bandit, heal)
     source: str = ""  # the file the settings came from, for messages
 
 
@@ -102,6 +103,17 @@ def _approval(value: object, at: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(value.items()))
 
 
+ANALYZERS = ("ruff", "mypy", "bandit", "heal")
+
+
+def _analyzers(value: object, at: str, where: str) -> tuple[str, ...]:
+    names = _strings(value, "analyzers", where)
+    unknown = [n for n in names if n not in ANALYZERS]
+    if unknown:
+        raise ConfigError(f"{at}: unknown analyzer {unknown[0]!r} (known: {', '.join(ANALYZERS)})")
+    return names
+
+
 def parse(table: dict[str, Any], where: str) -> Config:
     """Validate a `[tool.healers]` table; unknown keys and wrong types are errors naming the key."""
     values: dict[str, Any] = {"source": where}
@@ -129,13 +141,15 @@ def parse(table: dict[str, Any], where: str) -> Config:
             values[key.replace("-", "_")] = _verify_setting(key, value, at)
         elif key == "approval":
             values["approval"] = _approval(value, at)
+        elif key == "analyzers":
+            values["analyzers"] = _analyzers(value, at, where)
         elif key == "allow-unapproved-high":
             if not isinstance(value, bool):
                 raise ConfigError(f"{at}: must be true or false, not {value!r}")
             values["allow_unapproved_high"] = value
         else:
             known = "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout, "
-            known += "approval, allow-unapproved-high, " + ", ".join(VERIFY_KEYS)
+            known += "approval, allow-unapproved-high, analyzers, " + ", ".join(VERIFY_KEYS)
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {known})")
     return Config(**values)
 

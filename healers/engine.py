@@ -10,6 +10,7 @@ from pathlib import Path
 
 from healers import (
     analyze,
+    analyzers,
     apply,
     classify,
     policy,
@@ -89,6 +90,7 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     with trust.analyzers(
         opts.project, untrusted=opts.untrusted, cache_dir=cache_dir, notes=notes
     ) as setup:
+        setup = replace(setup, enabled=analyzers.enabled(opts.config.analyzers, opts.ignore))
         return _run(opts, setup, notes)
 
 
@@ -96,6 +98,8 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     proj = opts.project
     _phase(opts, f"analyzing {len(proj.files)} file(s)")
     states, found = analyze.analyze(proj, proj.files, setup, timeout=opts.timeout)
+    unchecked = analyzers.unchecked_types(setup.enabled, found)
+    notes += [unchecked] if unchecked else []
     ctx = policy.Context(
         unsafe_fixes=opts.unsafe_fixes,
         high_gate=not opts.allow_unapproved_high,
@@ -222,7 +226,7 @@ def _reanalyze(
         work.rolled_back.update(blamed)
     work.states.update(fresh)
     written = set(touched)
-    work.findings = [f for f in work.findings if f.path not in written] + found
+    work.findings = analyzers.merge([f for f in work.findings if f.path not in written], found)
     # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
     return work.judge()
 

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from healers import analyze, folder, project, state, tools
+from healers import analyze, folder, project, state, target, tools
 from healers.errors import UsageError
-from healers.tools import mypy_config
+from healers.tools import mypy, mypy_config
 
 TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 
@@ -47,7 +47,27 @@ def analyzers(
         fresh = Path(scratch, "mypy-cache")
         if cache_dir is None:
             cache_dir = fresh if untrusted else mypy_cache(proj, notes, fresh)
-        yield analyze.Setup(configs, project.target_version(proj.root), cache_dir)
+        ruff_target, mypy_version = _pythons(proj, notes)
+        yield analyze.Setup(configs, ruff_target, cache_dir, mypy_python=mypy_version)
+
+
+def _pythons(proj: project.Project, notes: list[str]) -> tuple[str | None, str | None]:
+    """ruff's target and mypy's --python-version: the oldest Python the project declares; where
+    mypy no longer supports it, the oldest mypy does, and the report says so."""
+    project.target_version(proj.root)  # a malformed requires-python is a configuration error
+    declared = target.declared(proj.root)
+    if declared.version is None:
+        notes.append(declared.note)
+        return None, None
+    oldest = mypy.oldest_python()
+    if declared.version >= oldest:
+        return declared.ruff, None
+    shown = ".".join(map(str, declared.version))
+    notes.append(
+        f"the project declares Python {shown} ({declared.source}); the installed mypy supports "
+        f"{oldest[0]}.{oldest[1]} and newer, so mypy checked as Python {oldest[0]}.{oldest[1]}"
+    )
+    return declared.ruff, f"{oldest[0]}.{oldest[1]}"
 
 
 def _copied(root: Path, name: str, into: Path) -> mypy_config.Copied:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from healers import __version__, engine, write
+from healers.analyzers import FAILED
 from healers.finding import PRIORITIES, Report
 from healers.options import Options
 from healers.project import Project
@@ -119,6 +120,9 @@ def run(opts: Options) -> int:
         print(f"heal: note: {note}", file=sys.stderr)
     for warning in rep.warnings:
         print(f"heal: warning: {warning}", file=sys.stderr)
+    for o in rep.outcomes:
+        if o.finding.code == FAILED:
+            print(f"heal: error: {o.finding.message}", file=sys.stderr)
     sys.stderr.write(text.blocked_message(rep.outcomes))
     return code
 
@@ -172,6 +176,8 @@ def repo_prefix(proj: Project) -> str:
 
 
 def exit_code(rep: Report, opts: Options) -> int:
+    if any(o.finding.code == FAILED for o in rep.outcomes):
+        return EXIT_ERROR  # a tool failed: the other tools' findings are reported all the same
     if any(o.status == "needs-approval" for o in rep.outcomes):
         return EXIT_BLOCKED
     if opts.diff:

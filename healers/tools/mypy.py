@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,12 +14,28 @@ from healers.tools import python
 from healers.tools.run import AnalyzerError, Completed, not_its_output
 
 
-def command(paths: Sequence[str], *, config: str | None, cache_dir: str) -> list[str]:
-    """mypy's arguments: JSON output, heal's own cache, the project's own config file if any."""
+def oldest_python() -> tuple[int, int]:
+    """The oldest Python version the installed mypy checks for (`--python-version`)."""
+    from mypy import defaults  # a small module; mypy itself runs in its own process
+
+    return (defaults.PYTHON3_VERSION_MIN[0], defaults.PYTHON3_VERSION_MIN[1])
+
+
+def command(
+    paths: Sequence[str], *, config: str | None, cache_dir: str, python_version: str | None = None
+) -> list[str]:
+    """mypy's arguments: JSON output, heal's own cache, the project's own config file if any,
+    and `--python-version` where the project's Python is older than mypy supports."""
     args = ["-O", "json", "--cache-dir", cache_dir, "--no-error-summary", "--no-pretty"]
+    args += ["--python-version", python_version] if python_version else []
     # An explicit config keeps mypy from picking up an enclosing project's settings.
     args += ["--config-file", config or ""]
     return [*args, *python.operands(paths)]
+
+
+# What mypy says about its own config file, in plain text among the JSON lines: "setup.cfg:
+# note: unused section(s): [mypy-colorama.*]"; not a finding, not a reason to fail.
+_CONFIG_NOTE = re.compile(r"^[\w./ -]+\.(?:cfg|ini|toml): ")
 
 
 def read(output: str, root: str) -> list[Finding]:
@@ -25,7 +43,7 @@ def read(output: str, root: str) -> list[Finding]:
     A line that is not one of mypy's JSON objects is an AnalyzerError, never "no findings"."""
     findings: list[Finding] = []
     for line in output.splitlines():
-        if not line.strip():
+        if not line.strip() or _CONFIG_NOTE.match(line):
             continue
         try:
             item = json.loads(line)
@@ -80,3 +98,36 @@ def failure(done: Completed, config: str | None) -> AnalyzerError:
                 "heal, or run with --untrusted (mypy without plugins)",
             )
     return AnalyzerError("mypy", f"exited with code {done.returncode}", said)
+
+
+_NOT_PACKAGE = re.compile(r"^(.+) contains __init__\.py but is not a valid Python package name$")
+_UNREADABLE = re.compile(r"^(.+?): error: (Cannot decode file.*|Cannot read file.*)$")
+_CANT_READ = re.compile(r"^mypy: can't read file '(.+)': (.*)$")
+
+
+def blockers(done: Completed, paths: Sequence[str]) -> dict[str, str]:
+    """The files of `paths` mypy refused to check (its exit 2: a duplicate module name, a folder
+    with __init__.py that is no package name, a file it cannot read or decode) -> why."""
+    wanted = {os.path.normpath(p): p for p in paths}
+    found: dict[str, str] = {}
+    for raw in (done.stdout + "\n" + done.stderr).splitlines():
+        line = raw.strip()
+        if line.startswith("{"):
+            try:
+                item = json.loads(line)
+                file, message = str(item["file"]), str(item["message"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            if message.startswith("Duplicate module named") and os.path.normpath(file) in wanted:
+                found[wanted[os.path.normpath(file)]] = message
+            continue
+        package = _NOT_PACKAGE.match(line)
+        if package:
+            folder = os.path.normpath(package.group(1))
+            why = f"{folder} holds __init__.py but is not a valid Python package name"
+            found.update({p: why for n, p in wanted.items() if n.startswith(folder + os.sep)})
+            continue
+        unread = _UNREADABLE.match(line) or _CANT_READ.match(line)
+        if unread and os.path.normpath(unread.group(1)) in wanted:
+            found[wanted[os.path.normpath(unread.group(1))]] = unread.group(2)
+    return found
