@@ -176,6 +176,7 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         unsafe_fixes=conf.unsafe_fixes if unsafe is None else unsafe,
         select=_selectors(getattr(args, "select", None)) or conf.select,
         ignore=_selectors(getattr(args, "ignore", None)) + conf.ignore,
+        extend_select=_selectors(getattr(args, "extend_select", None)) + conf.extend_select,
         max_passes=_max_passes(args, conf),
         timeout=conf.timeout,
         **trusted,

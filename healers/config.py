@@ -31,6 +31,8 @@ class Config:
     # rule id -> approval level ("never" | "high-severity" | "always"): policy as data
     approval: tuple[tuple[str, str], ...] = ()
     allow_unapproved_high: bool = False  # lifts the HIGH gate; heal warns on every run
+    extend_select: tuple[str, ...] = ()  # selectors reported even where heal's defaults leave out
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors), ruff's way
     analyzers: tuple[str, ...] = ()  # the analyzers to start (default: ruff, mypy, bandit, heal)
     source: str = ""  # the file the settings came from, for messages
 
@@ -91,7 +93,7 @@ def _verify_setting(key: str, value: object, at: str) -> object:
 
 
 def _approval(value: object, at: str) -> tuple[tuple[str, str], ...]:
-    levels = ("never", "high-severity", "always")
+    levels = ("never", "high-severity", "always", "block")
     if not isinstance(value, dict):
         raise ConfigError(
             f'{at}: must be a table of rule id = level, e.g. {{ "rule-id" = "always" }}'
@@ -104,6 +106,24 @@ def _approval(value: object, at: str) -> tuple[tuple[str, str], ...]:
 
 
 ANALYZERS = ("ruff", "mypy", "bandit", "heal")
+
+
+def _per_file(value: object, at: str, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`per-file-ignores = { "tests/*" = ["bandit:B101", "security"] }`, as ruff spells it."""
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f'{at}: must be a table of glob = [selectors], e.g. {{ "tests/*" = ["S"] }}'
+        )
+    return tuple(
+        (
+            glob,
+            tuple(
+                check_selector(s, at)
+                for s in _strings(selectors, f"per-file-ignores.{glob}", where)
+            ),
+        )
+        for glob, selectors in value.items()
+    )
 
 
 def _analyzers(value: object, at: str, where: str) -> tuple[str, ...]:
@@ -119,8 +139,11 @@ def parse(table: dict[str, Any], where: str) -> Config:
     values: dict[str, Any] = {"source": where}
     for key, value in table.items():
         at = f"{where}: [tool.healers] {key}"
-        if key in ("select", "ignore"):
-            values[key] = tuple(check_selector(s, at) for s in _strings(value, key, where))
+        if key in ("select", "ignore", "extend-select"):
+            chosen = tuple(check_selector(s, at) for s in _strings(value, key, where))
+            values[key.replace("-", "_")] = chosen
+        elif key == "per-file-ignores":
+            values["per_file_ignores"] = _per_file(value, at, where)
         elif key == "exclude":
             values[key] = _strings(value, key, where)
         elif key == "fail-on":
@@ -148,7 +171,8 @@ def parse(table: dict[str, Any], where: str) -> Config:
                 raise ConfigError(f"{at}: must be true or false, not {value!r}")
             values["allow_unapproved_high"] = value
         else:
-            known = "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout, "
+            known = "select, ignore, extend-select, per-file-ignores, exclude, fail-on, "
+            known += "max-passes, unsafe-fixes, timeout, "
             known += "approval, allow-unapproved-high, analyzers, " + ", ".join(VERIFY_KEYS)
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {known})")
     return Config(**values)

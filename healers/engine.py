@@ -70,6 +70,8 @@ class _Run:
             select=self.opts.select,
             ignore=self.opts.ignore,
             dropped=self.dropped,
+            per_file=self.opts.config.per_file_ignores,
+            extend_select=self.opts.extend_select,
         )
         self.proposals = self._propose(policy.decided(outcomes, self.decisions))
         outcomes = policy.resolve(outcomes, self.texts(), self.decisions, self.proposals)
@@ -89,8 +91,8 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
         notes.append("--untrusted: the verify-cmd in the configuration was not run")
     with trust.analyzers(
         opts.project, untrusted=opts.untrusted, cache_dir=cache_dir, notes=notes
-    ) as setup:
-        setup = replace(setup, enabled=analyzers.enabled(opts.config.analyzers, opts.ignore))
+    ) as given:
+        setup = replace(given, enabled=analyzers.enabled(opts.config.analyzers, opts.ignore))
         return _run(opts, setup, notes)
 
 
@@ -137,9 +139,9 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     }
     fixed = policy.fixed(initial, outcomes, guard.trail.kept()) if changes else []
     outcomes = classify.prioritize([*fixed, *outcomes])
-    if opts.propose:
-        gated = [o for o in outcomes if o.gated and o.fingerprint not in work.proposals]
-        work.proposals.update(work._propose(gated))
+    # the blocked ones always (few: HIGH findings), so the advice names only fixes that exist
+    wanted = [o for o in outcomes if o.gated] if opts.propose else blocked(outcomes)
+    work.proposals.update(work._propose([o for o in wanted if o.fingerprint not in work.proposals]))
     rep = Report(
         outcomes,
         changes,
@@ -154,6 +156,10 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     if opts.session is not None:
         opts.session.saw(rep)
     return rep
+
+
+def blocked(outcomes: Sequence[Outcome]) -> list[Outcome]:
+    return [o for o in outcomes if o.status == "blocked"]
 
 
 def _phase(opts: Options, what: str) -> None:

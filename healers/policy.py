@@ -12,7 +12,8 @@ from healers.finding import Approval, Finding, Outcome, Proposal, Rule, Status
 from healers.state import approvals
 from healers.state.approvals import Decision
 
-GATED = frozenset({"needs-approval", "accepted-risk"})
+GATED = frozenset({"blocked", "needs-approval", "accepted-risk"})
+WAITING = frozenset({"blocked", "needs-approval"})  # a person must decide; blocked: exit 3
 BASELINE_REASON = "recorded by `heal baseline`; does not fail the run"
 
 
@@ -38,18 +39,27 @@ def needs_human(rule: Rule, finding: Finding, *, high_gate: bool = True) -> bool
     """True when a person must decide: the rule always asks, or the finding is of HIGH severity
     (bandit's). A project's policy may lower a rule's approval to `never`, but the HIGH gate stays
     unless it sets the logged `allow-unapproved-high` (high_gate=False)."""
-    if rule.approval == "always":
+    if rule.approval in ("always", "block"):
         return True
     return high_gate and finding.severity == "high"
+
+
+def blocks(rule: Rule, finding: Finding, *, high_gate: bool = True) -> bool:
+    """True when, undecided, the finding stops the commit (exit 3): a HIGH-severity finding
+    under the gate, or a rule the project marked `approval = "block"`. Other findings that need
+    a decision wait in `heal pending` as proposals and count as ordinary findings."""
+    return rule.approval == "block" or (high_gate and finding.severity == "high")
 
 
 def fixability(
     rule: Rule, finding: Finding, *, unsafe_fixes: bool, high_gate: bool = True
 ) -> tuple[Status, str]:
     """What heal can do about a finding before trying, and a short reason a user can act on."""
+    if blocks(rule, finding, high_gate=high_gate):
+        why = "this rule" if rule.approval == "block" else "HIGH severity"
+        return "blocked", f"{why} needs a human decision before any change (exit 3)"
     if needs_human(rule, finding, high_gate=high_gate):
-        why = "this rule" if rule.approval == "always" else "HIGH severity"
-        return "needs-approval", f"{why} needs a human decision before any change"
+        return "needs-approval", "this rule's fix is a proposal: `heal pending` shows it"
     if rule.fix == "none":
         return "unfixable", "no automatic fix" + (f"; {finding.hint}" if finding.hint else "")
     unsafe = rule.safety == "unsafe"
@@ -76,7 +86,7 @@ def decide(finding: Finding, rule: Rule, fingerprint: str, ctx: Context) -> Outc
         status, reason = "baseline", BASELINE_REASON
     elif rule.id in ctx.demoted and status in ("fixable", "unsafe-fix"):
         status, reason = "needs-approval", ctx.demoted[rule.id]
-    return Outcome(finding, rule, fingerprint, status, reason, gated=status == "needs-approval")
+    return Outcome(finding, rule, fingerprint, status, reason, gated=status in WAITING)
 
 
 def decided(outcomes: Sequence[Outcome], decisions: Mapping[str, Decision]) -> list[Outcome]:
@@ -107,7 +117,7 @@ def resolve(
         void = approvals.why_void(d, o.finding, text, proposals[o.fingerprint].diff)
         if void:
             why = f"{o.reason}; the {d.decision} by {_who(d)} is void: {void}"
-            out.append(replace(o, status="needs-approval", reason=why))
+            out.append(replace(o, reason=why))
         elif d.decision == "reject":
             out.append(replace(o, status="accepted-risk", reason=f"by {_who(d)}: {d.reason}"))
         else:

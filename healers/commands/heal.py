@@ -54,6 +54,12 @@ def _other_options(p: argparse.ArgumentParser) -> None:
         help="only these categories, rule ids or codes (comma-separated)",
     )
     p.add_argument(
+        "--extend-select",
+        action="append",
+        metavar="SEL",
+        help="also these, even where heal leaves them out by default (asserts in tests, B404)",
+    )
+    p.add_argument(
         "--ignore",
         action="append",
         metavar="SEL",
@@ -123,7 +129,7 @@ def run(opts: Options) -> int:
     for o in rep.outcomes:
         if o.finding.code == FAILED:
             print(f"heal: error: {o.finding.message}", file=sys.stderr)
-    sys.stderr.write(text.blocked_message(rep.outcomes))
+    sys.stderr.write(text.blocked_message(rep.outcomes, rep.proposals))
     return code
 
 
@@ -178,7 +184,7 @@ def repo_prefix(proj: Project) -> str:
 def exit_code(rep: Report, opts: Options) -> int:
     if any(o.finding.code == FAILED for o in rep.outcomes):
         return EXIT_ERROR  # a tool failed: the other tools' findings are reported all the same
-    if any(o.status == "needs-approval" for o in rep.outcomes):
+    if any(o.status == "blocked" for o in rep.outcomes):
         return EXIT_BLOCKED
     if opts.diff:
         return EXIT_FINDINGS if rep.changes else EXIT_OK

@@ -1,5 +1,5 @@
-"""`heal pending`: what waits for a human, with the fix heal would make; exit 3 when anything
-waits, 0 when nothing does. It never prompts."""
+"""`heal pending`: what waits for a human, with the fix heal would make; exit 3 when a blocked
+finding waits (as `heal --scan` would), 0 otherwise. It never prompts."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def decisions(opts: Options, outcomes: Sequence[Outcome]) -> list[dict[str, str]
         o = by_print.get(d.fingerprint)
         if o is None:
             holds = "no such finding now (fixed, moved to another scope, or one of twins)"
-        elif o.status == "needs-approval":
+        elif o.status in ("blocked", "needs-approval"):
             holds = "void: " + o.reason.rpartition("is void: ")[2]
         else:
             holds = f"holds: {o.status}"
@@ -49,7 +49,8 @@ def decisions(opts: Options, outcomes: Sequence[Outcome]) -> list[dict[str, str]
 
 def run(opts: Options) -> int:
     rep = engine.run(replace(opts, fix=False, propose=True))
-    waiting = [o for o in rep.outcomes if o.status == "needs-approval"]
+    waiting = [o for o in rep.outcomes if o.status in ("blocked", "needs-approval")]
+    code = EXIT_BLOCKED if any(o.status == "blocked" for o in waiting) else EXIT_OK
     proposals = rep.proposals
     if opts.output_format == "json":
         rows: list[dict[str, Any]] = [
@@ -72,7 +73,7 @@ def run(opts: Options) -> int:
         if opts.show_all:
             payload["decisions"] = decisions(opts, rep.outcomes)
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-        return EXIT_BLOCKED if waiting else EXIT_OK
+        return code
     elif not waiting:
         print("Nothing waits for a decision.")
     else:
@@ -86,4 +87,4 @@ def run(opts: Options) -> int:
             said = f": {row['reason']}" if row["reason"] else ""
             print(f"  {row['fingerprint']}  {verb} by {row['who']} at {row['when']}{said}")
             print(f"      {row['rule']} in {row['path']}; {row['now']}")
-    return EXIT_BLOCKED if waiting else EXIT_OK
+    return code

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from healers.finding import PRIORITIES, Outcome, Report
+from healers.finding import PRIORITIES, Outcome, Proposal, Report
 from healers.report import LEFT, PRIORITY_TITLES, STATUS_WORDS
 
 STYLES = {"1": "bold", "31": "red", "32": "green", "33": "yellow", "35": "magenta"}
@@ -63,7 +63,8 @@ def to_text(report: Report, *, color: Style, fixing: bool) -> str:
     hint = "" if fixing else " (run with --fix)"
     out.append(
         f"{left} finding(s) left: {n['fixable']} fixable{hint}, {n['unsafe-fix']} with "
-        f"--unsafe-fixes, {n['needs-approval']} blocked, {n['unfixable']} for a human."
+        f"--unsafe-fixes, {n['blocked']} blocked, {n['needs-approval']} awaiting approval, "
+        f"{n['unfixable']} for a human."
     )
     return "\n".join(out) + "\n"
 
@@ -84,10 +85,10 @@ def statistics(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def blocked_message(outcomes: Sequence[Outcome]) -> str:
+def blocked_message(outcomes: Sequence[Outcome], proposals: Mapping[str, Proposal]) -> str:
     """What to run when a run is blocked; heal never prompts (there is no terminal under
-    pre-commit), it names the exact commands."""
-    blocked = [o for o in outcomes if o.status == "needs-approval"]
+    pre-commit), it names the exact commands: `heal approve` only where a fix was planned."""
+    blocked = [o for o in outcomes if o.status == "blocked"]
     if not blocked:
         return ""
     lines = [
@@ -97,11 +98,12 @@ def blocked_message(outcomes: Sequence[Outcome]) -> str:
     for o in blocked:
         f = o.finding
         where = f"# {f.path}:{f.line} {f.code} {o.rule.id}"
-        edit = o.finding.fix is not None and bool(o.finding.fix.edits)
-        if o.rule.fix == "none" or (o.rule.fix == "analyzer" and not edit):
-            lines.append(
-                f'  heal reject {o.fingerprint} --reason "..."   {where} (no automatic fix)'
+        proposal = proposals.get(o.fingerprint)
+        if proposal is None or not proposal.diff:
+            why = (
+                proposal.reason if proposal is not None and proposal.reason else "no automatic fix"
             )
+            lines.append(f'  heal reject {o.fingerprint} --reason "..."   {where} ({why})')
         else:
             lines.append(f"  heal approve {o.fingerprint}   {where}")
     return "\n".join(lines) + "\n"
