@@ -94,10 +94,10 @@ def merge(kept: Sequence[Finding], fresh: Sequence[Finding]) -> list[Finding]:
     return [*kept, *(f for f in fresh if f.code != FAILED or (f.path, f.message) not in known)]
 
 
-def unchecked_types(enabled: frozenset[str], found: Sequence[Finding]) -> str:
-    """Why no type fix is tried this run ("" when mypy ran): their check is mypy's."""
+def unchecked_types(enabled: frozenset[str], found: Sequence[Finding]) -> list[str]:
+    """Why no type fix is tried this run (none when mypy ran): their check is mypy's."""
     if "mypy" not in enabled:
-        return "mypy is off for this run: no type fixes were tried (their check is mypy's)"
+        return ["mypy is off for this run: no type fixes were tried (their check is mypy's)"]
     if any(f.code == FAILED and f.message.startswith("mypy ") for f in found):
-        return "mypy failed: no type fixes were tried (their check is mypy's)"
-    return ""
+        return ["mypy failed: no type fixes were tried (their check is mypy's)"]
+    return []

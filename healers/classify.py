@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from healers import catalogue, fingerprint, ignores, policy
+from healers import catalogue, fingerprint, ignores, policy, source, suppress
 from healers.finding import FileState, Finding, Outcome
 
 
@@ -33,8 +33,13 @@ def classify(
         state = states.get(path)
         text, scopes = (state.source.text, state.scopes) if state is not None else ("", ())
         prints = fingerprint.fingerprints(found, text, scopes)
+        lines = source.lines(text)
         for finding, print_ in zip(found, prints, strict=True):
-            outcome = policy.decide(finding, cat.rule_for(finding), print_, ctx)
+            rule = cat.rule_for(finding)
+            line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+            if suppress.silenced(finding, rule.id, line):
+                continue
+            outcome = policy.decide(finding, rule, print_, ctx)
             if not wanted(outcome, select, ignore, per_file, extend_select):
                 if dropped is not None and high_security(outcome):
                     dropped.append(outcome)

@@ -10,7 +10,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from healers import catalogue, command_line, config, folder, project, session, tools, trust, write
+from healers import (
+    catalogue,
+    command_line,
+    config,
+    folder,
+    hold,
+    project,
+    session,
+    tools,
+    trust,
+    write,
+)
 from healers.commands import COMMANDS
 from healers.errors import CommandError, UsageError
 from healers.finding import Approval
@@ -130,6 +141,12 @@ def _trusted(args: argparse.Namespace, conf: config.Config) -> dict[str, Any]:
     }
 
 
+def _since(args: argparse.Namespace, repo: Path) -> str | None:
+    since: str | None = getattr(args, "since", None)
+    hold.check(repo, since)
+    return since
+
+
 def _max_passes(args: argparse.Namespace, conf: config.Config) -> int:
     max_passes: int = getattr(args, "max_passes", None) or conf.max_passes
     if not 1 <= max_passes <= 100:
@@ -177,6 +194,7 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         select=_selectors(getattr(args, "select", None)) or conf.select,
         ignore=_selectors(getattr(args, "ignore", None)) + conf.ignore,
         extend_select=_selectors(getattr(args, "extend_select", None)) + conf.extend_select,
+        since=_since(args, proj.repo),
         max_passes=_max_passes(args, conf),
         timeout=conf.timeout,
         **trusted,

@@ -28,12 +28,13 @@ class Config:
     verify_timeout: float = 1800.0  # seconds for one run of verify_cmd
     demote_min_fixes: int = 5  # learned trust: a rule needs this many fixes before demotion ...
     demote_rollback_rate: float = 0.2  # ... and more than this share of them rolled back
-    # rule id -> approval level ("never" | "high-severity" | "always"): policy as data
+    # rule id -> approval level ("never" | "high-severity" | "always" | "block"): policy as data
     approval: tuple[tuple[str, str], ...] = ()
     allow_unapproved_high: bool = False  # lifts the HIGH gate; heal warns on every run
     extend_select: tuple[str, ...] = ()  # selectors reported even where heal's defaults leave out
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors), ruff's way
     analyzers: tuple[str, ...] = ()  # the analyzers to start (default: ruff, mypy, bandit, heal)
+    hold_the_line: bool = True  # in the pre-commit hook, only findings on changed lines count
     source: str = ""  # the file the settings came from, for messages
 
 
@@ -166,6 +167,10 @@ def parse(table: dict[str, Any], where: str) -> Config:
             values["approval"] = _approval(value, at)
         elif key == "analyzers":
             values["analyzers"] = _analyzers(value, at, where)
+        elif key == "hold-the-line":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{at}: must be true or false, not {value!r}")
+            values["hold_the_line"] = value
         elif key == "allow-unapproved-high":
             if not isinstance(value, bool):
                 raise ConfigError(f"{at}: must be true or false, not {value!r}")
@@ -173,7 +178,9 @@ def parse(table: dict[str, Any], where: str) -> Config:
         else:
             known = "select, ignore, extend-select, per-file-ignores, exclude, fail-on, "
             known += "max-passes, unsafe-fixes, timeout, "
-            known += "approval, allow-unapproved-high, analyzers, " + ", ".join(VERIFY_KEYS)
+            known += "approval, allow-unapproved-high, analyzers, hold-the-line, " + ", ".join(
+                VERIFY_KEYS
+            )
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {known})")
     return Config(**values)
 

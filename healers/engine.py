@@ -13,6 +13,7 @@ from healers import (
     analyzers,
     apply,
     classify,
+    hold,
     policy,
     project,
     regressions,
@@ -53,6 +54,7 @@ class _Run:
     history: dict[str, set[str]] = field(default_factory=dict)  # texts seen: fixes undoing others
     dropped: list[Outcome] = field(default_factory=list)  # HIGH security left out by select/ignore
     rolled_back: set[str] = field(default_factory=set)  # fingerprints of fixes taken back
+    held: int = 0  # findings on lines the change does not touch (hold the line), last judged
 
     def texts(self) -> dict[str, str]:
         return {p: s.source.text for p, s in self.states.items()}
@@ -62,6 +64,7 @@ class _Run:
         approved, planned alone by the apply stage); fixes that failed are not tried again."""
         proj = self.opts.project
         found = self.findings + analyze.whole_project(proj, self.states)
+        found, self.held = hold.filtered(proj, found, self.opts.since, self.opts.config)
         self.dropped = []
         outcomes = classify.classify(
             found,
@@ -100,14 +103,14 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     proj = opts.project
     _phase(opts, f"analyzing {len(proj.files)} file(s)")
     states, found = analyze.analyze(proj, proj.files, setup, timeout=opts.timeout)
-    unchecked = analyzers.unchecked_types(setup.enabled, found)
-    notes += [unchecked] if unchecked else []
+    notes += analyzers.unchecked_types(setup.enabled, found)
     ctx = policy.Context(
         unsafe_fixes=opts.unsafe_fixes,
         high_gate=not opts.allow_unapproved_high,
         baseline=opts.baseline,
         demoted=opts.demoted,
         approval=opts.approval,
+        ruff_configured=setup.configs.get("ruff") is not None,
     )
     decisions = approvals.load(proj.state_dir)
     target = project.target_version(proj.root)
@@ -140,8 +143,10 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     fixed = policy.fixed(initial, outcomes, guard.trail.kept()) if changes else []
     outcomes = classify.prioritize([*fixed, *outcomes])
     # the blocked ones always (few: HIGH findings), so the advice names only fixes that exist
-    wanted = [o for o in outcomes if o.gated] if opts.propose else blocked(outcomes)
+    wanted = [o for o in outcomes if o.gated] if opts.propose else policy.blocked(outcomes)
     work.proposals.update(work._propose([o for o in wanted if o.fingerprint not in work.proposals]))
+    work.notes += policy.baseline_high(outcomes)
+    work.notes += hold.note(work.held, opts.since or "HEAD")
     rep = Report(
         outcomes,
         changes,
@@ -156,10 +161,6 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     if opts.session is not None:
         opts.session.saw(rep)
     return rep
-
-
-def blocked(outcomes: Sequence[Outcome]) -> list[Outcome]:
-    return [o for o in outcomes if o.status == "blocked"]
 
 
 def _phase(opts: Options, what: str) -> None:

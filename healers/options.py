@@ -22,6 +22,7 @@ class Options:
     unsafe_fixes: bool = False
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    since: str | None = None  # hold the line against this commit (--since REF)
     extend_select: tuple[str, ...] = ()  # also these, even where heal's defaults leave them out
     max_passes: int = 5
     timeout: float = 30.0

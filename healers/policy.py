@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from healers import suppress
 from healers.finding import Approval, Finding, Outcome, Proposal, Rule, Status
 from healers.state import approvals
 from healers.state.approvals import Decision
@@ -26,6 +27,7 @@ class Context:
     baseline: frozenset[str] = frozenset()  # fingerprints reported as `baseline`
     demoted: Mapping[str, str] = field(default_factory=dict)  # rule id -> why it needs approval
     approval: Mapping[str, Approval] = field(default_factory=dict)  # [tool.healers] approval
+    ruff_configured: bool = False  # the project configures ruff: its noqa codes are ruff's
 
 
 def with_policy(rule: Rule, approval: Mapping[str, Approval]) -> Rule:
@@ -82,6 +84,9 @@ def decide(finding: Finding, rule: Rule, fingerprint: str, ctx: Context) -> Outc
     status, reason = fixability(
         rule, finding, unsafe_fixes=ctx.unsafe_fixes, high_gate=ctx.high_gate
     )
+    foreign = suppress.foreign_suppression(finding, ruff_configured=ctx.ruff_configured)
+    if foreign and status in ("fixable", "unsafe-fix"):
+        status, reason = "unfixable", foreign
     if fingerprint in ctx.baseline:
         status, reason = "baseline", BASELINE_REASON
     elif rule.id in ctx.demoted and status in ("fixable", "unsafe-fix"):
@@ -160,3 +165,19 @@ def fixed(
         reason = outcome.reason if outcome.status == "fixable" else "gone after the other fixes"
         gone.append(replace(outcome, status="fixed", reason=reason))
     return gone
+
+
+def blocked(outcomes: Sequence[Outcome]) -> list[Outcome]:
+    """The outcomes that stop the run (exit 3) until a person decides."""
+    return [o for o in outcomes if o.status == "blocked"]
+
+
+def baseline_high(outcomes: Sequence[Outcome]) -> list[str]:
+    """The note every report carries while the baseline holds HIGH-severity findings."""
+    old = sum(o.status == "baseline" and o.finding.severity == "high" for o in outcomes)
+    if not old:
+        return []
+    return [
+        f"the baseline holds {old} HIGH-severity finding(s): they do not block "
+        "(`heal baseline` recorded them); fix them or record a decision"
+    ]

@@ -29,9 +29,7 @@ UNSAFE = Fix("unsafe", "Rewrite it", (Edit(1, 1, 1, 2, ""),))
         pytest.param(finding("bandit:B602", severity="high"), True, "blocked", id="HIGH"),
         pytest.param(finding("bandit:B506", severity="medium"), False, "unsafe-fix", id="MED"),
         pytest.param(finding("bandit:B506", severity="medium"), True, "fixable", id="MED unsafe"),
-        pytest.param(
-            finding("bandit:B324", severity="high"), True, "blocked", id="HIGH fix"
-        ),
+        pytest.param(finding("bandit:B324", severity="high"), True, "blocked", id="HIGH fix"),
         pytest.param(finding("bandit:B105", severity="low"), True, "needs-approval", id="always"),
         pytest.param(finding("bandit:B403", severity="low"), True, "unfixable", id="no fix"),
     ],

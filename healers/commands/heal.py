@@ -30,6 +30,11 @@ def arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--fix", action="store_true", help="apply the safe fixes")
     p.add_argument(
+        "--since",
+        metavar="REF",
+        help="only findings on lines changed since the commit REF (hold the line in CI)",
+    )
+    p.add_argument(
         "--unsafe-fixes",
         action="store_true",
         default=None,

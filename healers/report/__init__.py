@@ -37,6 +37,9 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, object]:
         "unsafe_fixable": statuses["unsafe-fix"],
         "blocked": statuses["blocked"],
         "needs_approval": statuses["needs-approval"],
+        "baseline_high": sum(
+            o.status == "baseline" and o.finding.severity == "high" for o in outcomes
+        ),
         "by_category": {c: sum(o.category == c for o in outcomes) for c in CATEGORIES},
         "by_priority": {p: sum(o.priority == p for o in outcomes) for p in PRIORITIES},
     }

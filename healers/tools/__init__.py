@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from healers.tools.git import git_files, git_identity
+from healers.tools.git import changed_lines, git_files, git_identity, is_commit
 from healers.tools.jobs import run_jobs
 from healers.tools.run import (
     AnalyzerError,
@@ -17,8 +17,10 @@ __all__ = [
     "AnalyzerError",
     "Background",
     "Completed",
+    "changed_lines",
     "git_files",
     "git_identity",
+    "is_commit",
     "run_command",
     "run_jobs",
     "run_tool",
