@@ -16,6 +16,7 @@ from healers import (
     config,
     folder,
     hold,
+    names,
     project,
     session,
     tools,
@@ -46,6 +47,7 @@ SUBCOMMANDS = {
     "stats": "per rule: fixes applied, verified, rolled back, approved, rejected",
     "stop": "emergency stop: running heals stop writing, new ones refuse to",
     "resume": "lift the emergency stop",
+    "rule": "a rule's documentation: what it flags, why, how heal fixes it (heal rule ID)",
     "init": "heal init github: write a scheduled GitHub workflow (SARIF, fix pull request)",
     "dashboard": "what heal finds and fixes, live: in the terminal, or a web page with --web",
 }
@@ -141,6 +143,14 @@ def _trusted(args: argparse.Namespace, conf: config.Config) -> dict[str, Any]:
     }
 
 
+def _checked(selectors: tuple[str, ...]) -> tuple[str, ...]:
+    """Selectors that name something heal knows; else a usage error with the closest ids."""
+    wrong = names.unknown(selectors)
+    if wrong:
+        raise UsageError(wrong)
+    return selectors
+
+
 def _since(args: argparse.Namespace, repo: Path) -> str | None:
     since: str | None = getattr(args, "since", None)
     hold.check(repo, since)
@@ -191,9 +201,11 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         command=command,
         fix=fix,
         unsafe_fixes=conf.unsafe_fixes if unsafe is None else unsafe,
-        select=_selectors(getattr(args, "select", None)) or conf.select,
-        ignore=_selectors(getattr(args, "ignore", None)) + conf.ignore,
-        extend_select=_selectors(getattr(args, "extend_select", None)) + conf.extend_select,
+        select=_checked(_selectors(getattr(args, "select", None)) or conf.select),
+        ignore=_checked(_selectors(getattr(args, "ignore", None)) + conf.ignore),
+        extend_select=_checked(
+            _selectors(getattr(args, "extend_select", None)) + conf.extend_select
+        ),
         since=_since(args, proj.repo),
         max_passes=_max_passes(args, conf),
         timeout=conf.timeout,

@@ -16,6 +16,7 @@ from healers.commands import (
     pending,
     reject,
     resume,
+    rule,
     stats,
     stop,
     undo,
@@ -40,6 +41,7 @@ COMMANDS: dict[str, Command] = {
     "stats": stats,
     "stop": stop,
     "resume": resume,
+    "rule": rule,
     "init": init,
     "dashboard": dashboard,
 }

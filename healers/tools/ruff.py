@@ -23,10 +23,17 @@ def command(paths: Sequence[str], *, config: str | None, target: str | None = No
     args += ["--force-exclude"]
     if config is None:
         args += ["--isolated", "--select", ",".join(DEFAULT_SELECT)]
-        args += ["--target-version", target] if target else []
     else:
         args += ["--config", config]
+    # the oldest Python any place declares (target.py), even under the project's ruff config:
+    # ruff alone reads requires-python only, and its fixes must not break setup.cfg's 3.7
+    args += ["--target-version", target] if target else []
     return [*args, *python.operands(paths)]
+
+
+def rules_command() -> list[str]:
+    """`ruff rule --all` as JSON: every rule ruff implements, with its explanation."""
+    return ["rule", "--all", "--output-format", "json"]
 
 
 def _fix(raw: dict[str, Any] | None) -> Fix | None:
