@@ -83,7 +83,12 @@ def parser() -> argparse.ArgumentParser:
     )
     COMMANDS[""].arguments(run)
     for name, what in SUBCOMMANDS.items():
-        COMMANDS[name].arguments(sub.add_parser(name, prog=f"heal {name}", description=what))
+        command = sub.add_parser(name, prog=f"heal {name}", description=what)
+        COMMANDS[name].arguments(command)
+        if "--config" not in command._option_string_actions:
+            command.add_argument(
+                "--config", metavar="FILE", help="read [tool.healers] from FILE (as the run does)"
+            )
     return top
 
 
@@ -223,6 +228,9 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         color=getattr(args, "color", "auto"),
         fail_on=getattr(args, "fail_on", None) or conf.fail_on,
         exit_non_zero_on_fix=getattr(args, "exit_non_zero_on_fix", False),
+        exit_zero=getattr(args, "exit_zero", False),
+        quiet=getattr(args, "quiet", False),
+        show_fixes=getattr(args, "show_fixes", False),
         session=session.Session(proj.root, kind, len(proj.files), words) if kind else None,
         **_own_arguments(args, command, words),
     )

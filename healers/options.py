@@ -45,6 +45,9 @@ class Options:
     color: str = "auto"
     fail_on: Priority = "P3"
     exit_non_zero_on_fix: bool = False
+    exit_zero: bool = False  # exit 0 even with findings left (errors are still 2)
+    quiet: bool = False  # the findings only
+    show_fixes: bool = False  # every fixed finding listed
     # --- a subcommand's own arguments ---------------------------------------------------------
     targets: tuple[str, ...] = ()  # fingerprints (approve, reject), a run id (log, undo), words
     reason: str = ""  # reject --reason, stop REASON

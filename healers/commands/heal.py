@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from json import dumps
 from pathlib import Path
 
 from healers import __version__, engine, write
@@ -14,7 +15,7 @@ from healers.finding import PRIORITIES, Report
 from healers.options import Options
 from healers.project import Project
 from healers.report import LEFT, diff, github, json, sarif, text
-from healers.state import stats
+from healers.state import control, stats
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
 
@@ -82,6 +83,11 @@ def _other_options(p: argparse.ArgumentParser) -> None:
         "--statistics", action="store_true", help="counts per code instead of each finding"
     )
     p.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings are left or block"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="print the findings and nothing else")
+    p.add_argument("--show-fixes", action="store_true", help="list every finding --fix fixed")
+    p.add_argument(
         "--max-passes", type=int, metavar="N", help="fix passes before giving up (default 5)"
     )
     p.add_argument(
@@ -127,8 +133,13 @@ def run(opts: Options) -> int:
         except OSError as exc:
             print(f"heal: error: cannot write {opts.output_file}: {exc}", file=sys.stderr)
             return EXIT_ERROR
-    for note in rep.notes if opts.output_format != "text" else ():
+    for note in rep.notes if opts.output_format != "text" and not opts.quiet else ():
         print(f"heal: note: {note}", file=sys.stderr)
+    if opts.fix and control.stopped(opts.project.state_dir):
+        print(
+            f"heal: {control.why_stopped(opts.project.state_dir)}; nothing was written",
+            file=sys.stderr,
+        )
     for warning in rep.warnings:
         print(f"heal: warning: {warning}", file=sys.stderr)
     for o in rep.outcomes:
@@ -140,8 +151,12 @@ def run(opts: Options) -> int:
 
 def render(rep: Report, opts: Options, code: int = EXIT_OK) -> str:
     if opts.diff:
-        return diff.changes(rep)
+        shown = diff.changes(rep)
+        colored = opts.color == "always" if opts.output_file else use_color(opts.color)
+        return diff.colored(shown) if colored else shown
     if opts.statistics:
+        if opts.output_format == "json":
+            return dumps(text.statistics_rows(rep), indent=2) + "\n"
         return text.statistics(rep)
     if opts.output_format == "json":
         return json.to_json(rep)
@@ -153,7 +168,13 @@ def render(rep: Report, opts: Options, code: int = EXIT_OK) -> str:
         return html_report(opts, code)
     # a file gets colour only when asked for by name, never from a terminal on stdout
     colored = opts.color == "always" if opts.output_file else use_color(opts.color)
-    return text.to_text(rep, color=text.Style(colored), fixing=opts.fix)
+    return text.to_text(
+        rep,
+        color=text.Style(colored),
+        fixing=opts.fix,
+        quiet=opts.quiet,
+        show_fixes=opts.show_fixes,
+    )
 
 
 def html_report(opts: Options, code: int) -> str:
@@ -189,6 +210,8 @@ def repo_prefix(proj: Project) -> str:
 def exit_code(rep: Report, opts: Options) -> int:
     if any(o.finding.code == FAILED for o in rep.outcomes):
         return EXIT_ERROR  # a tool failed: the other tools' findings are reported all the same
+    if opts.exit_zero:
+        return EXIT_OK
     if any(o.status == "blocked" for o in rep.outcomes):
         return EXIT_BLOCKED
     if opts.diff:

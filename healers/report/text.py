@@ -26,7 +26,11 @@ class Style:
         return Rich.parse(STYLES[code]).render(text, color_system=ColorSystem.STANDARD)
 
 
-def to_text(report: Report, *, color: Style, fixing: bool) -> str:
+def to_text(
+    report: Report, *, color: Style, fixing: bool, quiet: bool = False, show_fixes: bool = False
+) -> str:
+    """The findings by priority; then (unless `quiet`: the findings only) what was fixed, each
+    fix with `show_fixes`, the notes and what is left."""
     out: list[str] = []
     shown = [o for o in report.outcomes if o.status != "fixed"]
     for priority in PRIORITIES:
@@ -45,14 +49,9 @@ def to_text(report: Report, *, color: Style, fixing: bool) -> str:
                 else f"      {STATUS_WORDS[o.status]}"
             )
         out.append("")
-    fixed = [o for o in report.outcomes if o.status == "fixed"]
-    if fixed:
-        out.append(color(f"Fixed {len(fixed)} finding(s) in {len(report.changes)} file(s):", "32"))
-        counts = Counter(f"{o.finding.code} [{o.rule.id}]" for o in fixed)
-        out += [f"  {n:4d}  {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])]
-        if report.run_id and report.changes:
-            out.append(f"  (run {report.run_id}: `heal log` shows it, `heal undo` takes it back)")
-        out.append("")
+    if quiet:
+        return "\n".join(out) + ("\n" if out else "")
+    out += _fixed(report, color, show_fixes=show_fixes)
     for note in report.notes:
         out.append(color(f"note: {note}", "35"))
     n: Counter[str] = Counter(o.status for o in report.outcomes)
@@ -69,8 +68,24 @@ def to_text(report: Report, *, color: Style, fixing: bool) -> str:
     return "\n".join(out) + "\n"
 
 
-def statistics(report: Report) -> str:
-    """One row per code: how many, how many fixed or fixable, the rule and category."""
+def _fixed(report: Report, color: Style, *, show_fixes: bool) -> list[str]:
+    fixed = [o for o in report.outcomes if o.status == "fixed"]
+    if not fixed:
+        return []
+    out = [color(f"Fixed {len(fixed)} finding(s) in {len(report.changes)} file(s):", "32")]
+    counts = Counter(f"{o.finding.code} [{o.rule.id}]" for o in fixed)
+    out += [f"  {n:4d}  {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+    if show_fixes:
+        for o in fixed:
+            f = o.finding
+            out.append(f"    {f.path}:{f.line}:{f.column}: {f.code} {f.message.splitlines()[0]}")
+    if report.run_id and report.changes:
+        out.append(f"  (run {report.run_id}: `heal log` shows it, `heal undo` takes it back)")
+    return [*out, ""]
+
+
+def statistics_rows(report: Report) -> list[dict[str, object]]:
+    """One row per code, most frequent first: what --statistics shows (and its JSON)."""
     rows: dict[str, list[int]] = {}
     names: dict[str, Outcome] = {}
     for o in report.outcomes:
@@ -78,10 +93,27 @@ def statistics(report: Report) -> str:
         row[0] += 1
         row[1] += o.status in ("fixed", "fixable")
         names.setdefault(o.finding.code, o)
+    ordered = sorted(rows.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return [
+        {
+            "code": code,
+            "count": count,
+            "fixable": fixable,
+            "rule": names[code].rule.id,
+            "category": names[code].category,
+            "priority": names[code].priority,
+        }
+        for code, (count, fixable) in ordered
+    ]
+
+
+def statistics(report: Report) -> str:
+    """One row per code: how many, how many fixed or fixable, the rule and category."""
     lines = [f"{'count':>5}  {'fixable':>7}  {'code':<24} {'rule':<36} category"]
-    for code, (count, fixable) in sorted(rows.items(), key=lambda kv: (-kv[1][0], kv[0])):
-        o = names[code]
-        lines.append(f"{count:5d}  {fixable:7d}  {code:<24} {o.rule.id:<36} {o.category}")
+    lines += [
+        f"{r['count']:5d}  {r['fixable']:7d}  {r['code']:<24} {r['rule']:<36} {r['category']}"
+        for r in statistics_rows(report)
+    ]
     return "\n".join(lines) + "\n"
 
 
