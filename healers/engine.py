@@ -25,16 +25,8 @@ from healers import (
 from healers.finding import FileResult, FileState, Finding, Outcome, Proposal, Report
 from healers.guard import Guard
 from healers.options import Options
+from healers.project import TOOL_CONFIG_FILES
 from healers.state import approvals, control
-
-TOOL_CONFIG_FILES = (
-    "pyproject.toml",
-    "setup.cfg",
-    "mypy.ini",
-    ".mypy.ini",
-    "ruff.toml",
-    ".ruff.toml",
-)
 
 
 @dataclass
@@ -92,11 +84,11 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     notes = list(opts.project.notes)
     if opts.ignored_verify_cmd:
         notes.append("--untrusted: the verify-cmd in the configuration was not run")
+    on = analyzers.enabled(opts.config.analyzers, opts.ignore)
     with trust.analyzers(
         opts.project, untrusted=opts.untrusted, cache_dir=cache_dir, notes=notes
-    ) as given:
-        setup = replace(given, enabled=analyzers.enabled(opts.config.analyzers, opts.ignore))
-        return _run(opts, setup, notes)
+    ) as s:
+        return _run(opts, replace(s, enabled=on), notes)
 
 
 def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
@@ -229,6 +221,7 @@ def _reanalyze(
         )
         work.notes.append(f"{path}: {why}")
         blamed = regressions.suspects(outcomes, path)
+        guard.trail.restored(path, fresh[path].data, fresh[path].source.text, blamed, why)
         work.declined.update(dict.fromkeys(blamed, why))
         work.rolled_back.update(blamed)
     work.states.update(fresh)

@@ -37,6 +37,15 @@ class Project:
 
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py")
+# The analyzers' config files: copied with the Python files for --diff's shadow project.
+TOOL_CONFIG_FILES = (
+    "pyproject.toml",
+    "setup.cfg",
+    "mypy.ini",
+    ".mypy.ini",
+    "ruff.toml",
+    ".ruff.toml",
+)
 
 
 def find_git(start: Path) -> Path | None:
