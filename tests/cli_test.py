@@ -105,7 +105,8 @@ def test_scan_json_follows_the_contract(sample: Path, sample_scan: dict[str, Any
     assert summary["found"] == len(findings)
     assert summary["fixed"] == statuses["fixed"] == 0  # no --fix: nothing was written
     assert summary["remaining"] == sum(statuses[s] for s in LEFT)
-    assert summary["blocked"] == statuses["needs-approval"]
+    assert summary["blocked"] == statuses["blocked"]
+    assert summary["needs_approval"] == statuses["needs-approval"]
     by_category = Counter(f["category"] for f in findings)
     assert summary["by_category"] == {c: by_category[c] for c in CONTRACT_CATEGORIES}
     by_priority = Counter(f["priority"] for f in findings)
@@ -220,7 +221,7 @@ def test_diff_writes_nothing_and_prints_a_unified_diff(
     healed: Healed, sample_scan: dict[str, Any]
 ) -> None:
     # the sample has HIGH-severity bandit findings waiting for a human: that outranks exit 1
-    blocked = any(f["status"] == "needs-approval" for f in sample_scan["findings"])
+    blocked = any(f["status"] == "blocked" for f in sample_scan["findings"])
     assert blocked
     assert healed.diff.code == 3, healed.diff.err
     assert "--- a/" in healed.diff.out and "+++ b/" in healed.diff.out
@@ -626,7 +627,7 @@ def test_exit_codes(tmp_path: Path, files: dict[str, str], expected: int) -> Non
     findings = payload["findings"]
     high = [f for f in findings if f["code"].startswith("bandit:") and f["severity"] == "high"]
     if expected == 3:
-        assert high and all(f["status"] == "needs-approval" for f in high), findings
+        assert high and all(f["status"] == "blocked" for f in high), findings
     elif expected == 1:
         assert findings and not high
         assert all(f["status"] in LEFT for f in findings)
