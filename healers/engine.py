@@ -209,8 +209,13 @@ def _reanalyze(
     back to its text before the pass (not after an emergency stop: then it is only named)."""
     proj = work.opts.project
     fresh, found = analyze.analyze(proj, touched, work.setup, timeout=work.opts.timeout)
-    for path, new in regressions.new_type_errors(work.findings, found, touched).items():
-        why = regressions.reason(new)
+    regressed = regressions.new_type_errors(work.findings, found, touched)
+    whys = {path: regressions.reason(new) for path, new in regressed.items()}
+    made = regressions.caused(
+        work.findings, found, touched, lambda f: regressions.unfixable(f, work.ctx, work.opts)
+    )
+    whys |= {p: regressions.caused_reason(n) for p, n in made.items() if p not in whys}
+    for path, why in whys.items():
         if stopped:
             work.notes.append(f"{path}: {why.replace('rolled back: ', '')}; kept: heal is stopped")
             continue

@@ -68,3 +68,24 @@ def test_fix_keeps_other_tools_noqa_codes(tmp_path: Path) -> None:
         f["code"] for f in done.json()["findings"] if f["status"] == "fixed"
     }
     assert all(f["status"] != "fixed" for f in reasons.values())
+
+
+SHELL = 'import subprocess\n\nsubprocess.call("ls -l", shell=True)\n'
+
+
+@pytest.mark.slow
+def test_a_fix_that_brings_a_finding_heal_cannot_fix_is_not_applied(tmp_path: Path) -> None:
+    """shell=True -> argv adds B603: reported (extend-select), it would fail the hook, so the
+    file goes back and the report says why; where B603 is not reported (the default) the fix
+    stays."""
+    repo = make_repo(tmp_path / "p", {"a.py": SHELL})
+    args = ("--scan", "--fix", "--unsafe-fixes", "--select", "security")
+    kept = heal(repo, *args, "--extend-select", "bandit:B603", "--output-format", "json")
+    assert (repo / "a.py").read_text() == SHELL
+    [shell] = [f for f in kept.json()["findings"] if f["code"] == "bandit:B602"]
+    assert shell["status"] == "unfixable"
+    assert "the fix brought bandit:B603" in shell["fix"]
+    assert "0 file(s) (1 more written and put back)" in heal(repo, "log").out
+    fixed = heal(repo, *args)
+    assert fixed.code == 1, fixed.out  # B607 (partial path) is left for a person
+    assert '["ls", "-l"], shell=False' in (repo / "a.py").read_text()
