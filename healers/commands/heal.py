@@ -131,7 +131,9 @@ def run(opts: Options) -> int:
                 Path(opts.output_file), output.encode("utf-8"), repo=opts.project.repo
             )
         except OSError as exc:
-            print(f"heal: error: cannot write {opts.output_file}: {exc}", file=sys.stderr)
+            # a WriteError names the file itself
+            why = exc if isinstance(exc, write.WriteError) else f"{opts.output_file}: {exc}"
+            print(f"heal: error: cannot write {why}", file=sys.stderr)
             return EXIT_ERROR
     for note in rep.notes if opts.output_format != "text" and not opts.quiet else ():
         print(f"heal: note: {note}", file=sys.stderr)

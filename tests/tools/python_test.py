@@ -143,7 +143,10 @@ def test_a_report_only_scan_runs_no_repository_module_named_like_a_tool(
     assert {"ruff:F401", "mypy:assignment", "bandit:B324"} <= found, found
 
 
-HIGH = '"""A HIGH finding bandit must see."""\n\nimport hashlib\n\nDIGEST = hashlib.md5(b"x").hexdigest()\n'
+HIGH = (
+    '"""A HIGH finding bandit must see."""\n\nimport hashlib\n\n'
+    'DIGEST = hashlib.md5(b"x").hexdigest()\n'
+)
 
 
 @pytest.mark.slow
