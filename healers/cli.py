@@ -15,9 +15,8 @@ from healers import (
     command_line,
     config,
     folder,
-    hold,
-    names,
     project,
+    selection,
     session,
     tools,
     trust,
@@ -113,13 +112,6 @@ def _subparsers(top: argparse.ArgumentParser) -> argparse._SubParsersAction[Any]
     return next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
 
 
-def _selectors(values: Sequence[str] | None) -> tuple[str, ...]:
-    out: list[str] = []
-    for value in values or ():
-        out += [s.strip() for s in value.split(",") if s.strip()]
-    return tuple(config.check_selector(s, "command line") for s in out)
-
-
 def _targets(args: argparse.Namespace) -> tuple[str, ...]:
     value = getattr(args, "targets", None)
     if value is None:
@@ -146,20 +138,6 @@ def _trusted(args: argparse.Namespace, conf: config.Config) -> dict[str, Any]:
         "verify_cmd": "" if untrusted else conf.verify_cmd if given is None else given,
         "ignored_verify_cmd": untrusted and bool(conf.verify_cmd) and given is None,
     }
-
-
-def _checked(selectors: tuple[str, ...]) -> tuple[str, ...]:
-    """Selectors that name something heal knows; else a usage error with the closest ids."""
-    wrong = names.unknown(selectors)
-    if wrong:
-        raise UsageError(wrong)
-    return selectors
-
-
-def _since(args: argparse.Namespace, repo: Path) -> str | None:
-    since: str | None = getattr(args, "since", None)
-    hold.check(repo, since)
-    return since
 
 
 def _max_passes(args: argparse.Namespace, conf: config.Config) -> int:
@@ -206,12 +184,7 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         command=command,
         fix=fix,
         unsafe_fixes=conf.unsafe_fixes if unsafe is None else unsafe,
-        select=_checked(_selectors(getattr(args, "select", None)) or conf.select),
-        ignore=_checked(_selectors(getattr(args, "ignore", None)) + conf.ignore),
-        extend_select=_checked(
-            _selectors(getattr(args, "extend_select", None)) + conf.extend_select
-        ),
-        since=_since(args, proj.repo),
+        **selection.options(args, conf, proj.repo),
         max_passes=_max_passes(args, conf),
         timeout=conf.timeout,
         **trusted,
@@ -228,9 +201,6 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         color=getattr(args, "color", "auto"),
         fail_on=getattr(args, "fail_on", None) or conf.fail_on,
         exit_non_zero_on_fix=getattr(args, "exit_non_zero_on_fix", False),
-        exit_zero=getattr(args, "exit_zero", False),
-        quiet=getattr(args, "quiet", False),
-        show_fixes=getattr(args, "show_fixes", False),
         session=session.Session(proj.root, kind, len(proj.files), words) if kind else None,
         **_own_arguments(args, command, words),
     )

@@ -96,14 +96,7 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     _phase(opts, f"analyzing {len(proj.files)} file(s)")
     states, found = analyze.analyze(proj, proj.files, setup, timeout=opts.timeout)
     notes += analyzers.unchecked_types(setup.enabled, found)
-    ctx = policy.Context(
-        unsafe_fixes=opts.unsafe_fixes,
-        high_gate=not opts.allow_unapproved_high,
-        baseline=opts.baseline,
-        demoted=opts.demoted,
-        approval=opts.approval,
-        ruff_configured=setup.configs.get("ruff") is not None,
-    )
+    ctx = policy.context(opts, ruff_configured=setup.configs.get("ruff") is not None)
     decisions = approvals.load(proj.state_dir)
     target = project.target_version(proj.root)
     work = _Run(opts, setup, states, found, decisions, ctx, target, notes=notes)

@@ -7,11 +7,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from healers import suppress
 from healers.finding import Approval, Finding, Outcome, Proposal, Rule, Status
 from healers.state import approvals
 from healers.state.approvals import Decision
+
+if TYPE_CHECKING:  # options imports the project, the config, the session: not needed at run time
+    from healers.options import Options
 
 GATED = frozenset({"blocked", "needs-approval", "accepted-risk"})
 WAITING = frozenset({"blocked", "needs-approval"})  # a person must decide; blocked: exit 3
@@ -28,6 +32,18 @@ class Context:
     demoted: Mapping[str, str] = field(default_factory=dict)  # rule id -> why it needs approval
     approval: Mapping[str, Approval] = field(default_factory=dict)  # [tool.healers] approval
     ruff_configured: bool = False  # the project configures ruff: its noqa codes are ruff's
+
+
+def context(opts: Options, *, ruff_configured: bool) -> Context:
+    """The run's policy context, from its options."""
+    return Context(
+        unsafe_fixes=opts.unsafe_fixes,
+        high_gate=not opts.allow_unapproved_high,
+        baseline=opts.baseline,
+        demoted=opts.demoted,
+        approval=opts.approval,
+        ruff_configured=ruff_configured,
+    )
 
 
 def with_policy(rule: Rule, approval: Mapping[str, Approval]) -> Rule:

@@ -82,11 +82,7 @@ def _other_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--statistics", action="store_true", help="counts per code instead of each finding"
     )
-    p.add_argument(
-        "--exit-zero", action="store_true", help="exit 0 even when findings are left or block"
-    )
-    p.add_argument("-q", "--quiet", action="store_true", help="print the findings and nothing else")
-    p.add_argument("--show-fixes", action="store_true", help="list every finding --fix fixed")
+    _as_ruff_does(p)
     p.add_argument(
         "--max-passes", type=int, metavar="N", help="fix passes before giving up (default 5)"
     )
@@ -108,6 +104,15 @@ def _other_options(p: argparse.ArgumentParser) -> None:
         help="fix even though CMD fails before any fix (fixes must keep its exit code)",
     )
     p.add_argument("--version", action="version", version=f"heal {__version__}")
+
+
+def _as_ruff_does(p: argparse.ArgumentParser) -> None:
+    """The options a ruff user expects to find."""
+    p.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings are left or block"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="print the findings and nothing else")
+    p.add_argument("--show-fixes", action="store_true", help="list every finding --fix fixed")
 
 
 def untrusted_argument(p: argparse.ArgumentParser) -> None:
