@@ -46,8 +46,8 @@ def test_files_mypy_refuses_are_left_out_and_named(tmp_path: Path) -> None:
     repo = make_repo(
         tmp_path / "p",
         {
-            "init-py-test/__init__.py": "",
-            "init-py-test/m.py": "y = 1\n",
+            "examples/init-py-test/__init__.py": "",
+            "examples/init-py-test/m.py": "y = 1\n",
             "one/setup.py": "x = 1\n",
             "two/setup.py": "x = 2\n",
             "three/setup.py": "x = 3\n",
@@ -59,8 +59,8 @@ def test_files_mypy_refuses_are_left_out_and_named(tmp_path: Path) -> None:
     found = done.json()["findings"]
     skipped = sorted(f["path"] for f in found if f["code"] == "heal:not-type-checked")
     assert skipped == [
-        "init-py-test/__init__.py",
-        "init-py-test/m.py",
+        "examples/init-py-test/__init__.py",
+        "examples/init-py-test/m.py",
         "three/setup.py",
         "two/setup.py",
     ]

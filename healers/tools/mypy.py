@@ -122,10 +122,11 @@ def blockers(done: Completed, paths: Sequence[str]) -> dict[str, str]:
                 found[wanted[os.path.normpath(file)]] = message
             continue
         package = _NOT_PACKAGE.match(line)
-        if package:
-            folder = os.path.normpath(package.group(1))
+        if package:  # mypy names the folder only (its base name), wherever it is
+            folder = package.group(1)
             why = f"{folder} holds __init__.py but is not a valid Python package name"
-            found.update({p: why for n, p in wanted.items() if n.startswith(folder + os.sep)})
+            names = {folder, folder + "-stubs"}
+            found.update({p: why for n, p in wanted.items() if names & set(n.split(os.sep)[:-1])})
             continue
         unread = _UNREADABLE.match(line) or _CANT_READ.match(line)
         if unread and os.path.normpath(unread.group(1)) in wanted:
