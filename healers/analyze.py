@@ -80,7 +80,8 @@ def analyze(
             )
             return tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1, 2))
 
-        return analyzers.mypy_dropping(once, files_, root=root, config=conf["mypy"])
+        checked = analyzers.mypy_files(proj.root, conf["mypy"], files_)
+        return analyzers.mypy_dropping(once, checked, root=root, config=conf["mypy"])
 
     @_isolating
     def run_bandit(files_: Sequence[str]) -> list[Finding]:

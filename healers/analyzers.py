@@ -4,9 +4,13 @@ A tool that fails becomes one `heal:analyzer-failed` finding; a file mypy refuse
 
 from __future__ import annotations
 
+import configparser
+import fnmatch
+import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from healers import registry, tools
+from healers import registry, toml, tools
 from healers.config import ANALYZERS
 from healers.finding import Finding
 from healers.tools import mypy
@@ -101,3 +105,54 @@ def unchecked_types(enabled: frozenset[str], found: Sequence[Finding]) -> list[s
     if any(f.code == FAILED and f.message.startswith("mypy ") for f in found):
         return ["mypy failed: no type fixes were tried (their check is mypy's)"]
     return []
+
+
+def _mypy_settings(root: Path, name: str | None) -> tuple[list[str], list[str]]:
+    """mypy's own `files` and `exclude` from its config file ([mypy] or [tool.mypy])."""
+    if name is None:
+        return [], []
+    path = root / name
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return [], []
+    if name.endswith(".toml"):
+        try:
+            table = toml.loads(text).get("tool", {}).get("mypy", {})
+        except toml.TOMLDecodeError:
+            return [], []
+        files, exclude = table.get("files", []), table.get("exclude", [])
+    else:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(text)
+        except configparser.Error:
+            return [], []
+        files = parser.get("mypy", "files", fallback="").split(",")
+        exclude = parser.get("mypy", "exclude", fallback="").strip()
+    files = [files] if isinstance(files, str) else files
+    exclude = [exclude] if isinstance(exclude, str) else exclude
+    return [str(f).strip() for f in files if str(f).strip()], [str(e) for e in exclude if e]
+
+
+def mypy_files(root: Path, config: str | None, paths: Sequence[str]) -> list[str]:
+    """The paths mypy checks: those its own `files` setting names (a path, a folder or a glob)
+    and its `exclude` regexes leave in, as `mypy` alone would check them."""
+    files, exclude = _mypy_settings(root, config)
+    entries = [f.removeprefix("./").rstrip("/") for f in files]
+    patterns = [p for p in (_regex(e) for e in exclude) if p is not None]
+
+    def named(path: str) -> bool:
+        for entry in entries:
+            if path == entry or path.startswith(entry + "/") or fnmatch.fnmatch(path, entry):
+                return True
+        return not entries
+
+    return [p for p in paths if named(p) and not any(r.search(p) for r in patterns)]
+
+
+def _regex(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:  # mypy itself refuses it: its run says so
+        return None

@@ -97,3 +97,21 @@ def test_an_unknown_analyzer_is_a_configuration_error(tmp_path: Path) -> None:
     done = heal(repo, "--scan")
     assert done.code == 2
     assert "unknown analyzer 'pylint'" in done.err
+
+
+@pytest.mark.slow
+def test_mypys_own_files_and_exclude_are_honoured(tmp_path: Path) -> None:
+    bad = 'x: int = "a"\n'
+    config = '[tool.mypy]\nfiles = ["src"]\nexclude = ["src/generated/"]\n'
+    repo = make_repo(
+        tmp_path / "p",
+        {
+            "pyproject.toml": config,
+            "src/a.py": bad,
+            "src/generated/b.py": bad,
+            "scripts/c.py": bad,
+        },
+    )
+    done = heal(repo, "--scan", "--output-format", "json")
+    typed = [f["path"] for f in done.json()["findings"] if f["code"] == "mypy:assignment"]
+    assert typed == ["src/a.py"], done.out
