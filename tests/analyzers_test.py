@@ -51,6 +51,7 @@ def test_files_mypy_refuses_are_left_out_and_named(tmp_path: Path) -> None:
             "one/setup.py": "x = 1\n",
             "two/setup.py": "x = 2\n",
             "three/setup.py": "x = 3\n",
+            "relative.py": "from . import sibling\n",  # bandit's examples/imports-from.py
             "typed.py": 'x: int = "a"\n',
         },
     )
@@ -61,6 +62,7 @@ def test_files_mypy_refuses_are_left_out_and_named(tmp_path: Path) -> None:
     assert skipped == [
         "examples/init-py-test/__init__.py",
         "examples/init-py-test/m.py",
+        "relative.py",
         "three/setup.py",
         "two/setup.py",
     ]

@@ -106,8 +106,9 @@ _CANT_READ = re.compile(r"^mypy: can't read file '(.+)': (.*)$")
 
 
 def blockers(done: Completed, paths: Sequence[str]) -> dict[str, str]:
-    """The files of `paths` mypy refused to check (its exit 2: a duplicate module name, a folder
-    with __init__.py that is no package name, a file it cannot read or decode) -> why."""
+    """The files of `paths` mypy refused to check (its exit 2: a blocking error in the file, such
+    as a duplicate module name or a relative import without a package; a folder with __init__.py
+    that is no package name; a file it cannot read or decode) -> why."""
     wanted = {os.path.normpath(p): p for p in paths}
     found: dict[str, str] = {}
     for raw in (done.stdout + "\n" + done.stderr).splitlines():
@@ -118,7 +119,10 @@ def blockers(done: Completed, paths: Sequence[str]) -> dict[str, str]:
                 file, message = str(item["file"]), str(item["message"])
             except (ValueError, KeyError, TypeError):
                 continue
-            if message.startswith("Duplicate module named") and os.path.normpath(file) in wanted:
+            # a blocking error has no code: a duplicate module, "No parent module -- cannot
+            # perform relative import" (bandit's examples/imports-from.py), a syntax mypy refuses
+            blocking = item.get("code") is None and item.get("severity") == "error"
+            if blocking and os.path.normpath(file) in wanted:
                 found[wanted[os.path.normpath(file)]] = message
             continue
         package = _NOT_PACKAGE.match(line)
