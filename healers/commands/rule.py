@@ -45,7 +45,8 @@ def run(opts: Options) -> int:
         page = docs.render_rule(rule)
         print(page.partition("\n")[2].lstrip("\n") if page.startswith("<!--") else page, end="")
         return 0
-    assert known is not None  # not a rule file: a code of an analyzer
+    if known is None:  # a rule id of a prefix table that no code reaches: nothing more to say
+        raise UsageError(f"{rule_id}: no documentation beyond its prefix table (docs/rules.md)")
     rule = cat.rule_for(Finding(code=known.code, path="", line=1, column=1, message=""))
     print(f"# {rule_id} ({known.code})\n")
     low = " (P2 when LOW severity)" if rule.category == "security" else ""
