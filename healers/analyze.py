@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from healers import cache, claims, incremental, project, registry, tools
+from healers import analyzers, cache, claims, incremental, project, registry, tools
+from healers.config import ANALYZERS
 from healers.finding import FileState, Finding
 from healers.prescreen import heal_finding
 from healers.tools import bandit, mypy, ruff
@@ -49,6 +51,8 @@ class Setup:
     python: Path | None = None  # the project's interpreter, for mypy (interpreter.find)
     max_file_size: int = 2_000_000  # bytes: larger files are not analyzed
     sorter: str = ""  # the project's own import sorter (layout.import_sorter): no I001 then
+    enabled: frozenset[str] = frozenset(ANALYZERS)  # the analyzers this run starts
+    mypy_python: str | None = None  # mypy's --python-version where its config's is too old
 
 
 def analyze(
@@ -81,29 +85,37 @@ def analyze(
         return {}, []
     data, large = incremental.read_bytes(proj.root, paths, setup.max_file_size)
     paths = [p for p in paths if p not in large]
-    store = setup.findings
+    store, on = setup.findings, setup.enabled
+    ruff_, bandit_ = _tolerant(run_ruff, "ruff", setup), _tolerant(run_bandit, "bandit", setup)
+    kept: list[Finding] = []
+    running: list[Future[list[Finding]]] = []
     with tools.Background() as background:
-        kept, running = incremental.start(background, store, "ruff", run_ruff, data, paths)
-        started = incremental.start(
-            background, store, "bandit", run_bandit, data, paths, split=True
-        )
-        kept, running = kept + started[0], running + started[1]
+
+        def begin(started: tuple[list[Finding], list[Future[list[Finding]]]]) -> None:
+            kept.extend(started[0])
+            running.extend(started[1])
+
+        if "ruff" in on:
+            begin(incremental.start(background, store, "ruff", ruff_, data, paths))
+        if "bandit" in on:
+            begin(incremental.start(background, store, "bandit", bandit_, data, paths, split=True))
         states, early = incremental.screen(proj.root, paths, data, store)
         parsable = [p for p in paths if p in states and states[p].parses]
-        if parsable:
-            run_mypy = _mypy(proj, setup)
-            started = incremental.start_whole(
-                background, store, run_mypy, proj.root, data, parsable
-            )
-            kept, running = kept + started[0], running + started[1]
-            started = incremental.start(
-                background, store, "heal", run_own, data, parsable, split=True
-            )
-            kept, running = kept + started[0], running + started[1]
+        if parsable and "mypy" in on:
+            mypy_ = _tolerant(_mypy(proj, setup), "mypy", setup)
+            begin(incremental.start_whole(background, store, mypy_, proj.root, data, parsable))
+        if parsable and "heal" in on:
+            begin(incremental.start(background, store, "heal", run_own, data, parsable, split=True))
         found = kept + [f for job in running for f in job.result()]
     wanted = set(parsable)
-    # findings for files that failed the pre-screen (a crash included) are the pre-screen's
-    return states, list(large.values()) + early + [f for f in found if f.path in wanted]
+    # findings for files that failed the pre-screen (a crash included) are the pre-screen's;
+    # an analyzer's failure is named where its config (or its first file) is
+    kept = [f for f in found if f.path in wanted or f.code == analyzers.FAILED]
+    return states, list(large.values()) + early + kept
+
+
+def _tolerant(job: Job, tool: str, setup: Setup) -> Job:
+    return analyzers.tolerant(job, setup.configs.get(tool) or "")
 
 
 def _search_path(proj: project.Project) -> dict[str, str]:
@@ -118,17 +130,25 @@ def _search_path(proj: project.Project) -> dict[str, str]:
 
 
 def _mypy(proj: project.Project, setup: Setup) -> Job:
+    """mypy on the files its own `files`/`exclude` leave in; a file it refuses is dropped (a
+    `heal:not-type-checked` finding) and mypy runs again on the rest (analyzers.py)."""
     conf, root = setup.configs, str(proj.root)
 
+    def once(left: Sequence[str]) -> tools.Completed:
+        args = mypy.command(
+            left,
+            config=conf["mypy"],
+            cache_dir=str(setup.cache_dir),
+            executable=setup.python,
+            python_version=setup.mypy_python,
+        )
+        return tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1, 2), env=_search_path(proj))
+
     def run(files_: Sequence[str]) -> list[Finding]:
-        cache_dir, python = str(setup.cache_dir), setup.python
-        args = mypy.command(files_, config=conf["mypy"], cache_dir=cache_dir, executable=python)
-        out = tools.run_tool("mypy", args, cwd=proj.root, ok=(0, 1, 2), env=_search_path(proj))
-        if out.returncode == 2:
-            raise mypy.failure(out, conf["mypy"])
-        if out.returncode == 1 and not out.stdout.lstrip().startswith("{"):
-            raise tools.AnalyzerError("mypy", "printed no JSON", out.stdout + out.stderr)
-        return mypy.same_hints(registry.parse("mypy", out.stdout, root))
+        checked = analyzers.mypy_files(proj.root, conf["mypy"], files_)
+        return mypy.same_hints(
+            analyzers.mypy_dropping(once, checked, root=root, config=conf["mypy"])
+        )
 
     return run
 

@@ -4,11 +4,10 @@ state in .heal/ (baseline, learned trust) for the commands that analyze."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from healers import catalogue, config, folder, project, session, shard, trust, write
+from healers import catalogue, config, folder, project, selection, session, shard, trust, write
 from healers.errors import UsageError
 from healers.finding import Approval
 from healers.options import Options
@@ -16,13 +15,6 @@ from healers.state import baseline, stats
 
 RUN = "heal"  # the hidden name of the heal run itself among the subcommands
 ANALYZING = frozenset({"", "pending", "approve", "reject", "baseline", "merge"})
-
-
-def _selectors(values: Sequence[str] | None) -> tuple[str, ...]:
-    out: list[str] = []
-    for value in values or ():
-        out += [s.strip() for s in value.split(",") if s.strip()]
-    return tuple(config.check_selector(s, "command line") for s in out)
 
 
 def _targets(args: argparse.Namespace) -> tuple[str, ...]:
@@ -119,8 +111,7 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         command=command,
         fix=fix,
         unsafe_fixes=conf.unsafe_fixes if unsafe is None else unsafe,
-        select=_selectors(getattr(args, "select", None)) or conf.select,
-        ignore=_selectors(getattr(args, "ignore", None)) + conf.ignore,
+        **selection.options(args, conf, proj.repo),
         max_passes=_max_passes(args, conf),
         timeout=conf.timeout,
         **trusted,

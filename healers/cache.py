@@ -25,7 +25,7 @@ from healers.finding import Edit, Finding, Fix
 TOOLS = ("ruff", "bandit", "heal")  # the per-file analyzers (mypy keeps its own cache)
 PREFIXES = {"ruff": ("ruff:",), "bandit": ("bandit:", "heal:syntax-error"), "heal": ("heal:",)}
 # a crash or a timeout depends on the machine's load, not on the file: never kept
-TRANSIENT = frozenset({"heal:analyzer-crash", "heal:analysis-failed"})
+TRANSIENT = frozenset({"heal:analyzer-crash", "heal:analysis-failed", "heal:analyzer-failed"})
 FORMAT = "1"  # bumped when an entry's layout changes: older entries are then misses
 
 

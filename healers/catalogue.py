@@ -124,7 +124,7 @@ def parse_rule(rule_id: str, category: str, data: dict[str, Any], *, source: str
     for key, value, allowed in (
         ("priority", priority, PRIORITIES),
         ("safety", safety, ("safe", "unsafe")),
-        ("approval", approval, ("never", "high-severity", "always")),
+        ("approval", approval, ("never", "high-severity", "always", "block")),
     ):
         if value not in allowed:
             raise CatalogueError(f"{where}: `{key}` must be one of {', '.join(allowed)}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from healers import catalogue, fingerprint, policy
+from healers import catalogue, fingerprint, ignores, policy, source, suppress
 from healers.finding import FileState, Finding, Outcome
 
 
@@ -18,6 +18,8 @@ def classify(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     dropped: list[Outcome] | None = None,
+    per_file: ignores.PerFile = (),
+    extend_select: Sequence[str] = (),
 ) -> list[Outcome]:
     """Join each finding with its rule, fingerprint it, let the policy decide its status. The
     HIGH-severity security findings `--select`/`--ignore` leave out are added to `dropped`: they
@@ -31,14 +33,40 @@ def classify(
         state = states.get(path)
         text, scopes = (state.source.text, state.scopes) if state is not None else ("", ())
         prints = fingerprint.fingerprints(found, text, scopes)
+        lines = source.lines(text)
         for finding, print_ in zip(found, prints, strict=True):
-            outcome = policy.decide(finding, cat.rule_for(finding), print_, ctx)
-            if (select and not matches(outcome, select)) or (ignore and matches(outcome, ignore)):
+            rule = cat.rule_for(finding)
+            line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+            if suppress.silenced(finding, rule.id, line):
+                continue
+            outcome = policy.decide(finding, rule, print_, ctx)
+            if not wanted(outcome, select, ignore, per_file, extend_select):
                 if dropped is not None and high_security(outcome):
                     dropped.append(outcome)
                 continue
             outcomes.append(outcome)
     return prioritize(dedupe(outcomes))
+
+
+def wanted(
+    outcome: Outcome,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    per_file: ignores.PerFile,
+    extend_select: Sequence[str],
+) -> bool:
+    """Is the finding reported? `--select` (with `extend-select`) chooses, `--ignore` and the
+    per-file ignores leave out; heal's default per-file ignores give way to `extend-select`."""
+    extended = bool(extend_select) and matches(outcome, extend_select)
+    if select and not (matches(outcome, select) or extended):
+        return False
+    if ignore and matches(outcome, ignore):
+        return False
+    left_out = ignores.selectors_for(outcome.finding.path, per_file, defaults=False)
+    if left_out and matches(outcome, left_out):
+        return False
+    defaults = ignores.selectors_for(outcome.finding.path, ())
+    return extended or not matches(outcome, defaults)
 
 
 def dropped_warning(dropped: Sequence[Outcome]) -> tuple[str, ...]:
@@ -66,6 +94,8 @@ def matches(outcome: Outcome, selectors: Sequence[str]) -> bool:
         if selector in (outcome.category, outcome.rule.id, code):
             return True
         if ":" in selector and code.startswith(selector):
+            return True
+        if code.startswith(selector + ":"):  # a tool's name: `--ignore mypy`
             return True
     return False
 

@@ -34,6 +34,7 @@ SUBCOMMANDS = {
     "patterns": "the heals the pattern store learned (list); export: docs/patterns/healing/",
     "stop": "emergency stop: running heals stop writing, new ones refuse to",
     "resume": "lift the emergency stop",
+    "rule": "a rule's documentation: what it flags, why, how heal fixes it (heal rule ID)",
     "init": "heal init github: write a scheduled GitHub workflow (SARIF, fix pull request)",
     "dashboard": "what heal finds and fixes, live: in the terminal, or a web page with --web",
     "merge": "merge the reports of heal --scan --shard K/N into one (SARIF or JSON)",
@@ -74,7 +75,12 @@ def parser() -> argparse.ArgumentParser:
     )
     COMMANDS[""].arguments(run)
     for name, what in SUBCOMMANDS.items():
-        COMMANDS[name].arguments(sub.add_parser(name, prog=f"heal {name}", description=what))
+        command = sub.add_parser(name, prog=f"heal {name}", description=what)
+        COMMANDS[name].arguments(command)
+        if "--config" not in command._option_string_actions:
+            command.add_argument(
+                "--config", metavar="FILE", help="read [tool.healers] from FILE (as the run does)"
+            )
     return top
 
 

@@ -31,13 +31,17 @@ class Config:
     verify_budget: int = 0  # runs of verify_cmd bisection may spend per pass (0: by the fixes)
     demote_min_fixes: int = 5  # learned trust: a rule needs this many fixes before demotion ...
     demote_rollback_rate: float = 0.2  # ... and more than this share of them rolled back
-    # rule id -> approval level ("never" | "high-severity" | "always"): policy as data
+    # rule id -> approval level ("never" | "high-severity" | "always" | "block"): policy as data
     approval: tuple[tuple[str, str], ...] = ()
     allow_unapproved_high: bool = False  # lifts the HIGH gate; heal warns on every run
     request_timeout: float = 60  # seconds: the timeout AddRequestTimeout writes (bandit B113)
     llm: LlmConfig = field(default_factory=LlmConfig)  # [tool.healers.llm]: --propose's endpoint
     python: str = ""  # the project's interpreter, for mypy's --python-executable
     max_file_size: int = 2_000_000  # bytes: a larger file is a heal:file-too-large finding
+    extend_select: tuple[str, ...] = ()  # selectors reported even where heal's defaults leave out
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors), ruff's way
+    analyzers: tuple[str, ...] = ()  # the analyzers to start (default: ruff, mypy, bandit, heal)
+    hold_the_line: bool = True  # in the pre-commit hook, only findings on changed lines count
     source: str = ""  # the file the settings came from, for messages
 
 
@@ -103,7 +107,7 @@ def _verify_setting(key: str, value: object, at: str) -> object:
 
 
 def _approval(value: object, at: str) -> tuple[tuple[str, str], ...]:
-    levels = ("never", "high-severity", "always")
+    levels = ("never", "high-severity", "always", "block")
     if not isinstance(value, dict):
         raise ConfigError(
             f'{at}: must be a table of rule id = level, e.g. {{ "rule-id" = "always" }}'
@@ -122,13 +126,53 @@ def _llm(value: object, where: str) -> LlmConfig:
         raise ConfigError(str(exc)) from None
 
 
+ANALYZERS = ("ruff", "mypy", "bandit", "heal")
+KNOWN = ", ".join(
+    (
+        "select, ignore, extend-select, per-file-ignores, exclude, fail-on, max-passes",
+        "unsafe-fixes, timeout, approval, allow-unapproved-high, analyzers, hold-the-line",
+        "request-timeout, llm, python, max-file-size",
+        *VERIFY_KEYS,
+    )
+)
+
+
+def _per_file(value: object, at: str, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`per-file-ignores = { "tests/*" = ["bandit:B101", "security"] }`, as ruff spells it."""
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f'{at}: must be a table of glob = [selectors], e.g. {{ "tests/*" = ["S"] }}'
+        )
+    return tuple(
+        (
+            glob,
+            tuple(
+                check_selector(s, at)
+                for s in _strings(selectors, f"per-file-ignores.{glob}", where)
+            ),
+        )
+        for glob, selectors in value.items()
+    )
+
+
+def _analyzers(value: object, at: str, where: str) -> tuple[str, ...]:
+    names = _strings(value, "analyzers", where)
+    unknown = [n for n in names if n not in ANALYZERS]
+    if unknown:
+        raise ConfigError(f"{at}: unknown analyzer {unknown[0]!r} (known: {', '.join(ANALYZERS)})")
+    return names
+
+
 def parse(table: dict[str, Any], where: str) -> Config:
     """Validate a `[tool.healers]` table; unknown keys and wrong types are errors naming the key."""
     values: dict[str, Any] = {"source": where}
     for key, value in table.items():
         at = f"{where}: [tool.healers] {key}"
-        if key in ("select", "ignore"):
-            values[key] = tuple(check_selector(s, at) for s in _strings(value, key, where))
+        if key in ("select", "ignore", "extend-select"):
+            chosen = tuple(check_selector(s, at) for s in _strings(value, key, where))
+            values[key.replace("-", "_")] = chosen
+        elif key == "per-file-ignores":
+            values["per_file_ignores"] = _per_file(value, at, where)
         elif key == "exclude":
             values[key] = _strings(value, key, where)
         elif key == "fail-on":
@@ -161,6 +205,12 @@ def parse(table: dict[str, Any], where: str) -> Config:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ConfigError(f"{at}: must be a positive number of seconds, not {value!r}")
             values["request_timeout"] = value
+        elif key == "analyzers":
+            values["analyzers"] = _analyzers(value, at, where)
+        elif key == "hold-the-line":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{at}: must be true or false, not {value!r}")
+            values["hold_the_line"] = value
         elif key == "allow-unapproved-high":
             if not isinstance(value, bool):
                 raise ConfigError(f"{at}: must be true or false, not {value!r}")
@@ -168,11 +218,7 @@ def parse(table: dict[str, Any], where: str) -> Config:
         elif key == "llm":
             values["llm"] = _llm(value, where)
         else:
-            known = "select, ignore, exclude, fail-on, max-passes, unsafe-fixes, timeout, "
-            known += "approval, allow-unapproved-high, request-timeout, llm, python, "
-            known += "max-file-size, "
-            known += ", ".join(VERIFY_KEYS)
-            raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {known})")
+            raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {KNOWN})")
     return Config(**values)
 
 

@@ -16,7 +16,8 @@ RULES_DIR = "rules"
 APPROVALS = {
     "never": "never",
     "high-severity": "when the finding is HIGH severity",
-    "always": "always",
+    "always": "always (a proposal)",
+    "block": "always; blocks the commit until decided",
 }
 
 
@@ -63,9 +64,14 @@ def fix_safety(rule: Rule) -> list[str]:
     else:
         out.append("This fix is safe: `heal --fix` applies it.")
     if rule.approval == "always":
-        out.append("Every fix waits for a human's approval (`heal approve`).")
+        out.append(
+            "Every fix is a proposal in `heal pending` until a human approves it (`heal approve`);"
+            " the finding counts as an ordinary one for the exit code."
+        )
+    elif rule.approval == "block":
+        out.append("Every finding blocks the run (exit 3) until a human decides.")
     elif rule.approval == "high-severity":
-        out.append("A HIGH-severity finding waits for a human's approval (`heal approve`).")
+        out.append("A HIGH-severity finding blocks the run (exit 3) until a human decides.")
     own = [rule.fix_safety.strip(), ""] if rule.fix_safety.strip() else []
     return [*own, " ".join(out), ""]
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from healers import (
     analyze,
+    analyzers,
     apply,
     classify,
     config,
+    hold,
     policy,
     project,
     regressions,
@@ -42,6 +44,7 @@ class _Run:
     dropped: list[Outcome] = field(default_factory=list)  # HIGH security left out by select/ignore
     rolled_back: set[str] = field(default_factory=set)  # fingerprints of fixes taken back
     reviewing: review.Reviewing | None = None  # the project's line length and formatter
+    held: int = 0  # findings on lines the change does not touch (hold the line), last judged
 
     def texts(self) -> dict[str, str]:
         return {p: s.source.text for p, s in self.states.items()}
@@ -51,6 +54,7 @@ class _Run:
         approved, planned alone by the apply stage); fixes that failed are not tried again."""
         proj = self.opts.project
         found = self.findings + analyze.whole_project(proj, self.states, self.setup.findings)
+        found, self.held = hold.filtered(proj, found, self.opts.since, self.opts.config)
         self.dropped = []
         outcomes = classify.classify(
             found,
@@ -59,6 +63,8 @@ class _Run:
             select=self.opts.select,
             ignore=self.opts.ignore,
             dropped=self.dropped,
+            per_file=self.opts.config.per_file_ignores,
+            extend_select=self.opts.extend_select,
         )
         self.proposals = self._propose(policy.decided(outcomes, self.decisions))
         outcomes = policy.resolve(outcomes, self.texts(), self.decisions, self.proposals)
@@ -82,23 +88,19 @@ def run(opts: Options, *, cache_dir: Path | None = None) -> Report:
     notes = list(opts.project.notes)
     if opts.ignored_verify_cmd:
         notes.append("--untrusted: the verify-cmd in the configuration was not run")
+    on = analyzers.enabled(opts.config.analyzers, opts.ignore)
     with trust.analyzers(
         opts.project, untrusted=opts.untrusted, cache_dir=cache_dir, notes=notes, conf=opts.config
-    ) as setup:
-        return _run(opts, setup, notes)
+    ) as s:
+        return _run(opts, replace(s, enabled=on), notes)
 
 
 def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     proj = opts.project
     _phase(opts, f"analyzing {len(proj.files)} file(s)")
     states, found = analyze.analyze(proj, proj.files, setup, timeout=opts.timeout)
-    ctx = policy.Context(
-        unsafe_fixes=opts.unsafe_fixes,
-        high_gate=not opts.allow_unapproved_high,
-        baseline=opts.baseline,
-        demoted=opts.demoted,
-        approval=opts.approval,
-    )
+    notes += analyzers.unchecked_types(setup.enabled, found)
+    ctx = policy.context(opts, ruff_configured=setup.configs.get("ruff") is not None)
     decisions = approvals.load(proj.state_dir)
     target = project.target_version(proj.root)
     work = _Run(opts, setup, states, found, decisions, ctx, target, notes=notes)
@@ -130,9 +132,11 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     }
     fixed = policy.fixed(initial, outcomes, guard.trail.kept()) if changes else []
     outcomes = classify.prioritize([*fixed, *outcomes])
-    if opts.propose:
-        gated = [o for o in outcomes if o.gated and o.fingerprint not in work.proposals]
-        work.proposals.update(work._propose(gated))
+    # the blocked ones always (few: HIGH findings), so the advice names only fixes that exist
+    wanted = [o for o in outcomes if o.gated] if opts.propose else policy.blocked(outcomes)
+    work.proposals.update(work._propose([o for o in wanted if o.fingerprint not in work.proposals]))
+    work.notes += policy.baseline_high(outcomes)
+    work.notes += hold.note(work.held, opts.since or "HEAD")
     rep = Report(
         outcomes,
         changes,
@@ -203,8 +207,13 @@ def _reanalyze(
     back to its text before the pass (not after an emergency stop: then it is only named)."""
     proj = work.opts.project
     fresh, found = analyze.analyze(proj, touched, work.setup, timeout=work.opts.timeout)
-    for path, new in regressions.new_type_errors(work.findings, found, touched).items():
-        why = regressions.reason(new)
+    regressed = regressions.new_type_errors(work.findings, found, touched)
+    whys = {path: regressions.reason(new) for path, new in regressed.items()}
+    made = regressions.caused(
+        work.findings, found, touched, lambda f: regressions.unfixable(f, work.ctx, work.opts)
+    )
+    whys |= {p: regressions.caused_reason(n) for p, n in made.items() if p not in whys}
+    for path, why in whys.items():
         if stopped:
             work.notes.append(f"{path}: {why.replace('rolled back: ', '')}; kept: heal is stopped")
             continue
@@ -214,12 +223,13 @@ def _reanalyze(
             proj, fresh[path], work.states[path], work.notes, guard.journal
         )
         work.notes.append(f"{path}: {why}")
-        blamed = regressions.suspects(outcomes, path, new)
+        blamed = regressions.suspects(outcomes, path, regressed.get(path, ()))
+        guard.trail.restored(path, fresh[path].data, fresh[path].source.text, blamed, why)
         work.declined.update(dict.fromkeys(blamed, why))
         work.rolled_back.update(blamed)
     work.states.update(fresh)
     written = set(touched)
-    work.findings = [f for f in work.findings if f.path not in written] + found
+    work.findings = analyzers.merge([f for f in work.findings if f.path not in written], found)
     # cycles span files: recomputed whole, or a fixed cycle would linger in untouched files
     return work.judge()
 

@@ -8,11 +8,12 @@ from typing import Literal, get_args
 Category = Literal["type", "import", "style", "security", "performance", "logic"]
 Priority = Literal["P0", "P1", "P2", "P3"]
 Safety = Literal["safe", "unsafe"]
-Approval = Literal["never", "high-severity", "always"]
+Approval = Literal["never", "high-severity", "always", "block"]
 Status = Literal[
     "fixed",
     "fixable",
     "unsafe-fix",
+    "blocked",
     "needs-approval",
     "accepted-risk",
     "baseline",
@@ -116,6 +117,9 @@ class Outcome:
 
     @property
     def priority(self) -> Priority:
+        """The rule's, except that a LOW-severity security finding (bandit's warnings) is P2."""
+        if self.rule.category == "security" and self.finding.severity == "low":
+            return "P2" if self.rule.priority < "P2" else self.rule.priority
         return self.rule.priority
 
     @property

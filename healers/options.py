@@ -22,6 +22,8 @@ class Options:
     unsafe_fixes: bool = False
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    since: str | None = None  # hold the line against this commit (--since REF)
+    extend_select: tuple[str, ...] = ()  # also these, even where heal's defaults leave them out
     max_passes: int = 5
     timeout: float = 30.0
     verify_cmd: str = ""  # run after each fix pass; fixes that make it fail are rolled back
@@ -46,6 +48,9 @@ class Options:
     color: str = "auto"
     fail_on: Priority = "P3"
     exit_non_zero_on_fix: bool = False
+    exit_zero: bool = False  # exit 0 even with findings left (errors are still 2)
+    quiet: bool = False  # the findings only
+    show_fixes: bool = False  # every fixed finding listed
     # --- a subcommand's own arguments ---------------------------------------------------------
     targets: tuple[str, ...] = ()  # fingerprints (approve, reject), a run id (log, undo), words
     reason: str = ""  # reject --reason, stop REASON

@@ -7,13 +7,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import cast, get_args
+from typing import TYPE_CHECKING, cast, get_args
 
+from healers import suppress
 from healers.finding import Approval, Finding, Outcome, Proposal, Rule, Status
 from healers.state import approvals
 from healers.state.approvals import Decision
 
-GATED = frozenset({"needs-approval", "accepted-risk"})
+if TYPE_CHECKING:  # options imports the project, the config, the session: not needed at run time
+    from healers.options import Options
+
+GATED = frozenset({"blocked", "needs-approval", "accepted-risk"})
+WAITING = frozenset({"blocked", "needs-approval"})  # a person must decide; blocked: exit 3
 BASELINE_REASON = "recorded by `heal baseline`; does not fail the run"
 
 
@@ -26,6 +31,19 @@ class Context:
     baseline: frozenset[str] = frozenset()  # fingerprints reported as `baseline`
     demoted: Mapping[str, str] = field(default_factory=dict)  # rule id -> why it needs approval
     approval: Mapping[str, Approval] = field(default_factory=dict)  # [tool.healers] approval
+    ruff_configured: bool = False  # the project configures ruff: its noqa codes are ruff's
+
+
+def context(opts: Options, *, ruff_configured: bool) -> Context:
+    """The run's policy context, from its options."""
+    return Context(
+        unsafe_fixes=opts.unsafe_fixes,
+        high_gate=not opts.allow_unapproved_high,
+        baseline=opts.baseline,
+        demoted=opts.demoted,
+        approval=opts.approval,
+        ruff_configured=ruff_configured,
+    )
 
 
 def with_policy(rule: Rule, approval: Mapping[str, Approval]) -> Rule:
@@ -39,18 +57,27 @@ def needs_human(rule: Rule, finding: Finding, *, high_gate: bool = True) -> bool
     """True when a person must decide: the rule always asks, or the finding is of HIGH severity
     (bandit's). A project's policy may lower a rule's approval to `never`, but the HIGH gate stays
     unless it sets the logged `allow-unapproved-high` (high_gate=False)."""
-    if rule.approval == "always":
+    if rule.approval in ("always", "block"):
         return True
     return high_gate and finding.severity == "high"
+
+
+def blocks(rule: Rule, finding: Finding, *, high_gate: bool = True) -> bool:
+    """True when, undecided, the finding stops the commit (exit 3): a HIGH-severity finding
+    under the gate, or a rule the project marked `approval = "block"`. Other findings that need
+    a decision wait in `heal pending` as proposals and count as ordinary findings."""
+    return rule.approval == "block" or (high_gate and finding.severity == "high")
 
 
 def fixability(
     rule: Rule, finding: Finding, *, unsafe_fixes: bool, high_gate: bool = True
 ) -> tuple[Status, str]:
     """What heal can do about a finding before trying, and a short reason a user can act on."""
+    if blocks(rule, finding, high_gate=high_gate):
+        why = "this rule" if rule.approval == "block" else "HIGH severity"
+        return "blocked", f"{why} needs a human decision before any change (exit 3)"
     if needs_human(rule, finding, high_gate=high_gate):
-        why = "this rule" if rule.approval == "always" else "HIGH severity"
-        return "needs-approval", f"{why} needs a human decision before any change"
+        return "needs-approval", "this rule's fix is a proposal: `heal pending` shows it"
     if rule.fix == "none":
         return "unfixable", "no automatic fix" + (f"; {finding.hint}" if finding.hint else "")
     unsafe = rule.safety == "unsafe"
@@ -73,11 +100,14 @@ def decide(finding: Finding, rule: Rule, fingerprint: str, ctx: Context) -> Outc
     status, reason = fixability(
         rule, finding, unsafe_fixes=ctx.unsafe_fixes, high_gate=ctx.high_gate
     )
+    foreign = suppress.foreign_suppression(finding, ruff_configured=ctx.ruff_configured)
+    if foreign and status in ("fixable", "unsafe-fix"):
+        status, reason = "unfixable", foreign
     if fingerprint in ctx.baseline:
         status, reason = "baseline", BASELINE_REASON
     elif rule.id in ctx.demoted and status in ("fixable", "unsafe-fix"):
         status, reason = "needs-approval", ctx.demoted[rule.id]
-    return Outcome(finding, rule, fingerprint, status, reason, gated=status == "needs-approval")
+    return Outcome(finding, rule, fingerprint, status, reason, gated=status in WAITING)
 
 
 def decided(outcomes: Sequence[Outcome], decisions: Mapping[str, Decision]) -> list[Outcome]:
@@ -108,7 +138,7 @@ def resolve(
         void = approvals.why_void(d, o.finding, text, proposals[o.fingerprint].diff)
         if void:
             why = f"{o.reason}; the {d.decision} by {_who(d)} is void: {void}"
-            out.append(replace(o, status="needs-approval", reason=why))
+            out.append(replace(o, reason=why))
         elif d.decision == "reject":
             out.append(replace(o, status="accepted-risk", reason=f"by {_who(d)}: {d.reason}"))
         else:
@@ -169,3 +199,19 @@ def recorded(finding: Finding, rule: Rule, fingerprint: str, status: str, reason
     if status not in get_args(Status):
         raise ValueError(f"not a status: {status!r}")
     return Outcome(finding, rule, fingerprint, cast(Status, status), reason=reason)
+
+
+def blocked(outcomes: Sequence[Outcome]) -> list[Outcome]:
+    """The outcomes that stop the run (exit 3) until a person decides."""
+    return [o for o in outcomes if o.status == "blocked"]
+
+
+def baseline_high(outcomes: Sequence[Outcome]) -> list[str]:
+    """The note every report carries while the baseline holds HIGH-severity findings."""
+    old = sum(o.status == "baseline" and o.finding.severity == "high" for o in outcomes)
+    if not old:
+        return []
+    return [
+        f"the baseline holds {old} HIGH-severity finding(s): they do not block "
+        "(`heal baseline` recorded them); fix them or record a decision"
+    ]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from healers import shard as shards
-from healers import toml, tools
+from healers import target, toml, tools
 from healers.config import Config, ConfigError
 from healers.paths import relative
 
@@ -40,6 +39,15 @@ class Project:
 
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py")
+# The analyzers' config files: copied with the Python files for --diff's shadow project.
+TOOL_CONFIG_FILES = (
+    "pyproject.toml",
+    "setup.cfg",
+    "mypy.ini",
+    ".mypy.ini",
+    "ruff.toml",
+    ".ruff.toml",
+)
 
 
 def find_git(start: Path) -> Path | None:
@@ -177,11 +185,12 @@ def _one_per_file(root: Path, files: Sequence[str]) -> tuple[str, ...]:
 
 
 def target_version(root: Path) -> str | None:
-    """ruff's `--target-version` (e.g. "py39") from the oldest Python `requires-python` admits."""
+    """ruff's `--target-version` (e.g. "py37"): the oldest Python any standard place declares
+    (`target.declared`); None when none does (ruff's default)."""
     try:
         data = toml.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     except (OSError, toml.TOMLDecodeError, UnicodeDecodeError):
-        return None
+        data = {}
     table = data.get("project", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{root / 'pyproject.toml'}: [project] must be a table")
@@ -191,8 +200,7 @@ def target_version(root: Path) -> str | None:
             f"{root / 'pyproject.toml'}: [project] requires-python must be a string such as "
             f'">=3.10", not {spec!r}'
         )
-    minors = [int(m) for m in re.findall(r"(?:>=|~=|==)\s*3\.(\d+)", spec)]
-    return f"py3{min(minors)}" if minors else None
+    return target.declared(root).ruff
 
 
 def tool_config(root: Path) -> dict[str, str | None]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from healers import project, write
+from healers import catalogue, classify, policy, project, write
 from healers.finding import FileState, Finding, Outcome
+from healers.options import Options
 
 # Codes that appear because a fix worked: an ignore or a cast that covered the fixed error is now
 # unused. They are not regressions, and heal fixes them in the next pass.
@@ -75,3 +76,44 @@ def suspects(outcomes: Sequence[Outcome], path: str, new: Sequence[Finding] = ()
         return min(abs(line - o.finding.line) for line in lines), o.fingerprint
 
     return [min(fixable, key=distance).fingerprint]
+
+
+def caused(
+    before: Sequence[Finding],
+    after: Sequence[Finding],
+    paths: Sequence[str],
+    keep: Callable[[Finding], bool],
+) -> dict[str, list[Finding]]:
+    """path -> the findings of other tools than mypy a pass brought into the file that the next
+    pass cannot fix (`keep` says whether one is reported and would be fixed): heal's fix made
+    them, so the file goes back (a shell=True -> argv rewrite that would add B603, a rewrite
+    that adds RUF036)."""
+    wanted = set(paths)
+
+    def count(found: Sequence[Finding]) -> Counter[tuple[str, str]]:
+        return Counter((f.path, f.code) for f in found if f.path in wanted and f.tool != "mypy")
+
+    had, has = count(before), count(after)
+    seen = {(f.path, f.code, f.message) for f in before}
+    new: dict[str, list[Finding]] = defaultdict(list)
+    for finding in after:
+        key = (finding.path, finding.code)
+        if finding.tool == "mypy" or has[key] <= had[key] or (*key, finding.message) in seen:
+            continue
+        if keep(finding):
+            new[finding.path].append(finding)
+    return dict(new)
+
+
+def caused_reason(new: Sequence[Finding]) -> str:
+    shown = "; ".join(f"{f.code} at line {f.line}: {f.message}" for f in new[:3])
+    return f"rolled back: the fix brought {shown}, which heal cannot fix"
+
+
+def unfixable(finding: Finding, ctx: policy.Context, opts: Options) -> bool:
+    """Is a finding a pass brought reported, and left for a person (the next pass won't fix it)?"""
+    outcome = policy.decide(finding, catalogue.load().rule_for(finding), "", ctx)
+    shown = classify.wanted(
+        outcome, opts.select, opts.ignore, opts.config.per_file_ignores, opts.extend_select
+    )
+    return shown and outcome.status != "fixable"

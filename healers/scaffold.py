@@ -94,7 +94,7 @@ codes = {codes}
 priority = "{CATEGORY_PRIORITY[req.category]}"  # the category's default (P0 first)
 fix = "{req.fix_name}"
 {safety}
-approval = "never"  # TODO: or "always" (every fix waits for `heal approve`), "high-severity"
+approval = "never"  # TODO: or "always" (a proposal in `heal pending`), "block", "high-severity"
 why = '''
 TODO: why the flagged code is a problem (the docs' "Why is this bad?").
 '''

@@ -157,7 +157,7 @@ class Session:
             found=len(last.outcomes),
             fixed=statuses["fixed"],
             rolled_back=len(rolled),
-            blocked=statuses["needs-approval"],
+            blocked=statuses["blocked"],
             remaining=sum(statuses[s] for s in LEFT),
             by_category=_counts(totals["by_category"]),
             by_priority=_counts(totals["by_priority"]),

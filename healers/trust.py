@@ -12,7 +12,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from healers import analyze, cache, config, folder, interpreter, layout, project, state, tools
+from healers import (
+    analyze,
+    cache,
+    config,
+    folder,
+    interpreter,
+    layout,
+    project,
+    state,
+    target,
+    tools,
+)
 from healers.errors import UsageError
 from healers.tools import bandit, mypy, mypy_config, ruff
 
@@ -54,15 +65,24 @@ def analyzers(
         if cache_dir is None:
             cache_dir = fresh if untrusted else mypy_cache(proj, notes, fresh)
         conf = conf or config.Config()
-        target = project.target_version(proj.root)
+        ruff_target, mypy_version = _pythons(proj, notes)
         python = None if untrusted else _interpreter(proj.root, conf.python, notes)
         sorter = _sorter(proj.root, configs, notes)
         found = (
             cache.Cache()
             if untrusted
-            else findings_cache(proj, configs, target, notes, python, sorter)
+            else findings_cache(proj, configs, ruff_target, notes, python, sorter, mypy_version)
         )
-        yield analyze.Setup(configs, target, cache_dir, found, python, conf.max_file_size, sorter)
+        yield analyze.Setup(
+            configs,
+            ruff_target,
+            cache_dir,
+            found,
+            python,
+            conf.max_file_size,
+            sorter,
+            mypy_python=mypy_version,
+        )
 
 
 def _sorter(root: Path, configs: dict[str, str | None], notes: list[str]) -> str:
@@ -82,6 +102,25 @@ def _interpreter(root: Path, configured: str, notes: list[str]) -> Path | None:
     elif python is not None:
         notes.append(f"mypy checked against the project's interpreter {python}")
     return python
+
+
+def _pythons(proj: project.Project, notes: list[str]) -> tuple[str | None, str | None]:
+    """ruff's target and mypy's --python-version: the oldest Python the project declares; where
+    mypy no longer supports it, the oldest mypy does, and the report says so."""
+    project.target_version(proj.root)  # a malformed requires-python is a configuration error
+    declared = target.declared(proj.root)
+    if declared.version is None:
+        notes.append(declared.note)
+        return None, None
+    oldest = mypy.oldest_python()
+    if declared.version >= oldest:
+        return declared.ruff, None
+    shown = ".".join(map(str, declared.version))
+    notes.append(
+        f"the project declares Python {shown} ({declared.source}); the installed mypy supports "
+        f"{oldest[0]}.{oldest[1]} and newer, so mypy checked as Python {oldest[0]}.{oldest[1]}"
+    )
+    return declared.ruff, f"{oldest[0]}.{oldest[1]}"
 
 
 def _copied(root: Path, name: str, into: Path) -> mypy_config.Copied:
@@ -111,6 +150,7 @@ def findings_cache(
     notes: list[str],
     python: Path | None = None,
     sorter: str = "",
+    mypy_version: str | None = None,
 ) -> cache.Cache:
     """`.heal/cache/findings`, unless git tracks a file in it: a committed cache could hide a
     finding, so it is not read (and not written) and the note says so. Entries are opened
@@ -129,7 +169,7 @@ def findings_cache(
         name = configs[tool]
         return None if name is None else proj.root / name
 
-    mypy_args = mypy.command([], config=configs["mypy"], cache_dir="")
+    mypy_args = mypy.command([], config=configs["mypy"], cache_dir="", python_version=mypy_version)
     stamps = {
         "ruff": cache.stamp(
             "ruff",

@@ -32,9 +32,18 @@ GIT_USER = ("-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=f
 CONTRACT_CATEGORIES = frozenset({"type", "import", "style", "security", "performance", "logic"})
 CONTRACT_PRIORITIES = ("P0", "P1", "P2", "P3")
 CONTRACT_STATUSES = frozenset(
-    {"fixed", "fixable", "unsafe-fix", "needs-approval", "accepted-risk", "baseline", "unfixable"}
+    {
+        "fixed",
+        "fixable",
+        "unsafe-fix",
+        "blocked",
+        "needs-approval",
+        "accepted-risk",
+        "baseline",
+        "unfixable",
+    }
 )
-LEFT = frozenset({"fixable", "unsafe-fix", "needs-approval", "unfixable"})
+LEFT = frozenset({"fixable", "unsafe-fix", "blocked", "needs-approval", "unfixable"})
 
 
 @dataclass(frozen=True)

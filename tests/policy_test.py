@@ -26,12 +26,10 @@ UNSAFE = Fix("unsafe", "Rewrite it", (Edit(1, 1, 1, 2, ""),))
         pytest.param(finding("ruff:C403", fix=UNSAFE), True, "fixable", id="unsafe allowed"),
         pytest.param(finding("ruff:E501"), False, "unfixable", id="ruff without an edit"),
         pytest.param(finding("mypy:arg-type"), False, "unfixable", id="mypy, no codemod"),
-        pytest.param(finding("bandit:B602", severity="high"), True, "needs-approval", id="HIGH"),
+        pytest.param(finding("bandit:B602", severity="high"), True, "blocked", id="HIGH"),
         pytest.param(finding("bandit:B506", severity="medium"), False, "unsafe-fix", id="MED"),
         pytest.param(finding("bandit:B506", severity="medium"), True, "fixable", id="MED unsafe"),
-        pytest.param(
-            finding("bandit:B324", severity="high"), True, "needs-approval", id="HIGH fix"
-        ),
+        pytest.param(finding("bandit:B324", severity="high"), True, "blocked", id="HIGH fix"),
         pytest.param(finding("bandit:B105", severity="low"), True, "needs-approval", id="always"),
         pytest.param(finding("bandit:B403", severity="low"), True, "unfixable", id="no fix"),
     ],

@@ -273,3 +273,36 @@ def test_users_args_keep_working_beside_hostile_file_names_under_real_pre_commit
     assert (repo / "VERIFIED").exists(), first.out  # the user's --verify-cmd ran
     assert "import os" not in (repo / "app.py").read_text()
     assert_nothing_ran(repo, first.out)
+
+
+OLD = (
+    '"""An old module: an unused import and a HIGH-severity MD5 heal has never seen."""\n\n'
+    "import hashlib\nimport os\n\nLIMIT = 1\n\n\n"
+    "def digest(data: bytes) -> str:\n    return hashlib.md5(data).hexdigest()\n"
+)
+
+
+def test_an_adopted_repository_holds_the_line_under_pre_commit(tmp_path, hook_repo, hook_env):
+    """A clean change to a file with old findings passes and the file is not rewritten; a new
+    finding on a changed line is refused (and fixed), the old ones left alone."""
+    repo = project(tmp_path / "app", hook_repo, hook_env, **{"old.py": OLD})
+    git(repo, "commit", "-q", "--no-verify", "-m", "adopt heal on an old code base")
+    clean = OLD.replace("LIMIT = 1", "LIMIT = 2")
+    (repo / "old.py").write_text(clean)
+    git(repo, "add", "old.py")
+    passed = commit(repo, hook_env)
+    assert passed.code == 0, passed.out
+    assert (repo / "old.py").read_text() == clean  # nothing rewritten under the committer
+    assert git(repo, "show", "HEAD:old.py") == clean
+
+    new = clean.replace("import os\n", "import os\nimport sys\n")
+    (repo / "old.py").write_text(new)
+    git(repo, "add", "old.py")
+    refused = commit(repo, hook_env)
+    assert refused.code == 1, refused.out
+    assert "Fixed 1 finding(s)" in refused.out and "ruff:F401" in refused.out, refused.out
+    assert "files were modified by this hook" in refused.out
+    assert "B324" not in refused.out
+    assert git(repo, "show", "HEAD:old.py") == clean and committed(repo)
+    fixed = (repo / "old.py").read_text()
+    assert "import sys" not in fixed and "import os" in fixed  # only the new finding was fixed

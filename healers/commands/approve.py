@@ -41,8 +41,10 @@ def run(opts: Options) -> int:
     fixed = {o.fingerprint for o in done.outcomes if o.status == "fixed"} & wanted
     for note in done.notes:
         print(f"heal: note: {note}", file=sys.stderr)
+    why = {o.fingerprint: o.reason for o in done.outcomes}
     for o in chosen:
-        state = "applied" if o.fingerprint in fixed else "approved, NOT applied"
+        not_applied = f"approved, NOT applied: {why.get(o.fingerprint) or 'the fix did not apply'}"
+        state = "applied" if o.fingerprint in fixed else not_applied
         print(f"{o.fingerprint}  {o.finding.code} {o.finding.path}:{o.finding.line}: {state}")
         if o.fingerprint in fixed:
             sys.stdout.write(proposals[o.fingerprint].diff)

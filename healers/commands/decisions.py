@@ -12,7 +12,7 @@ from healers.commands.heal import untrusted_argument
 from healers.errors import CommandError
 from healers.finding import Outcome, Proposal
 from healers.project import Project
-from healers.state import approvals
+from healers.state import approvals, stats
 from healers.state.approvals import Decision, Verdict
 
 MIN_PREFIX = 6  # a fingerprint may be shortened to a unique prefix this long
@@ -86,6 +86,12 @@ def record(
         for o in chosen
     }
     approvals.record(proj.state_dir, new)
+    column = "approved" if verdict == "approve" else "rejected"
+    counts: dict[str, dict[str, int]] = {}
+    for o in chosen:  # learned trust counts the decisions too (`heal stats`)
+        row = counts.setdefault(o.rule.id, {})
+        row[column] = row.get(column, 0) + 1
+    stats.add(proj.state_dir, counts)
 
 
 def describe(o: Outcome, proposal: Proposal) -> str:

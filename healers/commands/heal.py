@@ -6,16 +6,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from json import dumps
 from pathlib import Path
 
 from healers import __version__, engine, preview, write
+from healers.analyzers import FAILED
 from healers.commands import proposing
 from healers.errors import UsageError
 from healers.finding import PRIORITIES, Report
 from healers.options import Options
 from healers.project import Project
 from healers.report import LEFT, diff, github, json, sarif, text
-from healers.state import stats
+from healers.state import control, stats
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2, 3
 
@@ -30,6 +32,11 @@ def arguments(p: argparse.ArgumentParser) -> None:
         help="every Python file git tracks under PATH (default .)",
     )
     p.add_argument("--fix", action="store_true", help="apply the safe fixes")
+    p.add_argument(
+        "--since",
+        metavar="REF",
+        help="only findings on lines changed since the commit REF (hold the line in CI)",
+    )
     p.add_argument(
         "--unsafe-fixes",
         action="store_true",
@@ -55,6 +62,12 @@ def _other_options(p: argparse.ArgumentParser) -> None:
         help="only these categories, rule ids or codes (comma-separated)",
     )
     p.add_argument(
+        "--extend-select",
+        action="append",
+        metavar="SEL",
+        help="also these, even where heal leaves them out by default (asserts in tests, B404)",
+    )
+    p.add_argument(
         "--ignore",
         action="append",
         metavar="SEL",
@@ -71,6 +84,7 @@ def _other_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--statistics", action="store_true", help="counts per code instead of each finding"
     )
+    _as_ruff_does(p)
     p.add_argument(
         "--max-passes", type=int, metavar="N", help="fix passes before giving up (default 5)"
     )
@@ -112,6 +126,15 @@ def _checking_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _as_ruff_does(p: argparse.ArgumentParser) -> None:
+    """The options a ruff user expects to find."""
+    p.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings are left or block"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="print the findings and nothing else")
+    p.add_argument("--show-fixes", action="store_true", help="list every finding --fix fixed")
+
+
 def untrusted_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--untrusted",
@@ -147,11 +170,19 @@ def run(opts: Options) -> int:
             why = exc if isinstance(exc, write.WriteError) else f"{opts.output_file}: {exc}"
             print(f"heal: error: cannot write {why}", file=sys.stderr)
             return EXIT_ERROR
-    for note in rep.notes if opts.output_format != "text" else ():
+    for note in rep.notes if opts.output_format != "text" and not opts.quiet else ():
         print(f"heal: note: {note}", file=sys.stderr)
+    if opts.fix and control.stopped(opts.project.state_dir):
+        print(
+            f"heal: {control.why_stopped(opts.project.state_dir)}; nothing was written",
+            file=sys.stderr,
+        )
     for warning in rep.warnings:
         print(f"heal: warning: {warning}", file=sys.stderr)
-    sys.stderr.write(text.blocked_message(rep.outcomes))
+    for o in rep.outcomes:
+        if o.finding.code == FAILED:
+            print(f"heal: error: {o.finding.message}", file=sys.stderr)
+    sys.stderr.write(text.blocked_message(rep.outcomes, rep.proposals))
     if problem:  # the report of what was done, then the endpoint's failure
         print(f"heal: error: {problem}", file=sys.stderr)
     return code
@@ -159,8 +190,12 @@ def run(opts: Options) -> int:
 
 def render(rep: Report, opts: Options, code: int = EXIT_OK) -> str:
     if opts.diff:
-        return diff.changes(rep)
+        shown = diff.changes(rep)
+        colored = opts.color == "always" if opts.output_file else use_color(opts.color)
+        return diff.colored(shown) if colored else shown
     if opts.statistics:
+        if opts.output_format == "json":
+            return dumps(text.statistics_rows(rep), indent=2) + "\n"
         return text.statistics(rep)
     if opts.output_format == "json":
         return json.to_json(rep, shard=opts.project.shard)
@@ -172,7 +207,13 @@ def render(rep: Report, opts: Options, code: int = EXIT_OK) -> str:
         return html_report(opts, code)
     # a file gets colour only when asked for by name, never from a terminal on stdout
     colored = opts.color == "always" if opts.output_file else use_color(opts.color)
-    return text.to_text(rep, color=text.Style(colored), fixing=opts.fix)
+    return text.to_text(
+        rep,
+        color=text.Style(colored),
+        fixing=opts.fix,
+        quiet=opts.quiet,
+        show_fixes=opts.show_fixes,
+    )
 
 
 def html_report(opts: Options, code: int) -> str:
@@ -206,7 +247,11 @@ def repo_prefix(proj: Project) -> str:
 
 
 def exit_code(rep: Report, opts: Options) -> int:
-    if any(o.status == "needs-approval" for o in rep.outcomes):
+    if any(o.finding.code == FAILED for o in rep.outcomes):
+        return EXIT_ERROR  # a tool failed: the other tools' findings are reported all the same
+    if opts.exit_zero:
+        return EXIT_OK
+    if any(o.status == "blocked" for o in rep.outcomes):
         return EXIT_BLOCKED
     if opts.diff:
         return EXIT_FINDINGS if rep.changes else EXIT_OK

@@ -24,7 +24,14 @@ def describe(run_id: str, records: Sequence[dict[str, Any]], *, diffs: bool) -> 
     command = verification.get("command", "")
     checked = f"verified by `{command}` ({verification.get('runs', 0)} runs)" if command else ""
     fixes = sum(len(r.get("fixes", ())) for r in records)
-    lines = [f"{run_id}  {first['time']}  {len(records)} file(s), {fixes} fix(es)  {checked}"]
+    # a file whose every fix was taken back is on record (it was written twice) but not changed
+    changed = sum(
+        r.get("sha256_before") != r.get("sha256_after") or bool(r.get("incomplete"))
+        for r in records
+    )
+    restored = len(records) - changed
+    back = f" ({restored} more written and put back)" if restored else ""
+    lines = [f"{run_id}  {first['time']}  {changed} file(s){back}, {fixes} fix(es)  {checked}"]
     if any(r.get("incomplete") for r in records):
         lines[0] += "  INCOMPLETE"
         lines.append(

@@ -1,5 +1,5 @@
-"""`heal pending`: what waits for a human, with the fix heal would make; exit 3 when anything
-waits, 0 when nothing does. It never prompts."""
+"""`heal pending`: what waits for a human, with the fix heal would make; exit 3 when a blocked
+finding waits (as `heal --scan` would), 0 otherwise. It never prompts."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def decisions(opts: Options, outcomes: Sequence[Outcome]) -> list[dict[str, str]
         o = by_print.get(d.fingerprint)
         if o is None:
             holds = "no such finding now (fixed, moved to another scope, or one of twins)"
-        elif o.status == "needs-approval":
+        elif o.status in ("blocked", "needs-approval"):
             holds = "void: " + o.reason.rpartition("is void: ")[2]
         else:
             holds = f"holds: {o.status}"
@@ -76,10 +76,10 @@ def _show_decisions(made: Sequence[dict[str, str]]) -> None:
 
 def run(opts: Options) -> int:
     rep = engine.run(replace(opts, fix=False, propose=True))
-    waiting = [o for o in rep.outcomes if o.status == "needs-approval"]
+    waiting = [o for o in rep.outcomes if o.status in ("blocked", "needs-approval")]
+    code = EXIT_BLOCKED if any(o.status == "blocked" for o in waiting) else EXIT_OK
     proposals = rep.proposals
     model = queue.waiting(opts.project.state_dir, opts.project.root)
-    code = EXIT_BLOCKED if waiting or model else EXIT_OK
     if opts.output_format == "json":
         payload: dict[str, Any] = {
             "pending": [_row(o, proposals[o.fingerprint]) for o in waiting],

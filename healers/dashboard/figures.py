@@ -129,7 +129,8 @@ def pending(snapshot: Entry | None, runs: Sequence[Entry]) -> tuple[Pending, ...
     return tuple(
         Pending(s, *diffs.get(s.fingerprint, ("", planned)))
         for s in snapshot.findings
-        if s.status == "needs-approval" and not any(s.fingerprint.startswith(t) for t in decided)
+        if s.status in ("blocked", "needs-approval")
+        and not any(s.fingerprint.startswith(t) for t in decided)
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from healers.finding import CATEGORIES, PRIORITIES, Outcome
 
-LEFT = frozenset({"fixable", "unsafe-fix", "needs-approval", "unfixable"})
+LEFT = frozenset({"fixable", "unsafe-fix", "blocked", "needs-approval", "unfixable"})
 PRIORITY_TITLES = {
     "P0": "security",
     "P1": "type and logic",
@@ -19,7 +19,8 @@ STATUS_WORDS = {
     "fixed": "fixed",
     "fixable": "fixable with --fix",
     "unsafe-fix": "fixable with --fix --unsafe-fixes",
-    "needs-approval": "blocked until a human decides",
+    "blocked": "blocked until a human decides",
+    "needs-approval": "a proposed fix waits for a decision (heal pending)",
     "accepted-risk": "accepted risk",
     "baseline": "in the baseline",
     "unfixable": "not fixable automatically",
@@ -34,7 +35,11 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, object]:
         "remaining": sum(statuses[s] for s in LEFT),
         "fixable": statuses["fixable"],
         "unsafe_fixable": statuses["unsafe-fix"],
-        "blocked": statuses["needs-approval"],
+        "blocked": statuses["blocked"],
+        "needs_approval": statuses["needs-approval"],
+        "baseline_high": sum(
+            o.status == "baseline" and o.finding.severity == "high" for o in outcomes
+        ),
         "by_category": {c: sum(o.category == c for o in outcomes) for c in CATEGORIES},
         "by_priority": {p: sum(o.priority == p for o in outcomes) for p in PRIORITIES},
     }

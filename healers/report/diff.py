@@ -32,3 +32,15 @@ def unified(path: str, before: str, after: str) -> str:
 def changes(report: Report) -> str:
     """--diff: every file the run would change, in path order."""
     return "".join(unified(path, a, b) for path, (a, b) in sorted(report.changes.items()))
+
+
+def colored(text: str) -> str:
+    """A diff as a terminal shows one: removed lines red, added green, hunk heads cyan."""
+    codes = {"-": "31", "+": "32", "@": "36"}
+    out = []
+    for line in text.splitlines(keepends=True):
+        head = line[:1] if not line.startswith(("---", "+++")) else "1"
+        code = codes.get(head, "1" if head == "1" else "")
+        body = line.rstrip("\n")
+        out.append(f"\033[{code}m{body}\033[0m" + line[len(body) :] if code else line)
+    return "".join(out)

@@ -20,7 +20,7 @@ LEVELS: dict[Priority, str] = {"P0": "error", "P1": "error", "P2": "warning", "P
 # GitHub's bands: >9 critical, 7-8.9 high, 4-6.9 medium, 0.1-3.9 low. bandit's severity picks the
 # band; a security finding without one (ruff's S rules) is taken as medium.
 SECURITY_SEVERITY = {"high": "8.0", "medium": "5.5", "low": "2.0"}
-REPORTED = frozenset({"fixable", "unsafe-fix", "needs-approval", "unfixable"})
+REPORTED = frozenset({"fixable", "unsafe-fix", "blocked", "needs-approval", "unfixable"})
 
 
 def _text(rule: Rule) -> tuple[str, str]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from healers.finding import PRIORITIES, ModelRun, Outcome, Report
+from healers.finding import PRIORITIES, ModelRun, Outcome, Proposal, Report
 from healers.report import LEFT, PRIORITY_TITLES, STATUS_WORDS
 
 STYLES = {"1": "bold", "31": "red", "32": "green", "33": "yellow", "35": "magenta"}
@@ -26,7 +26,11 @@ class Style:
         return Rich.parse(STYLES[code]).render(text, color_system=ColorSystem.STANDARD)
 
 
-def to_text(report: Report, *, color: Style, fixing: bool) -> str:
+def to_text(
+    report: Report, *, color: Style, fixing: bool, quiet: bool = False, show_fixes: bool = False
+) -> str:
+    """The findings by priority; then (unless `quiet`: the findings only) what was fixed, each
+    fix with `show_fixes`, the notes and what is left."""
     out: list[str] = []
     shown = [o for o in report.outcomes if o.status != "fixed"]
     for priority in PRIORITIES:
@@ -45,14 +49,9 @@ def to_text(report: Report, *, color: Style, fixing: bool) -> str:
                 else f"      {STATUS_WORDS[o.status]}"
             )
         out.append("")
-    fixed = [o for o in report.outcomes if o.status == "fixed"]
-    if fixed:
-        out.append(color(f"Fixed {len(fixed)} finding(s) in {len(report.changes)} file(s):", "32"))
-        counts = Counter(f"{o.finding.code} [{o.rule.id}]" for o in fixed)
-        out += [f"  {n:4d}  {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])]
-        if report.run_id and report.changes:
-            out.append(f"  (run {report.run_id}: `heal log` shows it, `heal undo` takes it back)")
-        out.append("")
+    if quiet:
+        return "\n".join(out) + ("\n" if out else "")
+    out += _fixed(report, color, show_fixes=show_fixes)
     if report.model is not None:
         out += [*model_lines(report.model), ""]
     for note in report.notes:
@@ -65,7 +64,8 @@ def to_text(report: Report, *, color: Style, fixing: bool) -> str:
     hint = "" if fixing else " (run with --fix)"
     out.append(
         f"{left} finding(s) left: {n['fixable']} fixable{hint}, {n['unsafe-fix']} with "
-        f"--unsafe-fixes, {n['needs-approval']} blocked, {n['unfixable']} for a human."
+        f"--unsafe-fixes, {n['blocked']} blocked, {n['needs-approval']} awaiting approval, "
+        f"{n['unfixable']} for a human."
     )
     return "\n".join(out) + "\n"
 
@@ -90,8 +90,24 @@ def model_lines(run: ModelRun) -> list[str]:
     return out
 
 
-def statistics(report: Report) -> str:
-    """One row per code: how many, how many fixed or fixable, the rule and category."""
+def _fixed(report: Report, color: Style, *, show_fixes: bool) -> list[str]:
+    fixed = [o for o in report.outcomes if o.status == "fixed"]
+    if not fixed:
+        return []
+    out = [color(f"Fixed {len(fixed)} finding(s) in {len(report.changes)} file(s):", "32")]
+    counts = Counter(f"{o.finding.code} [{o.rule.id}]" for o in fixed)
+    out += [f"  {n:4d}  {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+    if show_fixes:
+        for o in fixed:
+            f = o.finding
+            out.append(f"    {f.path}:{f.line}:{f.column}: {f.code} {f.message.splitlines()[0]}")
+    if report.run_id and report.changes:
+        out.append(f"  (run {report.run_id}: `heal log` shows it, `heal undo` takes it back)")
+    return [*out, ""]
+
+
+def statistics_rows(report: Report) -> list[dict[str, object]]:
+    """One row per code, most frequent first: what --statistics shows (and its JSON)."""
     rows: dict[str, list[int]] = {}
     names: dict[str, Outcome] = {}
     for o in report.outcomes:
@@ -99,17 +115,34 @@ def statistics(report: Report) -> str:
         row[0] += 1
         row[1] += o.status in ("fixed", "fixable")
         names.setdefault(o.finding.code, o)
+    ordered = sorted(rows.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return [
+        {
+            "code": code,
+            "count": count,
+            "fixable": fixable,
+            "rule": names[code].rule.id,
+            "category": names[code].category,
+            "priority": names[code].priority,
+        }
+        for code, (count, fixable) in ordered
+    ]
+
+
+def statistics(report: Report) -> str:
+    """One row per code: how many, how many fixed or fixable, the rule and category."""
     lines = [f"{'count':>5}  {'fixable':>7}  {'code':<24} {'rule':<36} category"]
-    for code, (count, fixable) in sorted(rows.items(), key=lambda kv: (-kv[1][0], kv[0])):
-        o = names[code]
-        lines.append(f"{count:5d}  {fixable:7d}  {code:<24} {o.rule.id:<36} {o.category}")
+    lines += [
+        f"{r['count']:5d}  {r['fixable']:7d}  {r['code']:<24} {r['rule']:<36} {r['category']}"
+        for r in statistics_rows(report)
+    ]
     return "\n".join(lines) + "\n"
 
 
-def blocked_message(outcomes: Sequence[Outcome]) -> str:
+def blocked_message(outcomes: Sequence[Outcome], proposals: Mapping[str, Proposal]) -> str:
     """What to run when a run is blocked; heal never prompts (there is no terminal under
-    pre-commit), it names the exact commands."""
-    blocked = [o for o in outcomes if o.status == "needs-approval"]
+    pre-commit), it names the exact commands: `heal approve` only where a fix was planned."""
+    blocked = [o for o in outcomes if o.status == "blocked"]
     if not blocked:
         return ""
     lines = [
@@ -119,11 +152,12 @@ def blocked_message(outcomes: Sequence[Outcome]) -> str:
     for o in blocked:
         f = o.finding
         where = f"# {f.path}:{f.line} {f.code} {o.rule.id}"
-        edit = o.finding.fix is not None and bool(o.finding.fix.edits)
-        if o.rule.fix == "none" or (o.rule.fix == "analyzer" and not edit):
-            lines.append(
-                f'  heal reject {o.fingerprint} --reason "..."   {where} (no automatic fix)'
+        proposal = proposals.get(o.fingerprint)
+        if proposal is None or not proposal.diff:
+            why = (
+                proposal.reason if proposal is not None and proposal.reason else "no automatic fix"
             )
+            lines.append(f'  heal reject {o.fingerprint} --reason "..."   {where} ({why})')
         else:
             lines.append(f"  heal approve {o.fingerprint}   {where}")
     return "\n".join(lines) + "\n"

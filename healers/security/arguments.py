@@ -3,6 +3,8 @@ safer keyword value, a safe loader, a stricter policy. Each keeps every other ar
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 import libcst.matchers as m
 
@@ -11,6 +13,7 @@ from healers.finding import Finding
 from healers.security.flagged import FlaggedCodemod, dotted, keyword, set_keyword, with_keyword
 
 REQUEST_TIMEOUT = 60  # seconds, unless [tool.healers] request-timeout says; codemodder's too
+SECURITY_WORDS = re.compile(r"passw|pwd|token|secret|sign|hmac|auth|credential", re.IGNORECASE)
 WEAK_HASHES = frozenset({"md4", "md5", "sha", "sha1", "new"})
 _FALSE = m.Name("False")
 _ADD_POLICIES = ("AutoAddPolicy", "WarningPolicy")
@@ -25,7 +28,9 @@ def _has_star_kwargs(call: cst.Call) -> bool:
 
 
 class HashNotForSecurity(FlaggedCodemod):
-    """bandit B324: declare an md5/sha1 as not used for security; the digest stays the same."""
+    """bandit B324: declare an md5/sha1 as not used for security; the digest stays the same.
+    Not where the code says it protects something (a password, token, secret, signature, HMAC
+    in the names around the call, or a module that uses hmac), and not below Python 3.9."""
 
     def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
         call = cst.ensure_type(node, cst.Call)
@@ -33,8 +38,36 @@ class HashNotForSecurity(FlaggedCodemod):
             return None
         if _has_star_kwargs(call):
             return "usedforsecurity may come in **kwargs"
+        if self.target is not None and self.target < (3, 9):
+            shown = f"{self.target[0]}.{self.target[1]}"
+            return f"usedforsecurity= needs Python 3.9; the project declares {shown}"
+        named = self._security_name(call, finding.path)
+        if named:
+            return (
+                f"{named} says this hash protects something: not declared as non-security; "
+                "use hashlib.sha256 (hmac with sha256 for signatures, hashlib.scrypt or "
+                "pbkdf2_hmac for passwords)"
+            )
         # hashlib.md5(data) -> hashlib.md5(data, usedforsecurity=False)
         return with_keyword("usedforsecurity", cst.Name("False"))
+
+    def _security_name(self, call: cst.Call, path: str) -> str:
+        """The name around the call that is a security word (function, class, variable, the
+        module's file name), or "the module's use of hmac"; "" when none is."""
+        names = [("the file", path.rpartition("/")[2].removesuffix(".py"))]
+        node: cst.CSTNode = call
+        while node in self.parents:
+            node = self.parents[node]
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                names.append(("the " + type(node).__name__[:-3].lower(), node.name.value))
+            elif isinstance(node, cst.Assign):
+                names += [("the variable", dotted(t.target)) for t in node.targets]
+        for kind, name in names:
+            if SECURITY_WORDS.search(name):
+                return f"{kind} name {name!r}"
+        if re.search(r"^\s*(import hmac|from hmac import)", self.module.code, re.MULTILINE):
+            return "the module's use of hmac"
+        return ""
 
 
 class VerifyCertificates(FlaggedCodemod):

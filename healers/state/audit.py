@@ -89,6 +89,23 @@ class Trail:
                     log.fixes[print_] = entry
             log.outcome = max(log.outcome, _outcome_of(path, check), key=OUTCOMES.index)
 
+    def restored(
+        self, path: str, data: bytes, text: str, prints: Sequence[str], reason: str
+    ) -> None:
+        """A file put back after a pass (mypy found new errors): its fixes of that pass were
+        not kept, and its record says what is on disk now."""
+        log = self.files.get(path)
+        if log is None:
+            return
+        log.after, log.after_text = data, text
+        for print_ in prints:
+            if print_ in log.fixes:
+                log.rolled_back[print_] = {
+                    **log.fixes.pop(print_),
+                    "reason": reason,
+                    "blamed": True,
+                }
+
     def kept(self) -> set[str]:
         """The fingerprints whose fixes the run wrote and kept."""
         return {print_ for log in self.files.values() for print_ in log.fixes}

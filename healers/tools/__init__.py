@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from healers.tools.git import git_committed, git_files, git_identity, tracked
+from healers.tools.git import (
+    changed_lines,
+    git_committed,
+    git_files,
+    git_identity,
+    is_commit,
+    tracked,
+)
 from healers.tools.jobs import run_jobs
 from healers.tools.run import (
     AnalyzerError,
@@ -17,9 +24,11 @@ __all__ = [
     "AnalyzerError",
     "Background",
     "Completed",
+    "changed_lines",
     "git_committed",
     "git_files",
     "git_identity",
+    "is_commit",
     "run_command",
     "run_jobs",
     "run_tool",

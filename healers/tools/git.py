@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess  # nosec B404 - healers.tools is the one place heal starts processes
+from collections.abc import Sequence
 from pathlib import Path
 
 # A repository that comes as a tarball brings its own .git/config: core.fsmonitor there is a
@@ -66,11 +67,10 @@ def git_identity(root: Path) -> str:
     return f"{name} <{email}>" if email else name
 
 
-def git_committed(root: Path, path: str) -> bytes | None:
-    """The content of `path` (relative to root) at HEAD, or None when git has none."""
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
     try:
-        proc = subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
-            ["git", "show", f"HEAD:./{path}"],
+        return subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
+            ["git", *SAFE, *args],
             cwd=root,
             check=False,
             capture_output=True,
@@ -79,4 +79,46 @@ def git_committed(root: Path, path: str) -> bytes | None:
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return proc.stdout if proc.returncode == 0 else None
+
+
+def is_commit(root: Path, ref: str) -> bool:
+    done = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    return done is not None and done.returncode == 0
+
+
+def changed_lines(
+    root: Path, ref: str, paths: Sequence[str]
+) -> dict[str, frozenset[int] | None] | None:
+    """path (relative to root) -> the lines of the working tree that differ from `ref` (added
+    or changed), None for a file git does not track (every line is new); a path not in the map
+    is unchanged. None when git cannot say (no such commit): then every line counts."""
+    if not is_commit(root, ref):
+        return None
+    diff = _git(root, "diff", "-U0", "--no-color", "--no-ext-diff", "--relative", ref, "--", *paths)
+    if diff is None or diff.returncode != 0:
+        return None
+    changed: dict[str, set[int] | None] = {}
+    current = ""
+    for line in diff.stdout.decode("utf-8", "surrogateescape").splitlines():
+        if line.startswith("+++ "):
+            name = line[4:]
+            current = name[2:] if name.startswith("b/") else ""
+            changed.setdefault(current, set())
+        elif line.startswith("@@ ") and current:
+            added = line.split(" ")[2]  # "+start,count"
+            start, _, count = added[1:].partition(",")
+            lines = changed[current]
+            if lines is not None:
+                lines.update(range(int(start), int(start) + int(count or 1)))
+    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", *paths)
+    if untracked is not None and untracked.returncode == 0:
+        for name in untracked.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            if name:
+                changed[name] = None
+    return {p: None if n is None else frozenset(n) for p, n in changed.items() if p}
+
+
+def git_committed(root: Path, path: str) -> bytes | None:
+    """The content of `path` (relative to root) at HEAD, or None when git has none."""
+    done = _git(root, "show", f"HEAD:./{path}")
+    return done.stdout if done is not None and done.returncode == 0 else None

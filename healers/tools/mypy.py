@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -14,13 +16,27 @@ from healers.tools import python
 from healers.tools.run import AnalyzerError, Completed, not_its_output
 
 
+def oldest_python() -> tuple[int, int]:
+    """The oldest Python version the installed mypy checks for (`--python-version`)."""
+    from mypy import defaults  # a small module; mypy itself runs in its own process
+
+    return (defaults.PYTHON3_VERSION_MIN[0], defaults.PYTHON3_VERSION_MIN[1])
+
+
 def command(
-    paths: Sequence[str], *, config: str | None, cache_dir: str, executable: Path | None = None
+    paths: Sequence[str],
+    *,
+    config: str | None,
+    cache_dir: str,
+    executable: Path | None = None,
+    python_version: str | None = None,
 ) -> list[str]:
     """mypy's arguments: JSON output, heal's own cache, the project's own config file if any,
-    and the project's interpreter (its installed packages) when heal found one."""
+    the project's interpreter (its installed packages) when heal found one, and
+    `--python-version` where the project's Python is older than mypy supports."""
     args = ["-O", "json", "--cache-dir", cache_dir, "--no-error-summary", "--no-pretty"]
     args += ["--python-executable", str(executable)] if executable is not None else []
+    args += ["--python-version", python_version] if python_version else []
     # An explicit config keeps mypy from picking up an enclosing project's settings.
     args += ["--config-file", config or ""]
     return [*args, *python.operands(paths)]
@@ -39,12 +55,17 @@ def bases(root: Path, files: Sequence[str]) -> list[str]:
     return sorted(found)
 
 
+# What mypy says about its own config file, in plain text among the JSON lines: "setup.cfg:
+# note: unused section(s): [mypy-colorama.*]"; not a finding, not a reason to fail.
+_CONFIG_NOTE = re.compile(r"^[\w./ -]+\.(?:cfg|ini|toml): ")
+
+
 def read(output: str, root: str) -> list[Finding]:
     """mypy `-O json` (a JSON object per line) -> findings; notes join the error before them.
     A line that is not one of mypy's JSON objects is an AnalyzerError, never "no findings"."""
     findings: list[Finding] = []
     for line in output.splitlines():
-        if not line.strip():
+        if not line.strip() or _CONFIG_NOTE.match(line):
             continue
         try:
             item = json.loads(line)
@@ -121,3 +142,41 @@ def same_hints(findings: list[Finding]) -> list[Finding]:
         replace(f, hint=first.get(f.message, f.hint)) if f.code == "mypy:import-untyped" else f
         for f in cleaned
     ]
+
+
+_NOT_PACKAGE = re.compile(r"^(.+) contains __init__\.py but is not a valid Python package name$")
+_UNREADABLE = re.compile(r"^(.+?): error: (Cannot decode file.*|Cannot read file.*)$")
+_CANT_READ = re.compile(r"^mypy: can't read file '(.+)': (.*)$")
+
+
+def blockers(done: Completed, paths: Sequence[str]) -> dict[str, str]:
+    """The files of `paths` mypy refused to check (its exit 2: a blocking error in the file, such
+    as a duplicate module name or a relative import without a package; a folder with __init__.py
+    that is no package name; a file it cannot read or decode) -> why."""
+    wanted = {os.path.normpath(p): p for p in paths}
+    found: dict[str, str] = {}
+    for raw in (done.stdout + "\n" + done.stderr).splitlines():
+        line = raw.strip()
+        if line.startswith("{"):
+            try:
+                item = json.loads(line)
+                file, message = str(item["file"]), str(item["message"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            # a blocking error has no code: a duplicate module, "No parent module -- cannot
+            # perform relative import" (bandit's examples/imports-from.py), a syntax mypy refuses
+            blocking = item.get("code") is None and item.get("severity") == "error"
+            if blocking and os.path.normpath(file) in wanted:
+                found[wanted[os.path.normpath(file)]] = message
+            continue
+        package = _NOT_PACKAGE.match(line)
+        if package:  # mypy names the folder only (its base name), wherever it is
+            folder = package.group(1)
+            why = f"{folder} holds __init__.py but is not a valid Python package name"
+            names = {folder, folder + "-stubs"}
+            found.update({p: why for n, p in wanted.items() if names & set(n.split(os.sep)[:-1])})
+            continue
+        unread = _UNREADABLE.match(line) or _CANT_READ.match(line)
+        if unread and os.path.normpath(unread.group(1)) in wanted:
+            found[wanted[os.path.normpath(unread.group(1))]] = unread.group(2)
+    return found

@@ -31,9 +31,11 @@ def command(
     if config is None:
         args += ["--isolated", "--select", ",".join(DEFAULT_SELECT)]
         args += ["--ignore", ",".join((*DEFAULT_IGNORE, "I001") if sorter else DEFAULT_IGNORE)]
-        args += ["--target-version", target] if target else []
     else:
         args += ["--config", config]
+    # the oldest Python any place declares (target.py), even under the project's ruff config:
+    # ruff alone reads requires-python only, and its fixes must not break setup.cfg's 3.7
+    args += ["--target-version", target] if target else []
     return [*args, *python.operands(paths)]
 
 
@@ -53,6 +55,11 @@ def format_range(
         args += ["--config", setting]
     first, last = lines
     return [*args, f"--range={first}-{last + 1}", "--stdin-filename", path, "-"]
+
+
+def rules_command() -> list[str]:
+    """`ruff rule --all` as JSON: every rule ruff implements, with its explanation."""
+    return ["rule", "--all", "--output-format", "json"]
 
 
 def _fix(raw: dict[str, Any] | None) -> Fix | None:

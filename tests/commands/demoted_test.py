@@ -40,15 +40,13 @@ def waiting(repo: Path) -> dict[str, str]:
 def test_every_finding_a_demoted_rule_blocks_is_pending_and_decided(tmp_path: Path) -> None:
     repo = demoted_project(tmp_path)
     scan = heal(repo, "--scan", ".", "--fix", "--output-format", "json")
-    assert scan.code == 3, scan.err
+    assert scan.code == 1, scan.err  # proposals in `heal pending`: ordinary findings, no block
     blocked = {
         f["rule"]: f["fingerprint"]
         for f in scan.json()["findings"]
         if f["status"] == "needs-approval"
     }
     assert set(blocked) == {"membership-in-list-literal", "unused-import"}, scan.out
-    for fingerprint in blocked.values():
-        assert f"heal approve {fingerprint}" in scan.err, scan.err
     assert (repo / "loop.py").read_text() == LOOP  # nothing fixed silently
     assert waiting(repo) == blocked
 

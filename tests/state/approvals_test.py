@@ -96,7 +96,7 @@ def test_fix_applies_medium_fixes_and_leaves_high_lines_byte_identical(healed):
     assert "yaml.safe_load(text)" in text
     assert "requests.head(url, timeout=60)" in text
     after = security(repo)
-    assert {c for c, f in after.items() if f["status"] == "needs-approval"} == {
+    assert {c for c, f in after.items() if f["status"] == "blocked"} == {
         "bandit:B602",
         "bandit:B324",
         "bandit:B501",
@@ -131,7 +131,7 @@ def test_approve_applies_exactly_that_fix_and_records_it(tmp_path):
     assert decision.who == "Ada Reviewer <ada@example.invalid>"
     left = security(repo)
     assert "bandit:B324" not in left
-    assert left["bandit:B501"]["status"] == "needs-approval"
+    assert left["bandit:B501"]["status"] == "blocked"
 
 
 @pytest.mark.slow
@@ -166,7 +166,7 @@ def test_a_decision_is_void_when_the_flagged_code_changes(tmp_path):
     (repo / "app.py").write_text(changed, encoding="utf-8")
     again = security(repo)["bandit:B501"]
     assert again["fingerprint"] == fp
-    assert again["status"] == "needs-approval"
+    assert again["status"] == "blocked"
     assert "void" in str(again["fix"])
 
 
@@ -206,7 +206,7 @@ def test_policy_cannot_lower_the_high_gate_without_the_logged_setting(tmp_path):
     lowered = PYPROJECT + '\n[tool.healers]\napproval = { "weak-hash" = "never" }\n'
     repo = project(tmp_path)
     (repo / "pyproject.toml").write_text(lowered, encoding="utf-8")
-    assert security(repo)["bandit:B324"]["status"] == "needs-approval"
+    assert security(repo)["bandit:B324"]["status"] == "blocked"
     (repo / "pyproject.toml").write_text(
         lowered + "allow-unapproved-high = true\n", encoding="utf-8"
     )

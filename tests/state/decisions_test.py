@@ -43,18 +43,18 @@ def test_approving_one_twin_fixes_that_one_and_asks_about_the_other(tmp_path: Pa
     assert "usedforsecurity=False" not in lines[7]  # the twin was not fixed
     log = heal(repo, "log")
     assert "1 fix(es)" in log.out
-    assert statuses(repo) == {8: "needs-approval", 13: "needs-approval"}
+    assert statuses(repo) == {8: "blocked", 13: "blocked"}
 
 
 def test_rejecting_one_twin_does_not_accept_the_other_when_the_first_goes(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", {"app.py": TWINS})
     waiting = pending(repo)
     assert heal(repo, "reject", waiting[7], "--reason", "a checksum").code == 0
-    assert statuses(repo) == {7: "accepted-risk", 8: "needs-approval", 13: "needs-approval"}
+    assert statuses(repo) == {7: "accepted-risk", 8: "blocked", 13: "blocked"}
     text = (repo / "app.py").read_text(encoding="utf-8")
     first = "    first = hashlib.md5(data).hexdigest()\n"
     (repo / "app.py").write_text(text.replace(first, "", 1), encoding="utf-8")
-    assert statuses(repo) == {7: "needs-approval", 12: "needs-approval"}  # the rejected one went
+    assert statuses(repo) == {7: "blocked", 12: "blocked"}  # the rejected one went
 
 
 def test_a_baselined_line_lends_its_entry_to_no_new_twin(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_a_baselined_line_lends_its_entry_to_no_new_twin(tmp_path: Path) -> None
     text = (repo / "app.py").read_text(encoding="utf-8")
     (repo / "app.py").write_text(text.replace(twin, twin + twin), encoding="utf-8")
     found = statuses(repo)
-    assert found[7] == found[8] == "needs-approval"  # neither twin hides behind the entry
+    assert found[7] == found[8] == "blocked"  # neither twin hides behind the entry
     assert found[13] == "baseline"
 
 
@@ -80,10 +80,10 @@ def test_files_written_by_the_old_heal_keep_working(tmp_path: Path) -> None:
     state = repo / ".heal"
     state.mkdir()
     shutil.copy(LEGACY / "approvals.toml", state / "approvals.toml")
-    assert statuses(repo) == {7: "needs-approval", 8: "needs-approval", 13: "accepted-risk"}
+    assert statuses(repo) == {7: "blocked", 8: "blocked", 13: "accepted-risk"}
     (state / "approvals.toml").unlink()
     shutil.copy(LEGACY / "baseline.json", state / "baseline.json")
-    assert statuses(repo) == {7: "needs-approval", 8: "needs-approval", 13: "baseline"}
+    assert statuses(repo) == {7: "blocked", 8: "blocked", 13: "baseline"}
 
 
 def test_a_rejection_below_a_form_feed_is_void_when_the_call_gets_worse(tmp_path: Path) -> None:
@@ -101,4 +101,4 @@ def test_a_rejection_below_a_form_feed_is_void_when_the_call_gets_worse(tmp_path
     (repo / "app.py").write_text(worse, encoding="utf-8")
     after = heal(repo, "--scan", ".", "--output-format", "json")
     [finding] = [f for f in after.json()["findings"] if f["code"] == "bandit:B602"]
-    assert finding["status"] == "needs-approval", finding
+    assert finding["status"] == "blocked", finding
