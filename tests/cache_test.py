@@ -20,7 +20,10 @@ from healers.finding import Edit, Finding, Fix
 from tests.helpers import commit_all, git, heal, make_repo
 
 PROJECT = {
-    "pyproject.toml": "[project]\nname = 'p'\nrequires-python = '>=3.9'\n",
+    # allow-unapproved-high: a blocked finding gets its proposal planned (a codemod worker) on
+    # every run (issue 12); these tests count the analyzers a warm run starts, so nothing blocks
+    "pyproject.toml": "[project]\nname = 'p'\nrequires-python = '>=3.9'\n"
+    "[tool.healers]\nallow-unapproved-high = true\n",
     "pkg/__init__.py": "",
     "pkg/a.py": "import os\n\n\ndef f(x):\n    return x == x\n",
     "pkg/b.py": "import subprocess\n\n\ndef g(cmd):\n    return subprocess.call(cmd, shell=True)\n",
