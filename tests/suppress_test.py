@@ -62,12 +62,11 @@ def test_fix_keeps_other_tools_noqa_codes(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "p", {"setup.cfg": "[flake8]\nselect = B902\n", "a.py": FLAKE8})
     done = heal(repo, "--scan", "--fix", "--output-format", "json")
     assert (repo / "a.py").read_text() == FLAKE8
-    reasons = {f["code"]: f for f in done.json()["findings"]}
-    assert {"ruff:RUF100", "ruff:RUF102"} <= set(reasons)
-    assert "ruff:RUF100" not in {
-        f["code"] for f in done.json()["findings"] if f["status"] == "fixed"
-    }
-    assert all(f["status"] != "fixed" for f in reasons.values())
+    # without a ruff config of its own the project does not run RUF100/RUF102 (issue 13): heal
+    # does not report them at all, so nothing can delete the codes
+    codes = {f["code"] for f in done.json()["findings"]}
+    assert not {"ruff:RUF100", "ruff:RUF102"} & codes, codes
+    assert all(f["status"] != "fixed" for f in done.json()["findings"])
 
 
 SHELL = 'import subprocess\n\nsubprocess.call("ls -l", shell=True)\n'

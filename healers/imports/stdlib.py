@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from functools import cached_property
+from functools import cached_property, partial
 
 import libcst as cst
 import libcst.matchers as m
@@ -49,6 +49,16 @@ STDLIB_SYMBOLS: dict[str, str] = {
 # fmt: on
 # Standard-library modules whose name is far more likely the project's own, or a typo.
 NOT_MODULES = frozenset({"antigravity", "idlelib", "test", "this", "turtledemo"})
+# typing's aliases of builtin generics: from Python 3.9 the builtin itself takes the parameters,
+# and importing the alias is what ruff's UP035 flags
+BUILTIN_GENERICS = {
+    "Dict": "dict",
+    "FrozenSet": "frozenset",
+    "List": "list",
+    "Set": "set",
+    "Tuple": "tuple",
+    "Type": "type",
+}
 _MESSAGE = re.compile(r"Undefined name `([^`]+)`|Name \"([^\"]+)\" is not defined")
 
 
@@ -71,9 +81,19 @@ class AddStdlibImport(FindingCodemod):
         name = (found.group(1) or found.group(2)) if found else ""
         if name not in self.reasons:
             self.reasons[name] = self._why_not(name)
-            if not self.reasons[name]:
+            if not self.reasons[name] and self._builtin(name):
+                builtin = BUILTIN_GENERICS[name]
+                for scope in self.scopes:
+                    for access in scope.accesses[name]:
+                        # items: List[int] -> items: list[int]   (Python >= 3.9)
+                        self.replace(access.node, partial(_renamed, name=builtin))
+            elif not self.reasons[name]:
                 self.names.append(name)
         return self.reasons[name] or None
+
+    def _builtin(self, name: str) -> bool:
+        """Is `name` a typing alias the builtin replaces at the project's oldest Python?"""
+        return name in BUILTIN_GENERICS and self.target is not None and self.target >= (3, 9)
 
     def finish(self, module: cst.Module) -> cst.Module:
         body: order.Body = list(module.body)
@@ -131,3 +151,7 @@ def _add_stdlib(module: cst.Module, body: order.Body, name: str) -> None:
         source = "typing"  # follow the file's habit of importing the ABCs from typing
     # (nothing) -> from pathlib import Path
     order.add_from_import(module, body, source, name)
+
+
+def _renamed(node: cst.CSTNode, *, name: str) -> cst.CSTNode:
+    return cst.ensure_type(node, cst.Name).with_changes(value=name)

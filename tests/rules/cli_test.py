@@ -74,7 +74,10 @@ class Project:
         allowed = (0, 1, 3) if self.rule.approval != "never" else (0, 1)
         assert code in allowed, f"heal exited {code}:\n{err}\n{out}"
         report = json.loads(out)
-        assert report["notes"] == [], report["notes"]
+        # what the target Python came to (none declared, or older than mypy checks) is a note
+        # of its own (issue 12); any other note is a problem of the example
+        notes = [n for n in report["notes"] if not n.startswith("the project declares")]
+        assert notes == [], notes
         ours = [f for f in report["findings"] if f["rule"] == self.rule.id]
         for finding in ours:
             assert finding["code"] in self.rule.codes, finding
