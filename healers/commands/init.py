@@ -9,7 +9,7 @@ import shlex
 from collections.abc import Sequence
 
 from healers import __version__, install, write
-from healers.commands import matrix, prjobs
+from healers.commands import matrix, prjobs, steps
 from healers.errors import UsageError
 from healers.options import Options
 
@@ -73,15 +73,7 @@ jobs:
       contents: read
       security-events: write  # upload SARIF
     steps:
-      - uses: @checkout@
-        with:
-          persist-credentials: false
-      - uses: @setup-python@
-        with:
-          python-version: "@PYTHON@"
-      - name: Install heal
-        run: |
-          python -m pip install @INSTALL@
+@SETUP@
       - name: heal --scan --fix (safe fixes only; findings to SARIF)
         run: |
           rc=0
@@ -143,6 +135,7 @@ def render(
     """The workflow's text; `args` are the init options to record in its header; with more
     than one shard, the matrix workflow (matrix.py)."""
     text = TEMPLATE + prjobs.jobs(close_after_days=14) if shards == 1 else matrix.TEMPLATE
+    text = text.replace("@SETUP@\n", steps.SETUP)
     for name, (uses, release) in ACTIONS.items():
         text = text.replace(f"@{name}@", f"{uses} # {release}")
     fills = {

@@ -40,15 +40,7 @@ jobs:
       matrix:
         shard: [@LIST@]
     steps:
-      - uses: @checkout@
-        with:
-          persist-credentials: false
-      - uses: @setup-python@
-        with:
-          python-version: "@PYTHON@"
-      - name: Install heal
-        run: |
-          python -m pip install @INSTALL@
+@SETUP@
       - name: heal --scan --fix --shard K/@SHARDS@ (its report and its patch)
         env:
           SHARD: ${{ matrix.shard }}

@@ -87,15 +87,7 @@ JOBS = """\
       contents: write
       pull-requests: write
     steps:
-      - uses: @checkout@
-        with:
-          persist-credentials: false
-      - uses: @setup-python@
-        with:
-          python-version: "@PYTHON@"
-      - name: Install heal
-        run: |
-          python -m pip install @INSTALL@
+@SETUP@
       - name: What waits for a decision
         id: plan
         env:
