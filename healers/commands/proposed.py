@@ -15,7 +15,7 @@ from healers.errors import CommandError
 from healers.finding import Patch
 from healers.options import Options
 from healers.project import Project
-from healers.state import patterns, proposals, stats
+from healers.state import patterns, proposals, repairs, stats
 from healers.state.proposals import Entry
 
 
@@ -62,6 +62,23 @@ def describe(e: Entry) -> str:
         f"    checks passed: {', '.join(e.checks)}\n    proposed fix:\n{body}"
         f'    heal approve {fp}    or    heal reject {fp} --reason "..."\n'
     )
+
+
+def describe_repair(e: repairs.Entry) -> str:
+    body = "".join(f"    {line}" for line in e.diff.splitlines(keepends=True))
+    branch = f"\n    committed on branch {e.branch}" if e.branch else ""
+    return (
+        f"{e.id}  repair of {e.test}  model-proposed\n    {e.message}\n"
+        f"    proposed by {e.model} (prompt {e.prompt_hash}, attempt {e.attempts}, "
+        f"{e.suite_runs} suite run(s)) on {e.when[:10]}; touches {', '.join(e.paths)}{branch}\n"
+        f"    test evidence: {'; '.join(e.checks)}\n    proposed repair:\n{body}"
+        f'    heal approve {e.id}    or    heal reject {e.id} --reason "..."\n'
+    )
+
+
+def repair_row(e: repairs.Entry) -> dict[str, Any]:
+    keys = ("id", "test", "message", "diff", "model", "command", "attempts", "suite_runs", "branch")
+    return {**{k: getattr(e, k) for k in keys}, "files": list(e.paths), "checks": list(e.checks)}
 
 
 def row(e: Entry) -> dict[str, Any]:

@@ -24,7 +24,9 @@ def parse(table: object, where: str) -> RepairConfig:
     for key, value in table.items():
         at = f"{where}: [tool.healers.repair] {key}"
         if key != "max-attempts":
-            raise SettingError(f"{where}: unknown key `{key}` in [tool.healers.repair] (max-attempts)")
+            raise SettingError(
+                f"{where}: unknown key `{key}` in [tool.healers.repair] (max-attempts)"
+            )
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 20:
             raise SettingError(f"{at}: must be an integer from 1 to 20, not {value!r}")
         values["max_attempts"] = value

@@ -61,29 +61,39 @@ def _entry(raw: Any, where: str) -> Entry:
     return Entry(**values)
 
 
-def load(state_dir: Path) -> dict[str, Entry]:
-    """Entries by fingerprint; {} when nothing was ever proposed."""
-    path = path_of(state_dir)
+def read_rows(state_dir: Path, name: str, what: str) -> list[Any]:
+    """The raw entries of one of heal's queues under .heal/ ([] when there is none yet)."""
+    path = state_dir / name
     try:
         with folder.opened(state_dir) as place:  # no link under .heal/ is followed
-            raw = place.read(QUEUE)
+            raw = place.read(name)
         if raw is None:
-            return {}
+            return []
         data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
-        return {}
+        return []
     except (OSError, ValueError) as exc:
         raise QueueError(f"{path}: cannot read: {exc} (delete it to drop the queue)") from None
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        raise QueueError(f"{path}: not heal's queue of proposals")
-    entries = (_entry(raw, str(path)) for raw in data["entries"])
+        raise QueueError(f"{path}: not heal's queue of {what}")
+    return list(data["entries"])
+
+
+def save_rows(state_dir: Path, name: str, rows: list[dict[str, Any]]) -> None:
+    text = json.dumps({"version": VERSION, "entries": rows}, indent=1, ensure_ascii=False)
+    write.write_atomic(state_dir / name, (text + "\n").encode("utf-8"), root=state_dir)
+
+
+def load(state_dir: Path) -> dict[str, Entry]:
+    """Entries by fingerprint; {} when nothing was ever proposed."""
+    where = str(path_of(state_dir))
+    entries = (_entry(raw, where) for raw in read_rows(state_dir, QUEUE, "proposals"))
     return {e.fingerprint: e for e in entries}
 
 
 def _save(state_dir: Path, entries: Mapping[str, Entry]) -> None:
     rows = [asdict(e) for e in sorted(entries.values(), key=lambda e: (e.path, e.line))]
-    text = json.dumps({"version": VERSION, "entries": rows}, indent=1, ensure_ascii=False)
-    write.write_atomic(path_of(state_dir), (text + "\n").encode("utf-8"), root=state_dir)
+    save_rows(state_dir, QUEUE, rows)
 
 
 def put(state_dir: Path, new: Mapping[str, Entry]) -> None:

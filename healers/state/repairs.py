@@ -1,0 +1,108 @@
+"""The queue of model-proposed repairs, .heal/repairs.json (git-ignored): each entry a patch that
+made a failing test pass in a scratch copy without losing a passing test, waiting for `heal
+approve` or `heal reject`; an entry is void once one of its files' content hash changes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from healers import write
+from healers.state import audit, proposals
+from healers.state.proposals import APPROVED, REJECTED, WAITING, QueueError
+
+QUEUE = "repairs.json"
+__all__ = ["APPROVED", "REJECTED", "WAITING", "Entry", "QueueError"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One model-proposed repair of one failing test, proven in a scratch copy."""
+
+    id: str
+    test: str  # pytest's node id, or the test command
+    message: str  # the failure it repairs
+    before: tuple[tuple[str, str], ...]  # (path, sha256 of the bytes the patch was proven on)
+    after: tuple[tuple[str, str], ...]  # (path, the file's whole text with the patch)
+    diff: str  # heal's own unified diff of every file
+    checks: tuple[str, ...]  # the test evidence, in order
+    command: str  # the test command that proved it
+    model: str
+    prompt_hash: str
+    attempts: int = 1
+    suite_runs: int = 0
+    when: str = ""
+    branch: str = ""  # heal/repair-<id> when `--commit` committed it
+    decision: str = WAITING
+    who: str = ""
+    decided: str = ""
+    reason: str = ""
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(p for p, _ in self.before)
+
+
+def path_of(state_dir: Path) -> Path:
+    return state_dir / QUEUE
+
+
+def _entry(raw: Any, where: str) -> Entry:
+    names = {f.name for f in fields(Entry)}
+    if not isinstance(raw, dict) or not {"id", "before", "after"} <= raw.keys():
+        raise QueueError(f"{where}: an entry is not a repair")
+    values = {k: v for k, v in raw.items() if k in names}
+    for key in ("before", "after"):
+        values[key] = tuple((str(p), str(v)) for p, v in values[key])
+    values["checks"] = tuple(values.get("checks", ()))
+    return Entry(**values)
+
+
+def load(state_dir: Path) -> dict[str, Entry]:
+    """Entries by id; {} when nothing was ever queued."""
+    where = str(path_of(state_dir))
+    entries = (_entry(raw, where) for raw in proposals.read_rows(state_dir, QUEUE, "repairs"))
+    return {e.id: e for e in entries}
+
+
+def _save(state_dir: Path, entries: Mapping[str, Entry]) -> None:
+    rows = [asdict(e) for e in sorted(entries.values(), key=lambda e: (e.when, e.id))]
+    proposals.save_rows(state_dir, QUEUE, rows)
+
+
+def put(state_dir: Path, new: Mapping[str, Entry]) -> None:
+    """Add or replace entries, under heal's lock (another run may have written)."""
+    if not new:
+        return
+    with write.locked(state_dir):
+        _save(state_dir, {**load(state_dir), **new})
+
+
+def decide(state_dir: Path, entry_id: str, decision: str, who: str, reason: str = "") -> Entry:
+    with write.locked(state_dir):
+        entries = load(state_dir)
+        decided = replace(
+            entries[entry_id], decision=decision, who=who, decided=audit.now_iso(), reason=reason
+        )
+        _save(state_dir, {**entries, entry_id: decided})
+    return decided
+
+
+def void(entry: Entry, root: Path) -> str:
+    """ "" while every file still holds the bytes the repair was proven on, else why not."""
+    for path, digest in entry.before:
+        try:
+            data = (root / path).read_bytes()
+        except OSError:
+            return f"{path} is gone"
+        if write.sha256(data) != digest:
+            return f"{path} changed since the repair was proven"
+    return ""
+
+
+def waiting(state_dir: Path, root: Path) -> list[Entry]:
+    """The entries that wait for a decision and still hold, oldest first."""
+    entries = sorted(load(state_dir).values(), key=lambda e: (e.when, e.id))
+    return [e for e in entries if e.decision == WAITING and not void(e, root)]
