@@ -85,6 +85,10 @@ def _apply(
     return before, after
 
 
+def _first(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
 def _proven(failure: Failure, baseline: Result, run: Result) -> str:
     """What the suite run with the patch proves, or raises Failed with what it broke."""
     lost = sorted(baseline.passed - run.passed) if baseline.pytest else []
@@ -94,14 +98,14 @@ def _proven(failure: Failure, baseline: Result, run: Result) -> str:
         still = run.failures[0] if run.failures else None
     if still is not None:
         tail = "\n".join(still.traceback.strip().splitlines()[-25:])
-        raise Failed(f"{failure.test} still fails: {still.message}\n{tail}")
+        raise Failed(f"{failure.test} still fails: {_first(still.message)}\n{tail}")
     if baseline.pytest and failure.test not in run.passed:
         raise Failed(f"{failure.test} did not run with the patch")
     if lost:
         named = ", ".join(lost[:MAX_NAMED]) + (
             f" and {len(lost) - MAX_NAMED} more" if len(lost) > MAX_NAMED else ""
         )
-        why = "; ".join(f"{f.test}: {f.message}" for f in run.failures if f.test in lost[:2])
+        why = "; ".join(f"{f.test}: {_first(f.message)}" for f in run.failures if f.test in lost[:2])
         raise Failed(f"the patch breaks tests that passed: {named}" + (f" ({why})" if why else ""))
     if not baseline.pytest:
         return f"`{run.command}` passes with the patch (exit 0)"

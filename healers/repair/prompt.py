@@ -70,12 +70,40 @@ def _excerpt(path: str, text: str, lines: Sequence[int]) -> str:
     return "".join(parts)
 
 
+def imported(path: str, root: Path) -> list[str]:
+    """The project's own modules a file imports (`from calc.ops import add` -> calc/ops.py), found
+    at the root or under src/: a test that fails on a wrong value has no frame in them."""
+    try:
+        tree = ast.parse((root / path).read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+        elif isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+    found = []
+    for name in names:
+        rel = name.replace(".", "/")
+        for base in ("", "src/"):
+            for candidate in (f"{base}{rel}.py", f"{base}{rel}/__init__.py"):
+                if (root / candidate).is_file() and candidate not in found:
+                    found.append(candidate)
+    return found
+
+
 def build(failure: Failure, root: Path, writable: Writable, env: Sequence[str]) -> Prompt:
-    """The messages for one failing test, from the files as they are under `root`."""
+    """The messages for one failing test, from the files as they are under `root`: the frames'
+    code, and the writable modules the test's own file imports."""
     by_file: dict[str, list[int]] = {}
     for frame in failure.frames:
         by_file.setdefault(frame.path, []).append(frame.line)
-    shown = list(by_file)[-MAX_FILES:]
+    test_file = failure.test.split("::", 1)[0]
+    for path in imported(test_file, root) if test_file.endswith(".py") else []:
+        if not writable.why_not(path):
+            by_file.setdefault(path, [1])
+    shown = list(by_file)[:MAX_FILES]
     texts = {p: (root / p).read_text(encoding="utf-8", errors="replace") for p in shown}
     redactor = redact.for_file("\n".join(texts.values()), env)
     may = [p for p in shown if not writable.why_not(p)]

@@ -111,7 +111,8 @@ def read_junit(data: bytes, root: Path) -> tuple[frozenset[str], tuple[Failure, 
                 passed.add(test)
             continue
         text = (bad.text or "")[-MAX_EVIDENCE:]
-        message = (bad.get("message") or text.strip().splitlines()[-1:] or [""])[0]
+        last = text.strip().splitlines()[-1:]
+        message = bad.get("message") or (last[0] if last else "")
         failures.append(Failure(test, message[:500], text, frames(text, root)))
     return frozenset(passed), tuple(failures)
 
