@@ -105,7 +105,8 @@ def _proven(failure: Failure, baseline: Result, run: Result) -> str:
         named = ", ".join(lost[:MAX_NAMED]) + (
             f" and {len(lost) - MAX_NAMED} more" if len(lost) > MAX_NAMED else ""
         )
-        why = "; ".join(f"{f.test}: {_first(f.message)}" for f in run.failures if f.test in lost[:2])
+        shown = [f for f in run.failures if f.test in lost[:2]]
+        why = "; ".join(f"{f.test}: {_first(f.message)}" for f in shown)
         raise Failed(f"the patch breaks tests that passed: {named}" + (f" ({why})" if why else ""))
     if not baseline.pytest:
         return f"`{run.command}` passes with the patch (exit 0)"

@@ -7,58 +7,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from healers import write
 from healers.errors import UsageError
 from healers.llm import redact, reply
-from healers.llm.client import Answer, Provider, RequestFailed
+from healers.llm.client import Provider, RequestFailed
 from healers.options import Options
 from healers.repair import check, land, prompt, suite, writable
-from healers.repair.check import Case, Verdict
+from healers.repair.check import Case
+from healers.repair.records import Attempt, Repair, Round
 from healers.repair.scratch import Copy
-from healers.repair.suite import Failure, Result
 from healers.state import audit, control, repairs
-
-
-@dataclass
-class Attempt:
-    number: int
-    reason: str  # "" when the patch held
-    checks: tuple[str, ...] = ()
-
-
-@dataclass
-class Repair:
-    """What happened to one failing test."""
-
-    failure: Failure
-    attempts: list[Attempt] = field(default_factory=list)
-    verdict: Verdict | None = None  # the patch that held
-    why: str = ""  # not repaired: why
-    entry: repairs.Entry | None = None
-    suite_runs: int = 0
-    prompt_hash: str = ""
-
-
-@dataclass
-class Round:
-    """One round's figures, for the report."""
-
-    command: str
-    baseline: Result
-    writable: writable.Writable
-    repairs: list[Repair]
-    model: str = ""  # "" when no model is configured
-    requests: int = 0
-    answers: list[Answer] = field(default_factory=list)
-    seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def suite_runs(self) -> int:
-        return 1 + sum(r.suite_runs for r in self.repairs)
 
 
 def command_of(opts: Options, given: str | None) -> str:

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from healers.options import Options
-from healers.repair.loop import Repair, Round
+from healers.repair.records import Repair, Round
 
 
 def _row(r: Repair) -> dict[str, Any]:
