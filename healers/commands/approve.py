@@ -8,11 +8,10 @@ import sys
 from dataclasses import replace
 
 from healers import engine
-from healers.commands import proposed
+from healers.commands import proposed, repaired
 from healers.commands.decisions import pick, record, scan_argument
 from healers.errors import CommandError
 from healers.options import Options
-from healers.repair import land
 
 EXIT_OK, EXIT_LEFT = 0, 1
 
@@ -23,9 +22,9 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(opts: Options) -> int:
-    fixes, ids = land.split(opts.project, opts.targets)  # model-proposed repairs first
+    fixes, ids = repaired.split(opts.project, opts.targets)  # model-proposed repairs first
     model, ids = proposed.split(opts.project, ids)  # then model-proposed fixes
-    applied = land.approve(opts, fixes) if fixes else True
+    applied = repaired.approve(opts, fixes) if fixes else True
     applied = (proposed.approve(opts, model) if model else True) and applied
     if not ids:
         return EXIT_OK if applied else EXIT_LEFT

@@ -44,7 +44,7 @@ def split(proj: Project, ids: Sequence[str]) -> tuple[list[Entry], list[str]]:
     return picked, rest
 
 
-def _who(proj: Project) -> str:
+def decider(proj: Project) -> str:
     who = tools.git_identity(proj.repo)
     if not who:
         raise CommandError("git config user.name is not set: a decision must name who made it")
@@ -97,7 +97,7 @@ def approve(opts: Options, entries: Sequence[Entry]) -> bool:
     """Apply the patches through the same fix pass as --fix (only those findings, only while
     their files hold the bytes the patches were checked on); True when every one was applied."""
     proj = opts.project
-    who = _who(proj)
+    who = decider(proj)
     patches = {
         e.fingerprint: Patch(
             e.fingerprint, e.path, e.file_sha256, e.after, e.model, e.prompt_hash, who
@@ -139,7 +139,7 @@ def reject(opts: Options, entries: Sequence[Entry], reason: str) -> None:
     """Record why: the entry is not proposed again for this code, the patch is kept as a
     rejected pattern, and the stored patterns its prompt showed count a failure."""
     proj = opts.project
-    who = _who(proj)
+    who = decider(proj)
     for e in entries:
         proposals.decide(proj.state_dir, e.fingerprint, proposals.REJECTED, who, reason)
         before, after = snippets.from_diff(e.diff)

@@ -6,11 +6,10 @@ import argparse
 from dataclasses import replace
 
 from healers import engine
-from healers.commands import proposed
+from healers.commands import proposed, repaired
 from healers.commands.decisions import pick, record, scan_argument
 from healers.errors import CommandError
 from healers.options import Options
-from healers.repair import land
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -23,9 +22,9 @@ def run(opts: Options) -> int:
     reason = opts.reason.strip()
     if not reason:
         raise CommandError("--reason must say why the risk is acceptable")
-    fixes, ids = land.split(opts.project, opts.targets)  # model-proposed repairs first
+    fixes, ids = repaired.split(opts.project, opts.targets)  # model-proposed repairs first
     if fixes:
-        land.reject(opts, fixes, reason)
+        repaired.reject(opts, fixes, reason)
     model, ids = proposed.split(opts.project, ids)  # then model-proposed fixes
     if model:
         proposed.reject(opts, model, reason)

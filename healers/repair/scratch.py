@@ -9,8 +9,13 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
+from healers import tools
 from healers.llm.scratch import copy_project
 from healers.project import Project
+
+_NOT_COPIED = shutil.ignore_patterns(
+    ".heal", ".git", ".venv", "venv", ".tox", ".nox", "__pycache__", ".*_cache", "node_modules"
+)
 
 
 class Copy:
@@ -26,7 +31,11 @@ class Copy:
         self._tmp = tempfile.mkdtemp(prefix="heal-repair-")
         self.root = Path(self._tmp, "project")
         self.root.mkdir()
-        copy_project(self.proj.root, self.proj.files, self.root)
+        if tools.git_files(self.proj.root, self.proj.root) is None:  # no git: the whole tree
+            shutil.rmtree(self.root)
+            shutil.copytree(self.proj.root, self.root, symlinks=True, ignore=_NOT_COPIED)
+        else:
+            copy_project(self.proj.root, self.proj.files, self.root)
         return self
 
     def __exit__(

@@ -4,22 +4,16 @@ file's content hash changes."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from healers import folder, write
-from healers.state import audit
+from healers import write
+from healers.state.queue import APPROVED, REJECTED, WAITING, Queue, QueueError
 
 QUEUE = "proposals.json"
-VERSION = 1
-WAITING, APPROVED, REJECTED = "waiting", "approved", "rejected"
-
-
-class QueueError(ValueError):
-    """.heal/proposals.json exists but is not heal's queue."""
+__all__ = ["APPROVED", "REJECTED", "WAITING", "Entry", "QueueError"]
 
 
 @dataclass(frozen=True)
@@ -61,58 +55,24 @@ def _entry(raw: Any, where: str) -> Entry:
     return Entry(**values)
 
 
-def read_rows(state_dir: Path, name: str, what: str) -> list[Any]:
-    """The raw entries of one of heal's queues under .heal/ ([] when there is none yet)."""
-    path = state_dir / name
-    try:
-        with folder.opened(state_dir) as place:  # no link under .heal/ is followed
-            raw = place.read(name)
-        if raw is None:
-            return []
-        data = json.loads(raw.decode("utf-8"))
-    except FileNotFoundError:
-        return []
-    except (OSError, ValueError) as exc:
-        raise QueueError(f"{path}: cannot read: {exc} (delete it to drop the queue)") from None
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        raise QueueError(f"{path}: not heal's queue of {what}")
-    return list(data["entries"])
-
-
-def save_rows(state_dir: Path, name: str, rows: list[dict[str, Any]]) -> None:
-    text = json.dumps({"version": VERSION, "entries": rows}, indent=1, ensure_ascii=False)
-    write.write_atomic(state_dir / name, (text + "\n").encode("utf-8"), root=state_dir)
+_QUEUE: Queue[Entry] = Queue(
+    QUEUE, "proposals", _entry, lambda e: e.fingerprint, lambda e: (e.path, e.line)
+)
 
 
 def load(state_dir: Path) -> dict[str, Entry]:
     """Entries by fingerprint; {} when nothing was ever proposed."""
-    where = str(path_of(state_dir))
-    entries = (_entry(raw, where) for raw in read_rows(state_dir, QUEUE, "proposals"))
-    return {e.fingerprint: e for e in entries}
-
-
-def _save(state_dir: Path, entries: Mapping[str, Entry]) -> None:
-    rows = [asdict(e) for e in sorted(entries.values(), key=lambda e: (e.path, e.line))]
-    save_rows(state_dir, QUEUE, rows)
+    return _QUEUE.load(state_dir)
 
 
 def put(state_dir: Path, new: Mapping[str, Entry]) -> None:
     """Add or replace entries: re-read under heal's lock (another run may have written)."""
-    if not new:
-        return
-    with write.locked(state_dir):
-        _save(state_dir, {**load(state_dir), **new})
+    _QUEUE.put(state_dir, new)
 
 
 def decide(state_dir: Path, fingerprint: str, decision: str, who: str, reason: str = "") -> Entry:
     """Record a person's decision on an entry; returns the entry as decided."""
-    with write.locked(state_dir):
-        entries = load(state_dir)
-        decided = replace(
-            entries[fingerprint], decision=decision, who=who, decided=audit.now_iso(), reason=reason
-        )
-        _save(state_dir, {**entries, fingerprint: decided})
-    return decided
+    return _QUEUE.decide(state_dir, fingerprint, decision, who, reason)
 
 
 def void(entry: Entry, root: Path) -> str:

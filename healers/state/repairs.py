@@ -4,14 +4,12 @@ approve` or `heal reject`; an entry is void once one of its files' content hash 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from healers import write
-from healers.state import audit, proposals
-from healers.state.proposals import APPROVED, REJECTED, WAITING, QueueError
+from healers.state.queue import APPROVED, REJECTED, WAITING, Queue, QueueError
 
 QUEUE = "repairs.json"
 __all__ = ["APPROVED", "REJECTED", "WAITING", "Entry", "QueueError"]
@@ -60,34 +58,12 @@ def _entry(raw: Any, where: str) -> Entry:
     return Entry(**values)
 
 
-def load(state_dir: Path) -> dict[str, Entry]:
-    """Entries by id; {} when nothing was ever queued."""
-    where = str(path_of(state_dir))
-    entries = (_entry(raw, where) for raw in proposals.read_rows(state_dir, QUEUE, "repairs"))
-    return {e.id: e for e in entries}
+_QUEUE: Queue[Entry] = Queue(QUEUE, "repairs", _entry, lambda e: e.id, lambda e: (e.when, e.id))
 
 
-def _save(state_dir: Path, entries: Mapping[str, Entry]) -> None:
-    rows = [asdict(e) for e in sorted(entries.values(), key=lambda e: (e.when, e.id))]
-    proposals.save_rows(state_dir, QUEUE, rows)
-
-
-def put(state_dir: Path, new: Mapping[str, Entry]) -> None:
-    """Add or replace entries, under heal's lock (another run may have written)."""
-    if not new:
-        return
-    with write.locked(state_dir):
-        _save(state_dir, {**load(state_dir), **new})
-
-
-def decide(state_dir: Path, entry_id: str, decision: str, who: str, reason: str = "") -> Entry:
-    with write.locked(state_dir):
-        entries = load(state_dir)
-        decided = replace(
-            entries[entry_id], decision=decision, who=who, decided=audit.now_iso(), reason=reason
-        )
-        _save(state_dir, {**entries, entry_id: decided})
-    return decided
+load = _QUEUE.load  # entries by id; {} when nothing was ever queued
+put = _QUEUE.put  # add or replace entries, under heal's lock
+decide = _QUEUE.decide  # a person's decision, recorded; returns the entry as decided
 
 
 def void(entry: Entry, root: Path) -> str:

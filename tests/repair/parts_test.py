@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from healers import config
+from healers import config, toml
 from healers.repair import suite
 from healers.repair.writable import Writable, packages
 
@@ -135,3 +135,13 @@ def test_repair_settings_are_read() -> None:
     conf = config.parse({"writable": ["src/app/", "lib"], "repair": {"max-attempts": 5}}, "p")
     assert conf.writable == ("src/app", "lib") and conf.repair.max_attempts == 5
     assert config.parse({}, "p").writable is None
+
+
+def test_the_readme_example_is_valid_configuration() -> None:
+    text = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Model-proposed repairs of failing tests") :]
+    start = section.index("```toml\n") + len("```toml\n")
+    table = toml.loads(section[start : section.index("```", start)])["tool"]["healers"]
+    conf = config.parse(table, "README.md")
+    assert conf.writable == ("src/app",) and conf.repair.max_attempts == 3
+    assert conf.verify_cmd == suite.DEFAULT
