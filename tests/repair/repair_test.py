@@ -38,6 +38,15 @@ def _repair(repo: Path, *args: str) -> dict[str, Any]:
     return payload
 
 
+def _round(
+    tmp_path: Path, answers: Sequence[str], healers: str = ""
+) -> tuple[Path, Server, dict[str, Any]]:
+    """The seeded project, one `heal repair` against a server giving `answers` in order."""
+    with Server(_in_order([Reply(a) for a in answers])) as server:
+        repo = seeded.make(tmp_path / "p", server.url, healers)
+        return repo, server, _repair(repo)
+
+
 def _suite(repo: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
@@ -51,9 +60,7 @@ def _suite(repo: Path) -> subprocess.CompletedProcess[str]:
 def test_a_correct_patch_is_queued_and_approve_applies_it_and_the_suite_is_green(
     tmp_path: Path,
 ) -> None:
-    with Server(_in_order([Reply(seeded.GOOD)])) as server:
-        repo = seeded.make(tmp_path / "p", server.url)
-        payload = _repair(repo)
+    repo, server, payload = _round(tmp_path, [seeded.GOOD])
     assert len(server.requests) == 1
     asked = server.requests[0]["messages"][1]["content"]
     assert seeded.FAILING in asked and "assert -1 == 5" in asked
@@ -77,9 +84,9 @@ def test_a_correct_patch_is_queued_and_approve_applies_it_and_the_suite_is_green
 
 
 def test_a_patch_that_fixes_the_test_but_breaks_another_is_rejected(tmp_path: Path) -> None:
-    with Server(_in_order([Reply(seeded.BREAKS)])) as server:
-        repo = seeded.make(tmp_path / "p", server.url, "[tool.healers.repair]\nmax-attempts = 1")
-        payload = _repair(repo)
+    repo, _server, payload = _round(
+        tmp_path, [seeded.BREAKS], "[tool.healers.repair]\nmax-attempts = 1"
+    )
     (row,) = payload["failures"]
     (attempt,) = row["attempts"]
     assert attempt["reason"].startswith("the patch breaks tests that passed: ")
@@ -121,11 +128,9 @@ def test_a_patch_that_fixes_the_test_but_breaks_another_is_rejected(tmp_path: Pa
 def test_a_patch_outside_writable_is_rejected(
     tmp_path: Path, healers: str, answer: str, said: str
 ) -> None:
-    with Server(_in_order([Reply(answer)])) as server:
-        repo = seeded.make(
-            tmp_path / "p", server.url, healers + "\n[tool.healers.repair]\nmax-attempts = 1"
-        )
-        payload = _repair(repo)
+    repo, _server, payload = _round(
+        tmp_path, [answer], healers + "\n[tool.healers.repair]\nmax-attempts = 1"
+    )
     (row,) = payload["failures"]
     assert said in row["attempts"][0]["reason"]
     assert row["suite_runs"] == 0 and not row["queued"]
@@ -133,9 +138,7 @@ def test_a_patch_outside_writable_is_rejected(
 
 
 def test_a_test_may_change_when_writable_names_the_tests(tmp_path: Path) -> None:
-    with Server(_in_order([Reply(seeded.EDITS_TEST)])) as server:
-        repo = seeded.make(tmp_path / "p", server.url, 'writable = ["calc", "tests"]')
-        payload = _repair(repo)
+    repo, _server, payload = _round(tmp_path, [seeded.EDITS_TEST], 'writable = ["calc", "tests"]')
     (row,) = payload["failures"]
     assert row["queued"] and row["files"] == ["tests/test_ops.py"]
     assert "touches tests/test_ops.py" in heal(repo, "pending").out
@@ -144,9 +147,7 @@ def test_a_test_may_change_when_writable_names_the_tests(tmp_path: Path) -> None
 def test_three_wrong_patches_give_up_after_max_attempts_with_each_failure_fed_back(
     tmp_path: Path,
 ) -> None:
-    with Server(_in_order([Reply(seeded.WRONG)])) as server:
-        repo = seeded.make(tmp_path / "p", server.url)
-        payload = _repair(repo)
+    _repo, server, payload = _round(tmp_path, [seeded.WRONG])
     (row,) = payload["failures"]
     assert [a["attempt"] for a in row["attempts"]] == [1, 2, 3]
     assert all("test_add still fails: assert 6 == 5" in a["reason"] for a in row["attempts"])
