@@ -227,3 +227,23 @@ def test_untrusted_is_refused(tmp_path: Path) -> None:
     assert done.code == 2
     assert "heal repair runs the project's tests: not with --untrusted" in done.err
     assert not (repo / ".pytest_cache").exists()
+
+
+def test_a_repair_whose_file_changed_is_void_and_commit_skips_uncommitted_files(
+    tmp_path: Path,
+) -> None:
+    with Server(_in_order([Reply(seeded.GOOD)])) as server:
+        repo = seeded.make(tmp_path / "p", server.url)
+        edited = seeded.BUGGY + "\n\ndef triple(a):\n    return 3 * a\n"
+        (repo / "calc/ops.py").write_text(edited)  # not committed: HEAD differs from the tree
+        payload = _repair(repo, "--commit")
+    entry = payload["failures"][0]["queued"]
+    assert f"{entry}: not committed: calc/ops.py differs from HEAD" in " ".join(payload["notes"])
+    assert f"heal/repair-{entry}" not in git(repo, "branch", "--list")
+    (repo / "calc/ops.py").write_text(edited + "# edited again\n")
+    refused = heal(repo, "approve", entry)
+    assert refused.code == 1
+    assert "the repair no longer holds (calc/ops.py changed since the repair was proven)" in (
+        refused.err
+    )
+    assert (repo / "calc/ops.py").read_text() == edited + "# edited again\n"
