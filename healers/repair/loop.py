@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from healers import write
+from healers import state, write
 from healers.errors import UsageError
 from healers.llm import redact, reply
 from healers.llm.client import Provider, RequestFailed
@@ -45,6 +45,8 @@ def main(opts: Options, given: str | None) -> int:
         elif todo:
             for r in todo:
                 r.why = "no model is configured ([tool.healers.llm] base-url and model)"
+        elif client is not None:
+            asyncio.run(client.close())
     done.seconds = time.monotonic() - start
     if opts.commit:
         done.notes += land.commit(opts, [r.entry for r in done.repairs if r.entry])
@@ -68,7 +70,10 @@ async def _all(opts: Options, done: Round, client: Provider, copy: Copy) -> None
             await _one(opts, done, client, case, r, env, budget)
             if r.verdict is not None:
                 r.entry = _entry(r, done)
-        repairs.put(opts.project.state_dir, {r.entry.id: r.entry for r in done.repairs if r.entry})
+        queued = {r.entry.id: r.entry for r in done.repairs if r.entry}
+        if queued:
+            state.ensure(opts.project.root)  # .heal/ and its .gitignore (repairs.json in it)
+            repairs.put(opts.project.state_dir, queued)
     finally:
         await client.close()
 
