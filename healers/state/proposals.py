@@ -5,12 +5,12 @@ file's content hash changes."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from healers import write
-from healers.state.queue import APPROVED, REJECTED, WAITING, Queue, QueueError
+from healers.state.queue import APPROVED, REJECTED, WAITING, Queue, QueueError, values_of
 
 QUEUE = "proposals.json"
 __all__ = ["APPROVED", "REJECTED", "WAITING", "Entry", "QueueError"]
@@ -46,10 +46,7 @@ def path_of(state_dir: Path) -> Path:
 
 
 def _entry(raw: Any, where: str) -> Entry:
-    names = {f.name for f in fields(Entry)}
-    if not isinstance(raw, dict) or not {"fingerprint", "path", "after"} <= raw.keys():
-        raise QueueError(f"{where}: an entry is not a proposal")
-    values = {k: v for k, v in raw.items() if k in names}
+    values = values_of(raw, where, Entry, {"fingerprint", "path", "after"}, "proposal")
     values["checks"] = tuple(values.get("checks", ()))
     values["patterns"] = tuple(values.get("patterns", ()))
     return Entry(**values)

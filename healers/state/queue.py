@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -20,6 +20,15 @@ E = TypeVar("E")
 
 class QueueError(ValueError):
     """A queue file under .heal/ exists but is not heal's queue."""
+
+
+def values_of(raw: Any, where: str, kind: type, required: set[str], what: str) -> dict[str, Any]:
+    """A stored row's values of `kind`'s fields (keys it does not know are dropped: a newer
+    heal's); QueueError when the row lacks one of `required`."""
+    if not isinstance(raw, dict) or not required <= raw.keys():
+        raise QueueError(f"{where}: an entry is not a {what}")
+    names = {f.name for f in fields(kind)}
+    return {k: v for k, v in raw.items() if k in names}
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@ approve` or `heal reject`; an entry is void once one of its files' content hash 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from healers import write
-from healers.state.queue import APPROVED, REJECTED, WAITING, Queue, QueueError
+from healers.state.queue import APPROVED, REJECTED, WAITING, Queue, QueueError, values_of
 
 QUEUE = "repairs.json"
 __all__ = ["APPROVED", "REJECTED", "WAITING", "Entry", "QueueError"]
@@ -43,15 +43,8 @@ class Entry:
         return tuple(p for p, _ in self.before)
 
 
-def path_of(state_dir: Path) -> Path:
-    return state_dir / QUEUE
-
-
 def _entry(raw: Any, where: str) -> Entry:
-    names = {f.name for f in fields(Entry)}
-    if not isinstance(raw, dict) or not {"id", "before", "after"} <= raw.keys():
-        raise QueueError(f"{where}: an entry is not a repair")
-    values = {k: v for k, v in raw.items() if k in names}
+    values = values_of(raw, where, Entry, {"id", "before", "after"}, "repair")
     for key in ("before", "after"):
         values[key] = tuple((str(p), str(v)) for p, v in values[key])
     values["checks"] = tuple(values.get("checks", ()))
