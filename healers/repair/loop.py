@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from healers import state, write
 from healers.errors import UsageError
 from healers.llm import redact, reply
-from healers.llm.client import Provider, RequestFailed
+from healers.llm.client import Answer, Provider, RequestFailed
+from healers.llm.prompt import Message
+from healers.llm.propose import WATCH_EVERY
 from healers.options import Options
 from healers.repair import check, land, prompt, suite, writable
 from healers.repair.check import Case
@@ -123,9 +125,12 @@ async def _one(
         budget[0] -= 1
         done.requests += 1
         try:
-            answer = await client.ask(messages)
+            answer = await _ask(client, messages, lambda: control.stopped(state_dir))
         except RequestFailed as exc:
             r.why = f"the request failed: {exc}"
+            return
+        if answer is None:
+            r.why = control.why_stopped(state_dir) + "; the request in flight was cancelled"
             return
         done.answers.append(answer)
         if why := reply.declined(answer.text):
@@ -143,6 +148,19 @@ async def _one(
             return
         messages = prompt.retry(messages, answer.text, verdict.reason, asked.redactor)
     r.why = f"gave up after {most} attempt(s) (max-attempts)"
+
+
+async def _ask(
+    client: Provider, messages: Sequence[Message], stopped: Callable[[], bool]
+) -> Answer | None:
+    """The model's answer; None when `heal stop` came first (the request is cancelled)."""
+    task = asyncio.create_task(client.ask(messages))
+    while not task.done():
+        if stopped():
+            task.cancel()
+            return None
+        await asyncio.wait({task}, timeout=WATCH_EVERY)
+    return task.result()
 
 
 def _entry(r: Repair, done: Round) -> repairs.Entry:

@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.helpers import git, heal
+from tests.helpers import git, heal, start_heal
 from tests.llm.server import Reply, Server
 from tests.repair import seeded
 
@@ -247,3 +248,23 @@ def test_a_repair_whose_file_changed_is_void_and_commit_skips_uncommitted_files(
         refused.err
     )
     assert (repo / "calc/ops.py").read_text() == edited + "# edited again\n"
+
+
+def test_heal_stop_cancels_the_request_in_flight_and_writes_nothing(tmp_path: Path) -> None:
+    with Server(_in_order([Reply(seeded.GOOD, delay=18)])) as server:  # the client waits 20 s
+        repo = seeded.make(tmp_path / "p", server.url)
+        proc = start_heal(repo, "repair", "--output-format", "json")
+        deadline = time.monotonic() + 120
+        while not server.requests and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert server.requests, proc.communicate()
+        asked = time.monotonic()
+        assert heal(repo, "stop", "lunch").code == 0
+        out, err = proc.communicate(timeout=60)
+        took = time.monotonic() - asked
+    assert proc.returncode == 1, err
+    (row,) = json.loads(out)["failures"]
+    assert row["why"].startswith("heal is stopped (heal stop at ") and ": lunch)" in row["why"]
+    assert row["why"].endswith("; the request in flight was cancelled")
+    assert took < 10  # not the 18 s the answer takes
+    assert not (repo / ".heal/repairs.json").exists()
