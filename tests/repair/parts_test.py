@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from healers import config, toml
-from healers.repair import suite
+from healers.repair import prompt, suite
 from healers.repair.writable import Writable, packages
 
 JUNIT = b"""<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest" errors="0"
@@ -145,3 +145,37 @@ def test_the_readme_example_is_valid_configuration() -> None:
     conf = config.parse(table, "README.md")
     assert conf.writable == ("src/app",) and conf.repair.max_attempts == 3
     assert conf.verify_cmd == suite.DEFAULT
+
+
+def test_the_prompt_shows_the_failure_the_frames_and_the_imported_code_without_secrets(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "calc").mkdir()
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "calc/__init__.py").write_text("")
+    (tmp_path / "calc/ops.py").write_text(
+        'password = "hunter2-very-secret"\n\n\ndef add(a, b):\n    return a - b\n'
+    )
+    (tmp_path / "tests/test_ops.py").write_text(
+        "from calc.ops import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n"
+    )
+    failure = suite.Failure(
+        "tests/test_ops.py::test_add",
+        "assert -1 == 5",
+        "tests/test_ops.py:5: AssertionError",
+        (suite.Frame("tests/test_ops.py", 5),),
+    )
+    asked = prompt.build(failure, tmp_path, Writable(("calc",), False), ["s3cret-env-value"])
+    user = asked.messages[1]["content"]
+    assert asked.shown == ("tests/test_ops.py", "calc/ops.py")  # the frame, then what it imports
+    assert "Failing test: tests/test_ops.py::test_add\nFailure: assert -1 == 5" in user
+    assert "return a - b" in user and "hunter2-very-secret" not in user
+    assert "<redacted-" in user
+    assert (
+        "You may change files under: calc: the package folders (of those shown: calc/ops.py)"
+        in (user)
+    )
+    again = prompt.retry(
+        asked.messages, "a reply", "it still fails: hunter2-very-secret", asked.redactor
+    )
+    assert len(again) == 4 and "hunter2-very-secret" not in again[-1]["content"]
