@@ -71,15 +71,7 @@ jobs:
       pull-requests: write  # open or update the fix pull request
       security-events: write  # upload SARIF
     steps:
-      - uses: @checkout@
-        with:
-          persist-credentials: false  # create-pull-request sets up its own credentials
-      - uses: @setup-python@
-        with:
-          python-version: "@PYTHON@"
-      - name: Install heal
-        run: |
-          python -m pip install @INSTALL@
+@SETUP-PUSH@
       - uses: @download-artifact@
         with:
           pattern: heal-shard-*

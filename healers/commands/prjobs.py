@@ -23,15 +23,7 @@ JOBS = """\
       matrix:
         category: [@CATEGORIES@]
     steps:
-      - uses: @checkout@
-        with:
-          persist-credentials: false  # create-pull-request sets up its own credentials
-      - uses: @setup-python@
-        with:
-          python-version: "@PYTHON@"
-      - name: Install heal
-        run: |
-          python -m pip install @INSTALL@
+@SETUP-PUSH@
       - name: heal --scan --fix --select CATEGORY, and what to do with its pull request
         id: plan
         env:

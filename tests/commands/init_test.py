@@ -176,14 +176,6 @@ def test_this_repositorys_workflows_are_current_and_valid(tmp_path):
 # --- the steps, run locally ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def runner_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What setup-python leaves on PATH: a clean Python with nothing installed."""
-    venv = tmp_path_factory.mktemp("runner") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-    return venv / "bin"
-
-
 def run_step(script: str, workspace: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """A `run:` step as GitHub runs it on Linux: bash --noprofile --norc -eo pipefail."""
     return subprocess.run(
