@@ -16,7 +16,6 @@ from healers.options import Options
 WORKFLOW = ".github/workflows/heal.yml"
 SARIF_FILE = "heal.sarif"  # in the workspace: hashFiles() and upload-sarif look there
 HTML_FILE = "heal-report.html"  # the dashboard as one file, uploaded as an artifact
-FIX_BRANCH = "heal/auto-fixes"
 # Third-party actions pinned by commit (a tag can be moved); the comment names the release.
 ACTIONS: dict[str, tuple[str, str]] = {
     "checkout": ("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
@@ -112,11 +111,7 @@ def render(
     """The workflow's text; `args` are the init options to record in its header; with more
     than one shard, the matrix workflow (matrix.py); `pr_check`: the pull-request job is the
     hook's gate (prcheck.py)."""
-    if shards == 1:
-        text = TEMPLATE + prcheck.job(gate=pr_check) + prjobs.jobs(close_after_days=14)
-    else:
-        text = matrix.TEMPLATE
-    text = steps.fill(text.replace("@PR-HEADER@", prcheck.HEADER[pr_check]))
+    text = _jobs(shards=shards, pr_check=pr_check)
     for name, (uses, release) in ACTIONS.items():
         text = text.replace(f"@{name}@", f"{uses} # {release}")
     fills = {
@@ -127,22 +122,27 @@ def render(
         "INSTALL": install,  # shell words, as typed: `healers`, `. -r requirements.txt`
         "SARIF": SARIF_FILE,
         "HTML": HTML_FILE,
-        "BRANCH": FIX_BRANCH,
-        **_matrix_fills(shards),
+        "SHARDS": str(shards),
+        "LIST": ", ".join(str(k) for k in range(1, shards + 1)),
     }
     for key, value in fills.items():
         text = text.replace(f"@{key}@", value)
     return text
 
 
-def _matrix_fills(shards: int) -> dict[str, str]:
-    return {
-        "SHARDS": str(shards),
-        "LIST": ", ".join(str(k) for k in range(1, shards + 1)),
-        "REPORT": matrix.REPORT,
-        "PATCH": matrix.PATCH,
-        "FOLDER": matrix.FOLDER,
-    }
+def _jobs(*, shards: int, pr_check: bool) -> str:
+    """The template of the jobs: one scan, or the shards' matrix (which has no pull-request job
+    but the gate)."""
+    if shards == 1:
+        text = TEMPLATE + prcheck.job(gate=pr_check) + prjobs.jobs(close_after_days=14)
+        return steps.fill(text.replace("@PR-HEADER@", prcheck.HEADER[pr_check]))
+    gate = prcheck.job(gate=True) if pr_check else ""
+    text = matrix.TEMPLATE + gate + prjobs.jobs(close_after_days=14, sharded=True)
+    text = text.replace("@PR-HEADER@", prcheck.HEADER[True] if pr_check else "")
+    text = text.replace("@PULL-REQUEST@\n", "  pull_request:\n\n" if pr_check else "\n")
+    for key, value in matrix.fills().items():
+        text = text.replace(key, value)
+    return steps.fill(text)
 
 
 def _text(opts: Options, words: str) -> str:
