@@ -5,7 +5,6 @@ lines beside old findings (the base resolved as `origin/<base_ref>`, then the me
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,13 @@ from typing import Any
 import pytest
 
 from tests.commands.init_test import (
-    PINNED,
     SOURCE,
     check_schema,
     load,
     run_step,
     step_using,
     steps_of,
+    untrusted_steps,
 )
 from tests.helpers import commit_all, git, heal, make_repo
 
@@ -43,17 +42,25 @@ def test_the_pr_check_workflow_validates_against_the_github_workflow_schema(gene
     assert "--pr-check`" in generated.read_text().splitlines()[0]  # `init` again gives it
 
 
+def test_the_matrix_workflow_takes_the_gate_too(tmp_path):
+    repo = make_repo(tmp_path / "app", {"app.py": "X = 1\n"})
+    run = heal(repo, "init", "github", "--pr-check", "--shards", "2", "--source", SOURCE)
+    assert run.code == 0, run.err
+    generated = repo / ".github" / "workflows" / "heal.yml"
+    checked = check_schema("vendor.github-workflows", generated)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    workflow = load(generated)
+    untrusted_steps(workflow, "pr-check")
+    for name, job in workflow["jobs"].items():  # the scheduled jobs stay off pull requests
+        if name != "pr-check":
+            assert job["if"] == "github.event_name != 'pull_request'", name
+
+
 def test_the_pr_check_job_is_untrusted_read_only_and_sees_the_merge_base(generated):
     workflow = load(generated)
     jobs = workflow["jobs"]
     assert "check" not in jobs  # the gate replaces the report-only check: one set of annotations
-    job = jobs["pr-check"]
-    assert job["if"] == "github.event_name == 'pull_request'"
-    assert job["permissions"] == {"contents": "read"}
-    assert job["env"] == {"HEAL_UNTRUSTED": "1"}
-    steps = steps_of(workflow, "pr-check")
-    for step in steps:
-        assert "uses" not in step or PINNED.match(step["uses"]), step["uses"]
+    steps = untrusted_steps(workflow, "pr-check")
     checkout = step_using(steps, "actions/checkout")["with"]
     assert checkout == {"persist-credentials": False, "fetch-depth": 0}
     runs = " ".join(s.get("run", "") for s in steps)
@@ -136,14 +143,7 @@ def test_pr_check_steps_fail_a_new_finding_and_pass_a_clean_change(
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "::" not in passed.stdout  # app.py:1 and later.py:1 are older than the change
     # the same scan without the hold flags both old findings: the gate is what held them
-    whole = subprocess.run(
-        [str(runner_python / "heal"), "--scan", "--output-format", "github"],
-        cwd=good,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    whole = run_step("heal --scan --output-format github", good, env)
     assert whole.returncode == 1
     assert {"file=app.py,line=1,", "file=later.py,line=1,"} <= {
         line.split(" ", 1)[1].split("col=")[0]
