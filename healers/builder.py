@@ -153,6 +153,8 @@ def _own_arguments(
         **_pull_request_arguments(args),
         "force": getattr(args, "force", False),
         "show_all": getattr(args, "show_all", False),
+        "test_cmd": (getattr(args, "test_cmd", None) or "").strip(),
+        "commit": getattr(args, "commit", False),
         "port": getattr(args, "port", None),
         "host": getattr(args, "host", None) or "",
         "web": getattr(args, "web", False),

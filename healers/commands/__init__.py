@@ -19,6 +19,7 @@ from healers.commands import (
     pr_body,
     pr_plan,
     reject,
+    repair,
     resume,
     rule,
     stats,
@@ -52,4 +53,5 @@ COMMANDS: dict[str, Command] = {
     "merge": merge,
     "pr-plan": pr_plan,
     "pr-body": pr_body,
+    "repair": repair,
 }

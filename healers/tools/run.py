@@ -88,8 +88,11 @@ def run_tool(
     return Completed(tool, proc.returncode, proc.stdout, proc.stderr)
 
 
-def run_command(command: str, *, cwd: Path, timeout: float) -> Completed:
-    """Run the project's own command (`--verify-cmd`) through the shell, stdout and stderr merged.
+def run_command(
+    command: str, *, cwd: Path, timeout: float, env: Mapping[str, str] | None = None
+) -> Completed:
+    """Run the project's own command (`--verify-cmd`, `heal repair`'s tests) through the shell,
+    stdout and stderr merged; `env` adds to the environment.
 
     It runs in its own process group, so a timeout or an interrupt of heal also ends whatever it
     started (pytest's workers, a shell pipeline). A timeout is returncode -1 with a message.
@@ -105,6 +108,7 @@ def run_command(command: str, *, cwd: Path, timeout: float) -> Completed:
         encoding="utf-8",
         errors="replace",
         start_new_session=True,
+        env={**os.environ, **env} if env else None,
     )
     try:
         out, _ = proc.communicate(timeout=timeout)
