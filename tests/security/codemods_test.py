@@ -106,8 +106,9 @@ FIXES = [
         "import os as o\nfrom os import popen as p\no.popen('/bin/id')\nx = p('/bin/id').read()\n",
         [at(3, 1), at(4, 5)],
         "import os as o\nimport subprocess\nfrom os import popen as p\n"
-        "subprocess.Popen([\"/bin/id\"], stdout=subprocess.PIPE)\n"
-        "x = subprocess.run([\"/bin/id\"], stdout=subprocess.PIPE, text=True, check=False).stdout\n",
+        'subprocess.Popen(["/bin/id"], stdout=subprocess.PIPE)\n'
+        'x = subprocess.run(["/bin/id"], stdout=subprocess.PIPE, text=True, check=False)'
+        ".stdout\n",
         id="os.popen under an alias: dropped, and read to the end",
     ),
     pytest.param(
@@ -116,8 +117,8 @@ FIXES = [
         "out = subprocess.getoutput('/bin/ls -l')\n",
         [at(4, 7)],
         "import subprocess\nfor line in __import__('os').popen('x'):\n    pass\n"
-        "out = subprocess.run([\"/bin/ls\", \"-l\"], stdout=subprocess.PIPE, "
-        "stderr=subprocess.STDOUT, text=True, check=False).stdout.removesuffix(\"\\n\")\n",
+        'out = subprocess.run(["/bin/ls", "-l"], stdout=subprocess.PIPE, '
+        'stderr=subprocess.STDOUT, text=True, check=False).stdout.removesuffix("\\n")\n',
         id="subprocess.getoutput: the text it returns",
     ),
     pytest.param(
