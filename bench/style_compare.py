@@ -20,15 +20,14 @@ refuses on purpose). Prints tables; it is not a test.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from type_compare import BIN, PACKAGES, run, unpack
+import common
+from common import BIN, PACKAGES, heal_report, run, unpack
 
 from healers import project
 from healers.tools import ruff
@@ -76,7 +75,7 @@ def measure(name: str) -> Row:
     )
     args = ["--scan", pkg.source, "--fix", "--select", "ruff:", "--select", "import"]
     out = run([str(BIN / "heal"), *args, "--output-format", "json"], cwd=trees["heal"])
-    report = json.loads(out[out.index("{") : out.rindex("}") + 1])
+    report = heal_report(out, str(trees["heal"]))
     after_ruff, after_heal = (
         ruff_codes(trees["ruff"], pkg.source),
         ruff_codes(trees["heal"], pkg.source),
@@ -139,14 +138,7 @@ def table(rows: Sequence[Row]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--package", action="append", choices=sorted(PACKAGES))
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    WORK.mkdir(parents=True, exist_ok=True)
-    rows = [measure(name) for name in args.package or PACKAGES]
-    print(json.dumps([asdict(r) for r in rows], indent=2) if args.json else table(rows))
-    return 0
+    return common.main(__doc__, WORK, measure, table, argv)
 
 
 if __name__ == "__main__":
