@@ -4,6 +4,7 @@ bytes from 1): which node a finding names, what is imported, and the reasons giv
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -245,3 +246,20 @@ def test_bandit_columns_after_non_ascii_text(tmp_path: Path) -> None:
     assert [(f.code, f.line, f.column) for f in findings] == [("bandit:B324", 2, 12)]
     result = run_codemod("HashNotForSecurity", source, findings)
     assert result.text == 'import hashlib\nh = {"é": hashlib.md5(b"x", usedforsecurity=False)}\n'
+
+
+def test_an_import_goes_above_code_that_runs_before_the_first_imports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # bandit's hardcoded-passwords.py: a class body at the top, the imports far below; an
+    # `import os` added to those imports would run after the class body reads os.environ
+    source = "class A:\n    password = 'x'\n\n\nimport sys\n"
+    found = Finding("bandit:B105", "m.py", 2, 16, "Possible hardcoded password: 'x'")
+    result = run_codemod("SecretFromEnvironment", source, [found])
+    assert result.text == (
+        'import os\n\n\nclass A:\n    password = os.environ["PASSWORD"]\n\n\nimport sys\n'
+    )
+    monkeypatch.setenv("PASSWORD", "from the environment")
+    namespace: dict[str, Any] = {}
+    exec(compile(result.text, "m.py", "exec"), namespace)  # nosec B102 - our own text
+    assert namespace["A"].password == "from the environment"
