@@ -53,7 +53,7 @@ def ruff_args(root: Path, source: str, *, fix: bool) -> list[str]:
         [source], config=project.tool_config(root)["ruff"], target=project.target_version(root)
     )
     if fix:
-        args = [a for a in args if a not in ("--output-format", "json")]
+        args = [a for a in args if a not in ("--output-format", "json", "--no-fix")]
         args.insert(1, "--fix")
     return args
 
