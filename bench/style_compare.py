@@ -29,7 +29,7 @@ from pathlib import Path
 import common
 from common import BIN, PACKAGES, heal_report, run, unpack
 
-from healers import project
+from healers import layout, project
 from healers.tools import ruff
 
 WORK = Path(__file__).resolve().parent / ".work" / "style"
@@ -49,9 +49,10 @@ class Row:
 
 def ruff_args(root: Path, source: str, *, fix: bool) -> list[str]:
     """heal's ruff arguments for this project; with `fix`, ruff's own --fix instead of JSON."""
-    args = ruff.command(
-        [source], config=project.tool_config(root)["ruff"], target=project.target_version(root)
-    )
+    config = project.tool_config(root)["ruff"]
+    # as heal does: no I001 when the project orders its imports with a sorter of its own
+    sorter = layout.import_sorter(root) if config is None else ""
+    args = ruff.command([source], config=config, target=project.target_version(root), sorter=sorter)
     if fix:
         args = [a for a in args if a not in ("--output-format", "json", "--no-fix")]
         args.insert(1, "--fix")
