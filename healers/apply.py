@@ -8,7 +8,7 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from healers import comments, edits, source, tools
+from healers import comments, edits, ordering, source, tools
 from healers import results as codemod_results
 from healers.finding import FileResult, FileState, Outcome, Patch, Proposal, Span
 from healers.report.diff import unified
@@ -126,6 +126,10 @@ def plan(
 
     for outcome in outcomes:
         if outcome.status == "fixable" and outcome.rule.fix == "analyzer":
+            order = ordering.reads_order(outcome.finding.code, text)
+            if order:
+                unfixed[outcome.fingerprint] = order
+                continue
             key = f"{outcome.priority}{outcome.finding.line:09d}"
             spans = _analyzer_spans(outcome, text, starts, newline)
             reviewed((outcome.fingerprint,), key, spans, _about([outcome]))

@@ -108,9 +108,11 @@ def unkept(
     # row -> the anchors to check: inside a span both; on the line above a span only the code
     # above it (the code below is what the fix rewrites), on the line below only the code below
     rows: dict[int, set[str]] = {}
+    replaced: set[int] = set()  # the rows of `before` the spans rewrite
     for s in spans:
         first = edits.line_of(starts, s.start)
         last = edits.line_of(starts, max(s.end - 1, s.start))
+        replaced.update(range(first, last + 1))
         lo = starts[max(first - 2, 0)]
         hi = starts[last + 1] if last + 1 < len(starts) else len(before)
         if "#" not in before[lo:hi]:
@@ -124,7 +126,10 @@ def unkept(
     old, new = read(before), read(after)
     if old is None or new is None:
         return []  # the compile check catches a broken result; unreadable before: not our call
-    existing = {_code(line) for line in before.splitlines()}
+    # a line the fix wrote whose code was not among the lines it rewrote is new (`1024` ->
+    # `2048`), even where the same code stands elsewhere in the file; one that was is moved code
+    lines = before.splitlines()
+    existing = {_code(lines[r - 1]) for r in replaced if r <= len(lines)}
     written = {r + d for r in edits.added_rows(after, spans) for d in (-1, 0, 1)}
     unused = [c for c in new if c.line in written]  # a comment kept is in the text the fix wrote
     reasons = []

@@ -69,6 +69,12 @@ KEPT = [
     pytest.param(
         "x = 1  # noqa: E501\n", "x = 1\n", (1,), id="a bare suppression the fix is about"
     ),
+    pytest.param(
+        "f(2048)\n\nf(1024)\n# weak\nf(512)\n",
+        "f(2048)\n\nf(2048)\n# weak\nf(2048)\n",
+        (),
+        id="rewritten lines around it that now read like a line elsewhere",
+    ),
 ]
 LOST = [
     pytest.param(
