@@ -49,7 +49,7 @@ def review(
     lines = edits.line_diff(text, after, spans)  # lines an edit only carried over are kept
     why = comments.lost(text, after, spans, about) or alignment.misaligned(text, after, lines)
     if not why and any(b in s.content for s in lines for b in "([{"):
-        why = alignment.unaligned(after, set(edits.added_rows(after, lines)))
+        why = alignment.unaligned(after, set(edits.added_rows(after, lines)), text, lines)
     if why:
         return f"the fix is not applied: {why}"
     emptied = without_empty_guards(text, after, spans)
