@@ -40,6 +40,7 @@ SUBCOMMANDS = {
     "merge": "merge the reports of heal --scan --shard K/N into one (SARIF or JSON)",
     "pr-plan": "what the workflow does with each heal branch: open, update, close, skip",
     "pr-body": "the body of a heal pull request: its fixes, what was verified, what waits",
+    "watch": "heal Python files as they are saved (--status, --stop)",
 }
 ERRORS = (
     project.SelectError,

@@ -24,6 +24,7 @@ from healers.commands import (
     stats,
     stop,
     undo,
+    watch,
 )
 from healers.options import Options
 
@@ -52,4 +53,5 @@ COMMANDS: dict[str, Command] = {
     "merge": merge,
     "pr-plan": pr_plan,
     "pr-body": pr_body,
+    "watch": watch,
 }

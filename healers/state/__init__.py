@@ -25,6 +25,7 @@ IGNORED = (
     "proposals.json",  # --propose's queue of model-proposed fixes
     "patterns.sqlite",  # the pattern store
     "patterns.sqlite-*",
+    "watch.*",  # heal watch: its lock, its pid, a request to stop
 )
 GITIGNORE = "\n".join((HEADER, *IGNORED, ""))
 
