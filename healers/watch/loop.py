@@ -20,6 +20,7 @@ from healers.watch import batch, block, lock, saved, suite
 
 STEP_MS = 50  # this long without a new save closes a batch
 DEBOUNCE_MS = 1_600  # the longest a batch gathers saves while they keep coming
+ARMED_MS = 200  # watchfiles yields nothing after this long: then the watcher is surely armed
 POLL = 0.1  # seconds between two looks at the stop flags while a batch runs
 # what one batch may fail with and the watcher survive (the next save tries again)
 BATCH_ERRORS = (
@@ -96,10 +97,6 @@ def watch(opts: Options) -> int:
         with lock.held(opts.project.root, watched) as stale:
             if stale is not None:
                 _say(f"heal watch: took over the lock of pid {stale.pid}, which no longer runs\n")
-            _say(
-                f"heal watch: watching {watched} (pid {os.getpid()}); "
-                "`heal watch --stop`, `heal stop` or Ctrl-C ends it\n"
-            )
             why = _loop(opts, watched)
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -112,6 +109,7 @@ def _loop(opts: Options, watched: Path) -> str:
     stop = Stop(opts.project.state_dir)
     monitor = Monitor(stop)
     memory, notes = saved.Seen(), block.Notes()
+    armed = False
     monitor.start()
     try:
         for changes in watchfiles.watch(
@@ -120,11 +118,20 @@ def _loop(opts: Options, watched: Path) -> str:
             debounce=DEBOUNCE_MS,
             step=STEP_MS,
             stop_event=stop,
-            rust_timeout=1_000,
+            rust_timeout=ARMED_MS,
+            yield_on_timeout=True,  # an empty batch: the first says the watcher is armed
             raise_interrupt=True,
         ):
             if stop.is_set():
                 break
+            if not changes:
+                if not armed:
+                    armed = True
+                    _say(
+                        f"heal watch: watching {watched} (pid {os.getpid()}); "
+                        "`heal watch --stop`, `heal stop` or Ctrl-C ends it\n"
+                    )
+                continue
             monitor.busy.set()
             try:
                 text = _batch(opts, (path for _, path in changes), memory, notes)
