@@ -6,8 +6,9 @@ import argparse
 import time
 
 from healers.commands.heal import untrusted_argument
-from healers.errors import UsageError
+from healers.errors import CommandError, UsageError
 from healers.options import Options
+from healers.state import control
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -72,6 +73,8 @@ def run(opts: Options) -> int:
         return 0
     if opts.tests and opts.untrusted:
         raise UsageError("--tests runs the project's code: not with --untrusted")
+    if control.stopped(state_dir):  # the watcher would end at once: say why instead
+        raise CommandError(control.why_stopped(state_dir))
     from healers.watch import loop
 
     return loop.watch(opts)
