@@ -124,13 +124,13 @@ def _loop(opts: Options, watched: Path) -> str:
         ):
             if stop.is_set():
                 break
+            if not armed:  # the first yield, empty or not: the watcher is armed
+                armed = True
+                _say(
+                    f"heal watch: watching {watched} (pid {os.getpid()}); "
+                    "`heal watch --stop`, `heal stop` or Ctrl-C ends it\n"
+                )
             if not changes:
-                if not armed:
-                    armed = True
-                    _say(
-                        f"heal watch: watching {watched} (pid {os.getpid()}); "
-                        "`heal watch --stop`, `heal stop` or Ctrl-C ends it\n"
-                    )
                 continue
             monitor.busy.set()
             try:
