@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from healers.watch import block, saved
+from healers.errors import UsageError
+from healers.folder import StateError
+from healers.watch import block, lock, saved
 from tests.helpers import heal_process, make_repo, start_heal
 
 UNUSED = "import os\n\n\ndef f(x: int) -> int:\n    return x + {n}\n"
@@ -320,3 +322,26 @@ def test_git_check_ignore_in_one_call(tmp_path: Path) -> None:
     found = tools.ignored(repo, ["x.py", "build/y.py", "t.py", "z.py"])
     assert found == {"x.py", "build/y.py"}
     assert tools.ignored(tmp_path, ["x.py"]) == frozenset()  # not a repository
+
+
+def test_the_lock_holds_one_watcher_and_names_it(tmp_path: Path) -> None:
+    state_dir = tmp_path / ".heal"
+    assert lock.holder(state_dir) is None
+    with lock.held(tmp_path, tmp_path / "src") as stale:
+        assert stale is None
+        running = lock.holder(state_dir)
+        assert running is not None
+        assert (running.pid, running.path) == (os.getpid(), str(tmp_path / "src"))
+        refused = pytest.raises(UsageError, match=f"a watcher already runs for {tmp_path} ")
+        with refused, lock.held(tmp_path, tmp_path):
+            pass
+    assert lock.holder(state_dir) is None
+    assert not (state_dir / lock.INFO).exists()
+
+
+def test_a_link_in_place_of_the_lock_is_refused(tmp_path: Path) -> None:
+    (tmp_path / ".heal").mkdir()
+    (tmp_path / "elsewhere").write_text("", encoding="utf-8")
+    (tmp_path / ".heal" / lock.LOCK).symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(StateError, match="symbolic link"), lock.held(tmp_path, tmp_path):
+        pass
