@@ -237,6 +237,20 @@ def test_gitignored_and_excluded_files_are_left_untouched(tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
+def test_a_batch_that_fails_is_one_line_and_the_same_save_is_tried_again(
+    repo: Path, watcher: Watcher
+) -> None:
+    good = (repo / "pyproject.toml").read_text(encoding="utf-8")
+    (repo / "pyproject.toml").write_text(good + "[tool.healers\n", encoding="utf-8")
+    (repo / "a.py").write_text(UNUSED.format(n=1), encoding="utf-8")
+    line = watcher.wait_for("heal watch: error:")
+    assert "pyproject.toml: not valid TOML" in line
+    (repo / "pyproject.toml").write_text(good, encoding="utf-8")
+    assert "fixed 1" in _save_and_wait(watcher, repo / "a.py", UNUSED.format(n=1))
+    assert watcher.proc.poll() is None
+
+
+@pytest.mark.slow
 def test_tests_run_after_a_batch_and_a_failure_is_handed_to_repair(repo: Path) -> None:
     (repo / "test_a.py").write_text("def test_fails():\n    assert False\n", encoding="utf-8")
     w = Watcher(repo, "--tests", "--verify-cmd", f"{sys.executable} -m pytest -q test_a.py")

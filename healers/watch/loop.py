@@ -81,8 +81,7 @@ def _batch(opts: Options, paths: Iterable[str], memory: saved.Seen, notes: block
         return ""
     try:
         done = batch.heal(opts, tuple(sorted(read)))
-    except BATCH_ERRORS as exc:
-        saved.remember(memory, root, read, {})
+    except BATCH_ERRORS as exc:  # not remembered: the same bytes saved again are tried again
         return f"heal watch: error: {exc}\n"
     saved.remember(memory, root, read, done.written())
     text = block.render(done, notes, fixing=opts.fix)
