@@ -146,6 +146,9 @@ def test_heal_stop_ends_the_watcher_within_a_second(repo: Path, watcher: Watcher
     assert watcher.proc.wait(timeout=10) == 0
     assert time.monotonic() - start < 1.0
     assert "stopped (heal is stopped" in watcher.wait_for("stopped")
+    again = heal_process(repo, "watch")  # a new watcher would end at once: it says why
+    assert again.code == 1
+    assert again.err.startswith("heal watch: error: heal is stopped (heal stop at ")
     assert heal_process(repo, "resume").code == 0
 
 
