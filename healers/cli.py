@@ -41,6 +41,7 @@ SUBCOMMANDS = {
     "pr-plan": "what the workflow does with each heal branch: open, update, close, skip",
     "pr-body": "the body of a heal pull request: its fixes, what was verified, what waits",
     "repair": "model-proposed repairs of failing tests, proven by the suite, queued for approval",
+    "watch": "heal Python files as they are saved (--status, --stop)",
 }
 ERRORS = (
     project.SelectError,

@@ -79,3 +79,7 @@ class Options:
     host: str = ""  # dashboard --host: "" is 127.0.0.1
     web: bool = False
     once: bool = False
+    # --- heal watch ---------------------------------------------------------------------------
+    watch: str = ""  # "" watches; "status" or "stop" asks about the watcher that runs
+    watch_path: str = ""  # the folder watched (absolute)
+    tests: bool = False  # watch --tests: the test command after every batch

@@ -25,6 +25,7 @@ from healers.commands import (
     stats,
     stop,
     undo,
+    watch,
 )
 from healers.options import Options
 
@@ -54,4 +55,5 @@ COMMANDS: dict[str, Command] = {
     "pr-plan": pr_plan,
     "pr-body": pr_body,
     "repair": repair,
+    "watch": watch,
 }

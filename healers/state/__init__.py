@@ -26,6 +26,7 @@ IGNORED = (
     "repairs.json",  # heal repair's queue of model-proposed repairs
     "patterns.sqlite",  # the pattern store
     "patterns.sqlite-*",
+    "watch.*",  # heal watch: its lock, its pid, a request to stop
 )
 GITIGNORE = "\n".join((HEADER, *IGNORED, ""))
 

@@ -7,6 +7,7 @@ from healers.tools.git import (
     git_committed,
     git_files,
     git_identity,
+    ignored,
     is_commit,
     tracked,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "git_committed",
     "git_files",
     "git_identity",
+    "ignored",
     "is_commit",
     "run_command",
     "run_jobs",
