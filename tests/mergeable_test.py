@@ -281,3 +281,16 @@ def test_without_a_sorter_of_its_own_heal_sorts_imports_with_ruff(tmp_path: Path
     payload = fix(root)
     assert "from os import path, sep\n" in (root / "m.py").read_text()
     assert not [n for n in payload["notes"] if "I001" in n]
+
+
+def test_a_comment_below_a_fix_that_adds_lines_is_not_seen_as_moved(tmp_path: Path) -> None:
+    source = (
+        "import os\nSEP = os.sep\n# the default may be anything\nDEFAULT = None\n\n\n"
+        "def first(items: list[int], default: any) -> str:\n    return SEP\n"
+    )  # the added import shifts the comment a line down; it still sits on the same code
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    payload = fix(root)
+    text = (root / "m.py").read_text()
+    assert "from typing import Any\n" in text and "default: Any" in text
+    assert "SEP = os.sep\n# the default may be anything\nDEFAULT = None\n" in text
+    assert not left(payload, "m.py", "mypy:valid-type")

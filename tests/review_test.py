@@ -130,3 +130,11 @@ def test_line_diff_is_the_diff_of_the_touched_lines() -> None:
         span = Span(start, rng.randint(start, len(before)), rng.choice(["", "x", "l1\nl2\n"]))
         after = edits.apply(before, [span])
         assert edits.apply(before, edits.line_diff(before, after, [span])) == after
+
+
+def test_a_comment_shifted_by_added_lines_is_kept() -> None:
+    before = "import os\nSEP = os.sep\n# why\nX = 1\n"
+    after = "import os\nimport sys\n\nSEP = os.sep\n# why\nX = 1\n"
+    assert lost(before, after) == ""
+    twin = "def f():\n    pass  # twin\n\n\ndef g():\n    pass  # twin\n"
+    assert "deletes the comment `# twin` (line 2)" in lost(twin, twin.replace("  # twin", "", 1))
