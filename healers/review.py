@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from healers import alignment, comments, edits, tools
+from healers import alignment, comments, edits, literals, tools
 from healers.finding import Span
 from healers.layout import Formatter, Layout
 from healers.layout import read as layout_of
@@ -39,15 +39,18 @@ def review(
     *,
     reviewing: Reviewing | None,
     about: Collection[int] = (),
+    codes: Collection[str] = (),
 ) -> list[Span] | str:
     """The fix's spans, perhaps formatted or with an emptied guard removed; or why it must not
-    be applied (reported as the finding's reason)."""
+    be applied (reported as the finding's reason). `codes` are the findings the fix is for."""
     layout = reviewing.layout if reviewing else None
     format_range = reviewing.format_range if reviewing else None
     spans = sorted(spans, key=lambda s: (s.start, s.end))
     after = edits.apply(text, spans)
     lines = edits.line_diff(text, after, spans)  # lines an edit only carried over are kept
     why = comments.lost(text, after, spans, about) or alignment.misaligned(text, after, lines)
+    if not why and literals.WHITESPACE_FIXES.intersection(codes):
+        why = literals.stripped_from_string(text, spans)
     if not why and any(b in s.content for s in lines for b in "([{"):
         why = alignment.unaligned(after, set(edits.added_rows(after, lines)))
     if why:

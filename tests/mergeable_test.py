@@ -294,3 +294,14 @@ def test_a_comment_below_a_fix_that_adds_lines_is_not_seen_as_moved(tmp_path: Pa
     assert "from typing import Any\n" in text and "default: Any" in text
     assert "SEP = os.sep\n# the default may be anything\nDEFAULT = None\n" in text
     assert not left(payload, "m.py", "mypy:valid-type")
+
+
+def test_trailing_whitespace_inside_a_string_literal_is_kept(tmp_path: Path) -> None:
+    source = 'EXPECTED = """first line   \nsecond   \n"""\nx = 1   \n'
+    # markdown's suite failed after ruff's unsafe W291 stripped a test's expected output
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    payload = fix(root, "--unsafe-fixes")
+    assert (root / "m.py").read_text() == 'EXPECTED = """first line   \nsecond   \n"""\nx = 1\n'
+    first, second = left(payload, "m.py", "ruff:W291")
+    assert "inside the string literal that starts on line 1" in first["fix"]
+    assert "line 2 is inside" in second["fix"]

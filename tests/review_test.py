@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from healers import alignment, comments, edits, layout, review
+from healers import alignment, comments, edits, layout, literals, review
 from healers.finding import Span
 
 LAYOUTS = [
@@ -138,3 +138,21 @@ def test_a_comment_shifted_by_added_lines_is_kept() -> None:
     assert lost(before, after) == ""
     twin = "def f():\n    pass  # twin\n\n\ndef g():\n    pass  # twin\n"
     assert "deletes the comment `# twin` (line 2)" in lost(twin, twin.replace("  # twin", "", 1))
+
+
+STRIPPED = "\n".join(("DATA = '''first   ", "second   ", "'''", "x = 1   ", ""))
+DOC = "\n".join(("def f():", "    '''Prose.   ", "", "    more   ", "    '''", ""))
+
+
+def test_whitespace_inside_a_string_literal_is_its_value() -> None:
+    def strip(text: str, line: int) -> list[Span]:
+        starts = edits.line_starts(text)
+        end = starts[line] - 1
+        start = starts[line - 1] + len(text[starts[line - 1] : end].rstrip())
+        return [Span(start, end, "")]
+
+    assert "line 2 is inside the string literal that starts on line 1" in (
+        literals.stripped_from_string(STRIPPED, strip(STRIPPED, 2))
+    )
+    assert literals.stripped_from_string(STRIPPED, strip(STRIPPED, 4)) == ""
+    assert literals.stripped_from_string(DOC, strip(DOC, 2)) == ""  # a docstring is prose
