@@ -305,3 +305,28 @@ def test_trailing_whitespace_inside_a_string_literal_is_kept(tmp_path: Path) -> 
     first, second = left(payload, "m.py", "ruff:W291")
     assert "inside the string literal that starts on line 1" in first["fix"]
     assert "line 2 is inside" in second["fix"]
+
+
+GUARDED = (
+    "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+    "    from collections.abc import Sequence\n\n\n"
+    "def first(items: 'Sequence[int]', default: any) -> int:\n    return items[0]\n"
+)
+
+
+@pytest.mark.parametrize("lazy", [True, False], ids=["future annotations", "evaluated"])
+def test_a_typing_name_follows_the_files_annotations(tmp_path: Path, lazy: bool) -> None:
+    """Under `from __future__ import annotations` a parameter's annotation is never evaluated,
+    so its typing name joins the `if TYPE_CHECKING:` imports; without it the annotation is
+    evaluated when the function is defined, and a guarded import would fail there."""
+    source = ("from __future__ import annotations\n\n" if lazy else "") + GUARDED
+    root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    payload = fix(root)
+    text = (root / "m.py").read_text()
+    if lazy:
+        assert "    from collections.abc import Sequence\n    from typing import Any\n" in text
+        assert "default: Any" in text and not left(payload, "m.py", "mypy:valid-type")
+    else:
+        assert text == source
+        (kept,) = left(payload, "m.py", "mypy:valid-type")
+        assert "evaluated at run time (no `from __future__ import annotations`)" in kept["fix"]
