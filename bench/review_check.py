@@ -41,7 +41,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from healers import comments, edits, layout, review
+from healers import comments, edits, layout, typing_guards
 
 CACHE = Path("/work/bench-cache/sdist")
 BENCH_VENV = Path(os.environ.get("BENCH_VENV", "/work/venv-merge-bench"))
@@ -244,7 +244,9 @@ def columns(pkg: Package, root: Path, lay: layout.Layout) -> dict[str, int]:
             imports += len(runtime_typing_names(after) - runtime_typing_names(before))
         try:
             guards += max(
-                0, len(review._guards(ast.parse(after))) - len(review._guards(ast.parse(before)))
+                0,
+                len(typing_guards.empty(ast.parse(after)))
+                - len(typing_guards.empty(ast.parse(before))),
             )
         except SyntaxError:
             guards += 0

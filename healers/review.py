@@ -5,7 +5,6 @@ project's formatter, or by ruff format where the code already reads as ruff writ
 
 from __future__ import annotations
 
-import ast
 import io
 import re
 import tokenize
@@ -13,7 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from healers import alignment, comments, edits, literals, tools
+from healers import alignment, comments, edits, literals, tools, typing_guards
 from healers.finding import Span
 from healers.layout import Formatter, Layout
 from healers.layout import read as layout_of
@@ -55,7 +54,7 @@ def review(
         why = alignment.unaligned(after, set(edits.added_rows(after, lines)))
     if why:
         return f"the fix is not applied: {why}"
-    emptied = without_empty_guards(text, after, spans)
+    emptied = typing_guards.without_empty(text, after, spans)
     if emptied != after:
         after, spans = emptied, edits.spans_between(text, emptied)
     if layout is None:
@@ -182,72 +181,6 @@ def overlong(before: str, after: str, spans: Sequence[Span], limit: int) -> list
         for row in edits.added_rows(after, spans)
         if row <= len(lines) and len(lines[row - 1]) > max(limit, widest)
     ]
-
-
-def _guards(tree: ast.Module) -> list[ast.If]:
-    """`if TYPE_CHECKING:` blocks (any depth of the module) whose body is only `pass`."""
-    return [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.If)
-        and _type_checking(node.test)
-        and all(isinstance(s, ast.Pass) for s in node.body)
-        and not node.orelse
-    ]
-
-
-def _type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
-def without_empty_guards(before: str, after: str, spans: Sequence[Span]) -> str:
-    """`after` without the `if TYPE_CHECKING: pass` the fix left (ruff's F401 fix writes `pass`
-    when it removes a guard's last import), and without the import of TYPE_CHECKING when nothing
-    else uses it."""
-    if "TYPE_CHECKING" not in after or not any("pass" in s.content for s in spans):
-        return after
-    try:
-        old, new = ast.parse(before), ast.parse(after)
-    except (SyntaxError, ValueError, RecursionError):
-        return after
-    emptied = _guards(new)
-    if len(emptied) <= len(_guards(old)):
-        return after
-    lines = after.splitlines(keepends=True)
-    drop: set[int] = set()
-    for guard in emptied:
-        first = guard.lineno
-        while first > 1 and not lines[first - 2].strip():  # its blank lines go with it
-            first -= 1
-        drop.update(range(first, (guard.end_lineno or guard.lineno) + 1))
-    kept = [line for row, line in enumerate(lines, start=1) if row not in drop]
-    text = "".join(kept)
-    return _without_unused_import(text)
-
-
-def _without_unused_import(text: str) -> str:
-    """Drop `from typing import TYPE_CHECKING` (alone on its line) when nothing uses it now."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
-        return text
-    used = any(isinstance(n, ast.Name) and n.id == "TYPE_CHECKING" for n in ast.walk(tree))
-    if used:
-        return text
-    lines = text.splitlines(keepends=True)
-    for node in tree.body:
-        if (
-            isinstance(node, ast.ImportFrom)
-            and node.module in ("typing", "typing_extensions")
-            and [a.name for a in node.names] == ["TYPE_CHECKING"]
-            and not node.names[0].asname
-            and node.lineno == node.end_lineno
-        ):
-            del lines[node.lineno - 1]
-            return "".join(lines)
-    return text
 
 
 def for_project(root: Path) -> Reviewing:

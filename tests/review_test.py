@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from healers import alignment, comments, edits, layout, literals, review
+from healers import alignment, comments, edits, layout, literals, typing_guards
 from healers.finding import Span
 
 LAYOUTS = [
@@ -119,7 +119,7 @@ def test_an_emptied_guard_goes_with_its_import() -> None:
     before = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import os\n\nx = 1\n"
     after = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    pass\n\nx = 1\n"
     spans = edits.spans_between(before, after)
-    assert review.without_empty_guards(before, after, spans) == "\nx = 1\n"
+    assert typing_guards.without_empty(before, after, spans) == "\nx = 1\n"
 
 
 def test_line_diff_is_the_diff_of_the_touched_lines() -> None:
