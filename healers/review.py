@@ -61,7 +61,7 @@ def review(
         return spans
     long = overlong(text, after, spans, layout.line_length)
     if not long:
-        return spans
+        return _as_formatted(path, text, after, spans, reviewing, about)
     rows = edits.added_rows(after, spans)
     limit = f"the project's limit of {layout.line_length} ({layout.source})"
     said = f"line {long[0][0]} of the fix would be {long[0][1]} characters, over {limit}"
@@ -75,6 +75,36 @@ def review(
     respans = edits.spans_between(text, formatted)
     why = _why_not_formatted(text, formatted, spans, respans, layout, about)
     return f"the fix is not applied: {said}, {why}" if why else respans
+
+
+def _as_formatted(
+    path: str,
+    text: str,
+    after: str,
+    spans: list[Span],
+    reviewing: Reviewing | None,
+    about: Collection[int],
+) -> list[Span] | str:
+    """In a project that formats its code (black, ruff format), the fix's lines as its formatter
+    writes them (SIM102's joined condition, SIM114's merged branches); the fix as it is where
+    the project has no formatter, or its code there was not formatted either; else why not."""
+    if reviewing is None or reviewing.layout.formatter is None:
+        return spans
+    rows = edits.added_rows(after, spans)
+    if not rows:
+        return spans
+    formatted = reviewing.format_range(path, after, (rows[0], rows[-1]))
+    if formatted.startswith("!") or formatted == after:  # failed (compile has the last word)
+        return spans
+    respans = edits.spans_between(text, formatted)
+    why = _why_not_formatted(text, formatted, spans, respans, reviewing.layout, about)
+    if not why:
+        return respans
+    around = sorted(logical_rows(text, _rows(text, spans)))
+    if reviewing.format_range(path, text, (around[0], around[-1])) != text:
+        return spans  # the code there is not formatted: the fix keeps its form
+    name = reviewing.layout.formatter.name
+    return f"the fix is not applied: its lines are not as {name} formats them, {why}"
 
 
 def _why_not_formatted(

@@ -330,3 +330,40 @@ def test_a_typing_name_follows_the_files_annotations(tmp_path: Path, lazy: bool)
         assert text == source
         (kept,) = left(payload, "m.py", "mypy:valid-type")
         assert "evaluated at run time (no `from __future__ import annotations`)" in kept["fix"]
+
+
+NESTED = (
+    "def wildcard(name: str, shell: list[str], argument_string: str) -> str:\n"
+    "    if name in shell or (\n"
+    '        name.startswith("subprocess") and argument_string.endswith("True")\n'
+    "    ):\n"
+    "        if len(argument_string) >= 1:\n"
+    '            for vulnerable_func in ("chown", "chmod"):\n'
+    "                if (\n"
+    "                    vulnerable_func in argument_string\n"
+    '                    and "*" in argument_string\n'
+    "                ):\n"
+    "                    return vulnerable_func\n"
+    '    return ""\n'
+)  # black at 79 columns, as bandit writes it
+
+
+def test_every_fix_in_a_black_project_is_black_formatted(tmp_path: Path) -> None:
+    """SIM102 wrote `if (name in shell or (...)) and ...` and kept the dedented inner
+    condition split: black would write both otherwise (bench/review_check's reject)."""
+    config = "[tool.black]\nline-length = 79\n"
+    files = {"pyproject.toml": PYPROJECT + config, "m.py": NESTED}
+    root = make_repo(tmp_path / "p", files)
+    payload = fix(root, "--unsafe-fixes")
+    assert not left(payload, "m.py", "ruff:SIM102")
+    assert (root / "m.py").read_text() == (
+        "def wildcard(name: str, shell: list[str], argument_string: str) -> str:\n"
+        "    if (\n"
+        "        name in shell\n"
+        '        or (name.startswith("subprocess") and argument_string.endswith("True"))\n'
+        "    ) and len(argument_string) >= 1:\n"
+        '        for vulnerable_func in ("chown", "chmod"):\n'
+        '            if vulnerable_func in argument_string and "*" in argument_string:\n'
+        "                return vulnerable_func\n"
+        '    return ""\n'
+    )
