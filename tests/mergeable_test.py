@@ -367,3 +367,19 @@ def test_every_fix_in_a_black_project_is_black_formatted(tmp_path: Path) -> None
         "                return vulnerable_func\n"
         '    return ""\n'
     )
+
+
+def test_one_name_per_import_in_the_code_is_the_projects_order(tmp_path: Path) -> None:
+    """click's sdist has no .pre-commit-config.yaml to show its reorder-python-imports hook,
+    but its code does: every `from` import names one name. I001 merged 28 blocks of them."""
+    names = ("path", "sep", "getcwd", "listdir", "remove", "rename", "walk")
+    block = "".join(f"from os import {name}\n" for name in names)
+    files = {
+        "pyproject.toml": PYPROJECT,
+        **{f"m{i}.py": f"{block}\nprint({', '.join(names)})\n" for i in range(3)},
+    }
+    root = make_repo(tmp_path / "p", files)
+    payload = fix(root)
+    assert (root / "m0.py").read_text() == files["m0.py"]
+    assert not [f for f in payload["findings"] if f["code"] == "ruff:I001"]
+    assert any("one name per `from` import (21 in its code" in n for n in payload["notes"])
