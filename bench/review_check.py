@@ -308,13 +308,18 @@ def run(pkg: Package, mode: str, work: Path, out: Path, before_suite: dict[str, 
 
 
 def sample(out: Path, count: int, only: list[str]) -> None:
-    """`count` hunks drawn at random (seed 13), the same share from each package and mode."""
+    """`count` hunks drawn at random (seed 13), the same share from each package and mode; what
+    a small diff cannot give is drawn from the larger ones, so the sample holds `count` hunks."""
     diffs = [d for d in sorted(out.glob("*.diff")) if not only or d.stem.split("-")[0] in only]
-    share = max(1, count // max(1, len(list(out.glob("*.diff")))))
+    pools = [hunks(d.read_text(encoding="utf-8")) for d in diffs]
+    quotas = [0] * len(pools)
+    while sum(quotas) < count and any(q < len(p) for q, p in zip(quotas, pools, strict=True)):
+        for i, pool in enumerate(pools):  # one more from each diff that has one, in turn
+            if quotas[i] < len(pool) and sum(quotas) < count:
+                quotas[i] += 1
     number = 0
-    for diff in diffs:
-        pool = hunks(diff.read_text(encoding="utf-8"))
-        for path, hunk in sorted(random.Random(13).sample(pool, min(share, len(pool)))):
+    for diff, pool, quota in zip(diffs, pools, quotas, strict=True):
+        for path, hunk in sorted(random.Random(13).sample(pool, quota)):
             number += 1
             print(f"### {number} {diff.stem} {path}\n{hunk}\n")
 

@@ -383,3 +383,17 @@ def test_one_name_per_import_in_the_code_is_the_projects_order(tmp_path: Path) -
     assert (root / "m0.py").read_text() == files["m0.py"]
     assert not [f for f in payload["findings"] if f["code"] == "ruff:I001"]
     assert any("one name per `from` import (21 in its code" in n for n in payload["notes"])
+
+
+def test_a_fix_black_would_write_against_the_projects_flake8_is_refused(tmp_path: Path) -> None:
+    """The project's flake8 checks W503 (its ignore list leaves it out), and black would
+    write the joined condition with a line that starts with `or`: not applied, with why."""
+    config = "[tool.black]\nline-length = 79\n"
+    flake8 = "[flake8]\nignore = E203\nmax-line-length = 79\n"
+    files = {"pyproject.toml": PYPROJECT + config, "setup.cfg": flake8, "m.py": NESTED}
+    root = make_repo(tmp_path / "p", files)
+    payload = fix(root, "--unsafe-fixes")
+    assert (root / "m.py").read_text() == NESTED
+    (kept,) = left(payload, "m.py", "ruff:SIM102")
+    assert "its lines are not as black formats them" in kept["fix"]
+    assert "break lines before operators (flake8 in setup.cfg checks W503)" in kept["fix"]
