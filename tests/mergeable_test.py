@@ -27,6 +27,14 @@ def left(payload: dict[str, Any], path: str, code: str) -> list[dict[str, Any]]:
     return [f for f in findings_for(payload, path) if f["code"] == code and f["status"] != "fixed"]
 
 
+def refused(root: Path, code: str, *extra: str) -> list[str]:
+    """The reasons heal gives for not fixing `code` in m.py, which it must leave as it was."""
+    source = (root / "m.py").read_text()
+    payload = fix(root, *extra)
+    assert (root / "m.py").read_text() == source
+    return [f["fix"] for f in left(payload, "m.py", code)]
+
+
 def test_ruf100_runs_only_under_the_projects_own_ruff_config(tmp_path: Path) -> None:
     source = (
         "def f(x: int) -> int:  # noqa: C901 TODO make this less complex\n"
@@ -85,23 +93,6 @@ REQUEST = (
     '    response = requests.get(url, headers={"Authorization": token}, verify=True)\n'
     "    return response.content\n"
 )
-
-
-def test_a_longer_fix_is_formatted_on_its_range_by_the_projects_formatter(tmp_path: Path) -> None:
-    config = "[tool.black]\nline-length = 79\n"
-    other = "x = [1,2,  3]\n"  # not formatted: heal formats only the fix's range
-    files = {"pyproject.toml": PYPROJECT + config, "m.py": REQUEST + other}
-    root = make_repo(tmp_path / "p", files)
-    payload = fix(root, "--unsafe-fixes")
-    assert not left(payload, "m.py", "bandit:B113")
-    assert (root / "m.py").read_text() == (
-        "import requests\n\n\n"
-        "def fetch(url: str, token: str) -> bytes:\n"
-        "    response = requests.get(\n"
-        '        url, headers={"Authorization": token}, verify=True, timeout=60\n'
-        "    )\n"
-        "    return response.content\n" + other
-    )
 
 
 def test_typing_names_go_under_the_files_type_checking_guard(tmp_path: Path) -> None:
@@ -302,9 +293,9 @@ def test_trailing_whitespace_inside_a_string_literal_is_kept(tmp_path: Path) -> 
     root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
     payload = fix(root, "--unsafe-fixes")
     assert (root / "m.py").read_text() == 'EXPECTED = """first line   \nsecond   \n"""\nx = 1\n'
-    first, second = left(payload, "m.py", "ruff:W291")
-    assert "inside the string literal that starts on line 1" in first["fix"]
-    assert "line 2 is inside" in second["fix"]
+    first, second = (f["fix"] for f in left(payload, "m.py", "ruff:W291"))
+    assert "inside the string literal that starts on line 1" in first
+    assert "line 2 is inside" in second
 
 
 GUARDED = (
@@ -321,15 +312,14 @@ def test_a_typing_name_follows_the_files_annotations(tmp_path: Path, lazy: bool)
     evaluated when the function is defined, and a guarded import would fail there."""
     source = ("from __future__ import annotations\n\n" if lazy else "") + GUARDED
     root = make_repo(tmp_path / "p", {"pyproject.toml": PYPROJECT, "m.py": source})
+    if not lazy:
+        (why,) = refused(root, "mypy:valid-type")
+        assert "evaluated at run time (no `from __future__ import annotations`)" in why
+        return
     payload = fix(root)
     text = (root / "m.py").read_text()
-    if lazy:
-        assert "    from collections.abc import Sequence\n    from typing import Any\n" in text
-        assert "default: Any" in text and not left(payload, "m.py", "mypy:valid-type")
-    else:
-        assert text == source
-        (kept,) = left(payload, "m.py", "mypy:valid-type")
-        assert "evaluated at run time (no `from __future__ import annotations`)" in kept["fix"]
+    assert "    from collections.abc import Sequence\n    from typing import Any\n" in text
+    assert "default: Any" in text and not left(payload, "m.py", "mypy:valid-type")
 
 
 NESTED = (
@@ -348,15 +338,25 @@ NESTED = (
 )  # black at 79 columns, as bandit writes it
 
 
-def test_every_fix_in_a_black_project_is_black_formatted(tmp_path: Path) -> None:
-    """SIM102 wrote `if (name in shell or (...)) and ...` and kept the dedented inner
-    condition split: black would write both otherwise (bench/review_check's reject)."""
-    config = "[tool.black]\nline-length = 79\n"
-    files = {"pyproject.toml": PYPROJECT + config, "m.py": NESTED}
-    root = make_repo(tmp_path / "p", files)
-    payload = fix(root, "--unsafe-fixes")
-    assert not left(payload, "m.py", "ruff:SIM102")
-    assert (root / "m.py").read_text() == (
+BLACK_79 = "[tool.black]\nline-length = 79\n"
+UNFORMATTED = "x = [1,2,  3]\n"  # not formatted: heal formats only the fix's range
+BLACKENED = {
+    # B113's timeout makes the call 97 columns long
+    "a fix past the limit": (
+        REQUEST + UNFORMATTED,
+        "bandit:B113",
+        "import requests\n\n\n"
+        "def fetch(url: str, token: str) -> bytes:\n"
+        "    response = requests.get(\n"
+        '        url, headers={"Authorization": token}, verify=True, timeout=60\n'
+        "    )\n"
+        "    return response.content\n" + UNFORMATTED,
+    ),
+    # SIM102 wrote `if (name in shell or (...)) and ...` and kept the dedented inner condition
+    # split: black writes both otherwise (bench/review_check's reject)
+    "a fix within the limit": (
+        NESTED,
+        "ruff:SIM102",
         "def wildcard(name: str, shell: list[str], argument_string: str) -> str:\n"
         "    if (\n"
         "        name in shell\n"
@@ -365,35 +365,26 @@ def test_every_fix_in_a_black_project_is_black_formatted(tmp_path: Path) -> None
         '        for vulnerable_func in ("chown", "chmod"):\n'
         '            if vulnerable_func in argument_string and "*" in argument_string:\n'
         "                return vulnerable_func\n"
-        '    return ""\n'
-    )
+        '    return ""\n',
+    ),
+}
 
 
-def test_one_name_per_import_in_the_code_is_the_projects_order(tmp_path: Path) -> None:
-    """click's sdist has no .pre-commit-config.yaml to show its reorder-python-imports hook,
-    but its code does: every `from` import names one name. I001 merged 28 blocks of them."""
-    names = ("path", "sep", "getcwd", "listdir", "remove", "rename", "walk")
-    block = "".join(f"from os import {name}\n" for name in names)
-    files = {
-        "pyproject.toml": PYPROJECT,
-        **{f"m{i}.py": f"{block}\nprint({', '.join(names)})\n" for i in range(3)},
-    }
+@pytest.mark.parametrize("case", sorted(BLACKENED))
+def test_every_fix_in_a_black_project_is_black_formatted(tmp_path: Path, case: str) -> None:
+    source, code, expected = BLACKENED[case]
+    files = {"pyproject.toml": PYPROJECT + BLACK_79, "m.py": source}
     root = make_repo(tmp_path / "p", files)
-    payload = fix(root)
-    assert (root / "m0.py").read_text() == files["m0.py"]
-    assert not [f for f in payload["findings"] if f["code"] == "ruff:I001"]
-    assert any("one name per `from` import (21 in its code" in n for n in payload["notes"])
+    payload = fix(root, "--unsafe-fixes")
+    assert not left(payload, "m.py", code)
+    assert (root / "m.py").read_text() == expected
 
 
 def test_a_fix_black_would_write_against_the_projects_flake8_is_refused(tmp_path: Path) -> None:
     """The project's flake8 checks W503 (its ignore list leaves it out), and black would
     write the joined condition with a line that starts with `or`: not applied, with why."""
-    config = "[tool.black]\nline-length = 79\n"
     flake8 = "[flake8]\nignore = E203\nmax-line-length = 79\n"
-    files = {"pyproject.toml": PYPROJECT + config, "setup.cfg": flake8, "m.py": NESTED}
-    root = make_repo(tmp_path / "p", files)
-    payload = fix(root, "--unsafe-fixes")
-    assert (root / "m.py").read_text() == NESTED
-    (kept,) = left(payload, "m.py", "ruff:SIM102")
-    assert "its lines are not as black formats them" in kept["fix"]
-    assert "break lines before operators (flake8 in setup.cfg checks W503)" in kept["fix"]
+    files = {"pyproject.toml": PYPROJECT + BLACK_79, "setup.cfg": flake8, "m.py": NESTED}
+    (why,) = refused(make_repo(tmp_path / "p", files), "ruff:SIM102", "--unsafe-fixes")
+    assert "its lines are not as black formats them" in why
+    assert "break lines before operators (flake8 in setup.cfg checks W503)" in why
