@@ -54,9 +54,9 @@ def review(
         why = alignment.unaligned(after, set(edits.added_rows(after, lines)))
     if why:
         return f"the fix is not applied: {why}"
-    emptied = typing_guards.without_empty(text, after, spans)
-    if emptied != after:
-        after, spans = emptied, edits.spans_between(text, emptied)
+    cleaned = typing_guards.without_empty(text, without_stray_commas(after, spans), spans)
+    if cleaned != after:
+        after, spans = cleaned, edits.spans_between(text, cleaned)
     if layout is None:
         return spans
     long = overlong(text, after, spans, layout.line_length)
@@ -105,6 +105,31 @@ def _as_formatted(
         return spans  # the code there is not formatted: the fix keeps its form
     name = reviewing.layout.formatter.name
     return f"the fix is not applied: its lines are not as {name} formats them, {why}"
+
+
+def without_stray_commas(after: str, spans: Sequence[Span]) -> str:
+    """`after` without the comma a fix leaves before a closing `]` or `}` on the same line
+    (ruff's C410 turns `list((x,))` into `[x,]`, which black then explodes as a magic trailing
+    comma); a tuple's `(x,)` keeps its comma."""
+    if ",]" not in after and ",}" not in after:
+        return after
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(after).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return after
+    written = set(edits.added_rows(after, spans))
+    starts = edits.line_starts(after)
+    stray = [
+        starts[t.start[0] - 1] + t.start[1]
+        for t, nxt in zip(tokens, tokens[1:])
+        if t.string == ","
+        and nxt.string in ("]", "}")
+        and t.end == nxt.start
+        and t.start[0] in written
+    ]
+    for offset in reversed(stray):
+        after = after[:offset] + after[offset + 1 :]
+    return after
 
 
 def _why_not_formatted(

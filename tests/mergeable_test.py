@@ -367,6 +367,12 @@ BLACKENED = {
         "                return vulnerable_func\n"
         '    return ""\n',
     ),
+    # C410 wrote `[values,]`, which black explodes over three lines (a magic trailing comma)
+    "a comma ruff leaves": (
+        "def listed(values: object) -> list[object]:\n    return list((values,))\n",
+        "ruff:C410",
+        "def listed(values: object) -> list[object]:\n    return [values]\n",
+    ),
 }
 
 

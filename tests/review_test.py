@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from healers import alignment, comments, edits, layout, literals, typing_guards
+from healers import alignment, comments, edits, layout, literals, review, typing_guards
 from healers.finding import Span
 
 LAYOUTS = [
@@ -156,3 +156,12 @@ def test_whitespace_inside_a_string_literal_is_its_value() -> None:
     )
     assert literals.stripped_from_string(STRIPPED, strip(STRIPPED, 4)) == ""
     assert literals.stripped_from_string(DOC, strip(DOC, 2)) == ""  # a docstring is prose
+
+
+def test_a_stray_comma_before_a_closing_bracket_goes() -> None:
+    before = "x = list((a,))\ny = list((b,))\n"
+    after = "x = [a,]\ny = list((b,))\n"  # ruff's C410; a tuple's comma stays
+    spans = edits.spans_between(before, after)
+    assert review.without_stray_commas(after, spans) == "x = [a]\ny = list((b,))\n"
+    kept = "x = [\n    a,\n]\n"  # a magic trailing comma the project wrote
+    assert review.without_stray_commas(kept, edits.spans_between(kept, kept)) == kept
