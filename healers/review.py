@@ -6,6 +6,7 @@ project's formatter, or by ruff format where the code already reads as ruff writ
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import tokenize
 from collections.abc import Callable, Collection, Sequence
@@ -121,7 +122,7 @@ def without_stray_commas(after: str, spans: Sequence[Span]) -> str:
     starts = edits.line_starts(after)
     stray = [
         starts[t.start[0] - 1] + t.start[1]
-        for t, nxt in zip(tokens, tokens[1:])
+        for t, nxt in itertools.pairwise(tokens)
         if t.string == ","
         and nxt.string in ("]", "}")
         and t.end == nxt.start
