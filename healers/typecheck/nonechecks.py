@@ -187,12 +187,8 @@ def _check_before(node: cst.CSTNode, *, receivers: list[str]) -> Replacement:
     # self.md.parser.run() -> if self.md is None:
     #                             raise AttributeError("self.md is None")
     #                         self.md.parser.run()
-    # The blank lines above the statement go above the checks; the comments stay on it (a
-    # comment says what the statement below it does, not the check).
-    leading = list(getattr(stmt, "leading_lines", ()))
-    blank = next((i for i, line in enumerate(leading) if line.comment is not None), len(leading))
-    checks[0] = checks[0].with_changes(leading_lines=leading[:blank])
-    return cst.FlattenSentinel([*checks, stmt.with_changes(leading_lines=leading[blank:])])
+    checks[0] = checks[0].with_changes(leading_lines=getattr(stmt, "leading_lines", ()))
+    return cst.FlattenSentinel([*checks, stmt.with_changes(leading_lines=())])
 
 
 def _check(receiver: str) -> cst.If:

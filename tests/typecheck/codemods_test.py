@@ -339,28 +339,3 @@ def test_another_message_under_the_same_code_is_left(tmp_path: Path) -> None:
     assert result.text == source
     assert "Incompatible types in assignment" in result.unfixed[0][1]
 
-
-def test_a_none_check_goes_between_a_comment_and_its_statement() -> None:
-    """markdown's def_list: the comment above `if sibling.tag ...` stayed above the check."""
-    source = (
-        "def f(sibling: str | None) -> bool:\n"
-        "    x = 1\n\n"
-        "    # a list item: its content is wrapped\n"
-        "    return sibling.startswith('li')\n"
-    )
-    finding = Finding(
-        "mypy:union-attr",
-        "m.py",
-        5,
-        12,
-        'Item "None" of "str | None" has no attribute "startswith"',
-    )
-    result = run_codemod("RaiseIfNone", source, [finding])
-    assert result.text == (
-        "def f(sibling: str | None) -> bool:\n"
-        "    x = 1\n\n"
-        "    if sibling is None:\n"
-        '        raise AttributeError("sibling is None")\n'
-        "    # a list item: its content is wrapped\n"
-        "    return sibling.startswith('li')\n"
-    )
