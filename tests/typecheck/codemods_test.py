@@ -338,4 +338,3 @@ def test_another_message_under_the_same_code_is_left(tmp_path: Path) -> None:
     result = run_codemod("MakeOptionalExplicit", source, findings, (3, 12))
     assert result.text == source
     assert "Incompatible types in assignment" in result.unfixed[0][1]
-
