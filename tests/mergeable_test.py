@@ -394,3 +394,18 @@ def test_a_fix_black_would_write_against_the_projects_flake8_is_refused(tmp_path
     (why,) = refused(make_repo(tmp_path / "p", files), "ruff:SIM102", "--unsafe-fixes")
     assert "its lines are not as black formats them" in why
     assert "break lines before operators (flake8 in setup.cfg checks W503)" in why
+
+
+def test_an_ignore_for_an_older_python_than_mypy_checks_is_kept(tmp_path: Path) -> None:
+    """click declares 3.7, which the installed mypy no longer checks: at 3.10 its
+    `# type: ignore` for 3.7's missing importlib.metadata looked unused, and was removed."""
+    source = "from importlib import metadata  # type: ignore\n\nprint(metadata)\n"
+    files = {
+        "pyproject.toml": '[project]\nname = "demo"\nrequires-python = ">=3.7"\n',
+        "setup.cfg": "[mypy]\nwarn_unused_ignores = True\n",
+        "m.py": source,
+    }
+    root = make_repo(tmp_path / "p", files)
+    payload = fix(root)
+    assert (root / "m.py").read_text() == source
+    assert not [f for f in payload["findings"] if f["code"] == "mypy:unused-ignore"]
