@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from healers import alignment, comments, edits, literals, tools, typing_guards
+from healers import alignment, comments, edits, import_place, literals, tools, typing_guards
 from healers.finding import Span
 from healers.layout import Formatter, Layout
 from healers.layout import read as layout_of
@@ -56,6 +56,7 @@ def review(
     if why:
         return f"the fix is not applied: {why}"
     cleaned = typing_guards.without_empty(text, without_stray_commas(after, spans), spans)
+    cleaned = import_place.in_order(text, cleaned, spans)
     if cleaned != after:
         after, spans = cleaned, edits.spans_between(text, cleaned)
     if layout is None:

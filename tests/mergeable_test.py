@@ -409,3 +409,20 @@ def test_an_ignore_for_an_older_python_than_mypy_checks_is_kept(tmp_path: Path) 
     payload = fix(root)
     assert (root / "m.py").read_text() == source
     assert not [f for f in payload["findings"] if f["code"] == "mypy:unused-ignore"]
+
+
+def test_an_import_a_fix_adds_goes_where_the_project_orders_it(tmp_path: Path) -> None:
+    """click orders its imports with reorder-python-imports (heal leaves I001 out): SIM105's
+    `import contextlib` was appended after the file's last, first-party import."""
+    source = (
+        "import os\nimport sys\n\nfrom demo import helper\n\n\n"
+        "def clean(path: str) -> None:\n    try:\n        os.remove(path)\n"
+        "    except OSError:\n        pass\n    helper(sys.argv)\n"
+    )
+    files = {"pyproject.toml": PYPROJECT, "m.py": source, **SORTERS["isort in setup.cfg"]}
+    root = make_repo(tmp_path / "p", files)
+    payload = fix(root, "--unsafe-fixes")
+    assert not left(payload, "m.py", "ruff:SIM105")
+    text = (root / "m.py").read_text()
+    assert text.startswith("import contextlib\nimport os\nimport sys\n\nfrom demo import helper\n")
+    assert "    with contextlib.suppress(OSError):\n        os.remove(path)\n" in text

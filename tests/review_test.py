@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from healers import alignment, comments, edits, layout, literals, review, typing_guards
+from healers import (
+    alignment,
+    comments,
+    edits,
+    import_place,
+    layout,
+    literals,
+    review,
+    typing_guards,
+)
 from healers.finding import Span
 
 LAYOUTS = [
@@ -165,3 +174,15 @@ def test_a_stray_comma_before_a_closing_bracket_goes() -> None:
     assert review.without_stray_commas(after, spans) == "x = [a]\ny = list((b,))\n"
     kept = "x = [\n    a,\n]\n"  # a magic trailing comma the project wrote
     assert review.without_stray_commas(kept, edits.spans_between(kept, kept)) == kept
+
+
+def test_an_added_standard_library_import_goes_into_its_block() -> None:
+    before = "import codecs\nimport sys\nfrom weakref import ref\n\nimport click\n\nX = 1\n"
+    after = before.replace("import click\n", "import click\nimport contextlib\n")
+    spans = edits.spans_between(before, after)
+    assert import_place.in_order(before, after, spans) == before.replace(
+        "import codecs\n", "import codecs\nimport contextlib\n"
+    )
+    relative = "from .types import P\n\nX = 1\n"  # no standard-library block: left as written
+    added = relative.replace("P\n", "P\nimport contextlib\n")
+    assert import_place.in_order(relative, added, edits.spans_between(relative, added)) == added
