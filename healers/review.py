@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import keyword
 import re
 import tokenize
 from collections.abc import Callable, Collection, Sequence
@@ -121,17 +122,41 @@ def without_stray_commas(after: str, spans: Sequence[Span]) -> str:
         return after
     written = set(edits.added_rows(after, spans))
     starts = edits.line_starts(after)
+    openers = _openers(tokens)
     stray = [
         starts[t.start[0] - 1] + t.start[1]
-        for t, nxt in itertools.pairwise(tokens)
+        for i, (t, nxt) in enumerate(itertools.pairwise(tokens))
         if t.string == ","
         and nxt.string in ("]", "}")
         and t.end == nxt.start
         and t.start[0] in written
+        and not _subscript(tokens, openers.get(i + 1, 0))
     ]
     for offset in reversed(stray):
         after = after[:offset] + after[offset + 1 :]
     return after
+
+
+def _openers(tokens: Sequence[tokenize.TokenInfo]) -> dict[int, int]:
+    """The index of each closing bracket's token -> the index of its opening one."""
+    stack: list[int] = []
+    found: dict[int, int] = {}
+    for index, token in enumerate(tokens):
+        if token.type == tokenize.OP and token.string in "([{":
+            stack.append(index)
+        elif token.type == tokenize.OP and token.string in ")]}" and stack:
+            found[index] = stack.pop()
+    return found
+
+
+def _subscript(tokens: Sequence[tokenize.TokenInfo], opener: int) -> bool:
+    """`x[a,]` (a tuple index: its comma matters), not a list display `[a,]`."""
+    if tokens[opener].string != "[" or opener == 0:
+        return False
+    before = tokens[opener - 1]
+    if before.type == tokenize.NAME:
+        return not keyword.iskeyword(before.string)
+    return before.type in (tokenize.NUMBER, tokenize.STRING) or before.string in ")]}"
 
 
 def _why_not_formatted(

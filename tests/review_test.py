@@ -172,6 +172,10 @@ def test_a_stray_comma_before_a_closing_bracket_goes() -> None:
     after = "x = [a,]\ny = list((b,))\n"  # ruff's C410; a tuple's comma stays
     spans = edits.spans_between(before, after)
     assert review.without_stray_commas(after, spans) == "x = [a]\ny = list((b,))\n"
+    index = "x = grid[i,]\n"  # a tuple index: its comma matters
+    assert (
+        review.without_stray_commas(index, edits.spans_between("x = grid[i, j]\n", index)) == index
+    )
     kept = "x = [\n    a,\n]\n"  # a magic trailing comma the project wrote
     assert review.without_stray_commas(kept, edits.spans_between(kept, kept)) == kept
 
