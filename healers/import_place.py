@@ -13,6 +13,7 @@ from healers import edits
 from healers.finding import Span
 
 _IMPORT = re.compile(r"(?:import ([\w.]+)(?: as \w+)?|from ([\w.]+) import [\w, ]+)\s*")
+_ADDS_IMPORT = re.compile(r"^(import|from) ", re.M)
 _STDLIB = frozenset(sys.stdlib_module_names) - {"__future__"}
 
 
@@ -30,7 +31,7 @@ def _key(line: str) -> tuple[int, str] | None:
 def in_order(before: str, after: str, spans: Sequence[Span]) -> str:
     """`after` with each standard-library import line the fix added moved to its place in the
     first standard-library block; as it is when there is no such block or it is there already."""
-    if not any(re.search(r"^(import|from) ", s.content, re.M) for s in spans):
+    if not any(_ADDS_IMPORT.search(s.content) for s in spans):
         return after
     lines = after.splitlines(keepends=True)
     existing = set(before.splitlines())
