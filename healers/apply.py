@@ -115,10 +115,11 @@ def plan(
     groups: list[tuple[tuple[str, ...], str, list[Span]]] = []  # (fingerprints, key, spans)
     unfixed: dict[str, str] = {}
 
-    def reviewed(
-        fingerprints: tuple[str, ...], key: str, spans: list[Span], about: set[int]
-    ) -> None:
-        done = review(state.path, text, spans, reviewing=reviewing, about=about)
+    def reviewed(key: str, spans: list[Span], fixing: Sequence[Outcome]) -> None:
+        fingerprints = tuple(o.fingerprint for o in fixing)
+        codes = {o.finding.code for o in fixing}
+        about = _about(fixing)
+        done = review(state.path, text, spans, reviewing=reviewing, about=about, codes=codes)
         if isinstance(done, str):
             unfixed.update(dict.fromkeys(fingerprints, done))
         else:
@@ -132,7 +133,7 @@ def plan(
                 continue
             key = f"{outcome.priority}{outcome.finding.line:09d}"
             spans = _analyzer_spans(outcome, text, starts, newline)
-            reviewed((outcome.fingerprint,), key, spans, _about([outcome]))
+            reviewed(key, spans, [outcome])
     for outs, result in codemod_results:
         if isinstance(result, Skipped):
             unfixed.update({o.fingerprint: result.reason for o in outs})
@@ -146,7 +147,7 @@ def plan(
                 for s in edits.spans_between(text, result.text)
             ]
             done = [outs[i] for i in result.fixed]
-            reviewed(tuple(o.fingerprint for o in done), key, spans, _about(done))
+            reviewed(key, spans, done)
     groups.sort(key=lambda g: g[1])
     spans, chosen = edits.merge([g[2] for g in groups])
     if not chosen:
@@ -243,7 +244,8 @@ def _proposal(
     except (SyntaxError, ValueError) as exc:
         return Proposal(fp, "", f"the fix would not compile: {exc}")
     spans = edits.spans_between(text, result.text)
-    done = review(path, text, spans, reviewing=reviewing, about=_about([o]))
+    codes = (o.finding.code,)
+    done = review(path, text, spans, reviewing=reviewing, about=_about([o]), codes=codes)
     if isinstance(done, str):
         return Proposal(fp, "", done)
     return Proposal(fp, unified(path, text, edits.apply(text, done)))

@@ -117,7 +117,7 @@ def _walk(folder: Path) -> list[Path]:
 
 
 def excluded(rel: str, patterns: Sequence[str]) -> bool:
-    """Whether `[tool.healers] exclude` leaves the file `rel` (relative to the root) out."""
+    """`rel` (repository-relative, POSIX) matches one of `[tool.healers] exclude`."""
     for pattern in patterns:
         if pattern.endswith("/") and (rel + "/").startswith(pattern):
             return True
