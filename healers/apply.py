@@ -148,6 +148,16 @@ def plan(
             ]
             done = [outs[i] for i in result.fixed]
             reviewed(key, spans, done)
+    return _merged(state, groups, unfixed)
+
+
+def _merged(
+    state: FileState,
+    groups: list[tuple[tuple[str, ...], str, list[Span]]],
+    unfixed: dict[str, str],
+) -> FileResult:
+    """The reviewed groups merged in order, and the file checked: what the pass writes."""
+    text = state.source.text
     groups.sort(key=lambda g: g[1])
     spans, chosen = edits.merge([g[2] for g in groups])
     if not chosen:
