@@ -259,8 +259,10 @@ def test_tests_run_after_a_batch_and_a_failure_is_handed_to_repair(repo: Path) -
     w = Watcher(repo, "--tests", "--verify-cmd", f"{sys.executable} -m pytest -q test_a.py")
     try:
         _save_and_wait(w, repo / "a.py", UNUSED.format(n=1))
-        w.wait_for("heal repair would be started here")
+        w.wait_for("heal repair: exit 1")
         assert any("tests: failed with exit code 1" in x for x in w.lines), w.lines
+        # repair ran the suite itself and said why it asked no model
+        assert any("no model is configured" in x for x in w.lines), w.lines
         assert (repo / "a.py").read_text(encoding="utf-8") == CLEAN.format(n=1)
     finally:
         w.end()

@@ -1,5 +1,5 @@
 """`heal watch --tests`: the project's test command after every batch, and a failure handed to
-`heal repair` (one function, `repair`, is the seam)."""
+`heal repair`."""
 
 from __future__ import annotations
 
@@ -28,7 +28,17 @@ def run(opts: Options) -> str:
 
 
 def repair(opts: Options, failed: tools.Completed) -> str:
-    """Hand the failing run to `heal repair`; what to print. `healers.repair` (branch repair)
-    was not on main at 04:45: to wire it, `from healers import repair` and return a line with
-    the exit code of `repair.run(opts, test_cmd=command(opts))`, which prints its own report."""
-    return "heal repair would be started here"
+    """Hand the failing run to `heal repair` (which prints its own report: the failures, the
+    repairs it queued for `heal pending`); the line for the batch's block. A repair that cannot
+    start (no model is configured, --untrusted, a bad setting) costs the repair, not the watcher."""
+    from healers import repair as repairing
+    from healers.config import ConfigError
+    from healers.errors import ProviderError, UsageError
+
+    try:
+        code = repairing.run(opts, test_cmd=command(opts))
+    except (ConfigError, ProviderError, UsageError) as exc:
+        return f"heal repair: error: {exc}"
+    if code == 0:
+        return "heal repair: the tests pass again"
+    return f"heal repair: exit {code}; what it queued waits in `heal pending`"
