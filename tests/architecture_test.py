@@ -133,3 +133,19 @@ def test_only_the_policy_writes_a_status() -> None:
         if any(_writes_status(n) for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
     }
     assert writers == {"healers.policy"}
+
+
+def test_every_package_of_healers_ships_in_the_wheel() -> None:
+    """pyproject lists its packages by hand; one left out imports in the checkout and fails in
+    an installed heal (healers.repair did, caught only by the slow init tests)."""
+    from healers import toml
+
+    listed = set(
+        toml.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"]
+    )
+    folders = {
+        ".".join(p.parent.relative_to(REPO).parts)
+        for p in PACKAGE.rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    }
+    assert folders - listed == set()
