@@ -8,6 +8,11 @@ from collections.abc import Mapping, Sequence
 from healers.finding import PRIORITIES, ModelRun, Outcome, Proposal, Report
 from healers.report import LEFT, PRIORITY_TITLES, STATUS_WORDS
 
+# what a report-only run's fixable count is (foresee.py), and what it cannot know
+FORESEEN = (
+    "(fixable: the fixes --fix plans now, reviewed and compiled but not yet written; --fix then "
+    "analyzes what it wrote again and runs --verify-cmd, and takes back a fix that fails)"
+)
 STYLES = {"1": "bold", "31": "red", "32": "green", "33": "yellow", "35": "magenta"}
 
 
@@ -67,6 +72,8 @@ def to_text(
         f"--unsafe-fixes, {n['blocked']} blocked, {n['needs-approval']} awaiting approval, "
         f"{n['unfixable']} for a human."
     )
+    if n["fixable"] and not fixing:
+        out.append(FORESEEN)
     return "\n".join(out) + "\n"
 
 
