@@ -45,7 +45,7 @@ class _Run:
     dropped: list[Outcome] = field(default_factory=list)  # HIGH security left out by select/ignore
     rolled_back: set[str] = field(default_factory=set)  # fingerprints of fixes taken back
     reviewing: review.Reviewing | None = None  # the project's line length and formatter
-    held: int = 0  # findings on lines the change does not touch (hold the line), last judged
+    held: hold.Held = field(default_factory=hold.Held)  # what holding the line left out
 
     def texts(self) -> dict[str, str]:
         return {p: s.source.text for p, s in self.states.items()}
@@ -141,7 +141,7 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     wanted = [o for o in outcomes if o.gated] if opts.propose else policy.blocked(outcomes)
     work.proposals.update(work._propose([o for o in wanted if o.fingerprint not in work.proposals]))
     work.notes += policy.baseline_high(outcomes)
-    work.notes += hold.note(work.held, opts.since or "HEAD")
+    work.notes += hold.note(work.held)
     rep = Report(
         outcomes,
         changes,

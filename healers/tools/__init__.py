@@ -8,6 +8,8 @@ from healers.tools.git import (
     git_files,
     git_identity,
     is_commit,
+    staged_files,
+    staged_lines,
     tracked,
 )
 from healers.tools.jobs import run_jobs
@@ -33,5 +35,7 @@ __all__ = [
     "run_jobs",
     "run_tool",
     "sigterm_interrupts",
+    "staged_files",
+    "staged_lines",
     "tracked",
 ]
