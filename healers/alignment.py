@@ -3,6 +3,7 @@ pycodestyle's E127/E128) on a line the fix rewrites needs that bracket where it 
 
 from __future__ import annotations
 
+import functools
 import io
 import tokenize
 from collections.abc import Sequence
@@ -13,22 +14,27 @@ from healers.finding import Span
 _SKIP = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
 
 
-def _logical_lines(text: str) -> list[tuple[int, int, list[tokenize.TokenInfo]]]:
-    """(first row, last row, tokens) of each logical line; [] when the text does not tokenize."""
+Logical = tuple[tuple[int, int, tuple[tokenize.TokenInfo, ...]], ...]
+
+
+@functools.lru_cache(maxsize=8)
+def _logical_lines(text: str) -> Logical:
+    """(first row, last row, tokens) of each logical line; () when the text does not tokenize.
+    Kept for the last few texts: every fix of a file is reviewed against the same text."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):
-        return []
-    found: list[tuple[int, int, list[tokenize.TokenInfo]]] = []
+        return ()
+    found: list[tuple[int, int, tuple[tokenize.TokenInfo, ...]]] = []
     current: list[tokenize.TokenInfo] = []
     for token in tokens:
         if token.type in _SKIP and not current:
             continue
         current.append(token)
         if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
-            found.append((current[0].start[0], token.end[0], current))
+            found.append((current[0].start[0], token.end[0], tuple(current)))
             current = []
-    return found
+    return tuple(found)
 
 
 def misaligned(before: str, after: str, spans: Sequence[Span]) -> str:
