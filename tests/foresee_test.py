@@ -77,7 +77,7 @@ def test_a_files_plan_is_kept_under_its_bytes_and_planned_again_when_they_change
     assert set(record["value"]) == {
         f["fingerprint"] for f in first["findings"] if "I001" in f["code"]
     }
-    planted = sorted(statuses(first, "fixable"))[0]
+    planted = min(statuses(first, "fixable"))
     record["value"][planted] = "planted: read from the cache"
     entry.write_text(json.dumps(record))
     again = scan(root)  # the same bytes: the kept verdict is what the run reports
