@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -44,13 +46,22 @@ def make(files: int, blocks: int, chain: bool) -> Path:
     return root
 
 
-def timed(args: list[str], cwd: Path) -> float:
+CPU: dict[str, float] = {}  # the CPU seconds of each timed run (its processes'), by label
+
+
+def timed(args: list[str], cwd: Path, label: str = "") -> float:
+    """Wall seconds of one cold run; its CPU seconds (user + system of every process it ran)
+    go to CPU[label], since the machine is shared and wall time follows the load."""
     shutil.rmtree(cwd / ".heal", ignore_errors=True)  # cold: no mypy cache, no history
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1, 3):
         sys.exit(f"{' '.join(args)}: exit {done.returncode}\n{done.stderr}")
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[label] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall
 
 
 def closure(files: list[str], edges: dict[str, set[str]]) -> int:
@@ -98,10 +109,15 @@ def main() -> int:
     out.mkdir(exist_ok=True)
     single_json = out / "single.json"
     single = timed(
-        [HEAL, "--scan", "--output-format", "json", "--output-file", str(single_json)], root
+        [HEAL, "--scan", "--output-format", "json", "--output-file", str(single_json)],
+        root,
+        "single",
     )
     expected = json.loads(single_json.read_text())
-    print(f"single run: {single:.1f} s, {expected['summary']['found']} findings")
+    print(
+        f"single run: {single:.1f} s wall, {CPU['single']:.1f} s CPU, "
+        f"{expected['summary']['found']} findings (load {os.getloadavg()[0]:.1f})"
+    )
     edges = graph(root, files)
     whole_mypy = 0.0 if args.no_mypy else mypy_alone(root, files)
     rows = []
@@ -129,26 +145,29 @@ def main() -> int:
             closures.append(closure(mine, edges))
             mypys.append(0.0 if args.no_mypy else mypy_alone(root, mine))
         merged = out / f"merged-{count}.json"
-        merge = timed([HEAL, "merge", str(merged), "--format", "json", *reports], root)
+        merge = timed([HEAL, "merge", str(merged), "--format", "json", *reports], root, "merge")
+        merge_cpu = CPU["merge"]
         got = json.loads(merged.read_text())
         same = got["findings"] == expected["findings"] and got["summary"] == expected["summary"]
-        rows.append((count, times, merge, same, mypys, closures))
+        rows.append((count, times, merge, same, mypys, closures, merge_cpu))
     print(f"\nmypy alone on every file: {whole_mypy:.1f} s\n")
     head = (
         f"{'N':>3} {'per shard (s) min/mean/max':>28} {'sum':>7} {'sum/single':>10} "
         f"{'merge':>6} {'merge/single':>12} {'wall N runners':>14} {'mypy/shard':>10} "
-        f"{'closure/shard':>13} {'equal':>5}"
+        f"{'closure/shard':>13} {'equal':>5} {'merge CPU/single CPU':>20}"
     )
     print(head)
-    for count, times, merge, same, mypys, closures in rows:
+    for count, times, merge, same, mypys, closures, merge_cpu in rows:
         mean = sum(times) / count
         wall = max(times) + merge
         print(
             f"{count:>3} {min(times):>8.1f} {mean:>8.1f} {max(times):>8.1f} "
             f"{sum(times):>9.1f} {sum(times) / single:>10.2f} {merge:>6.1f} "
             f"{merge / single:>12.1%} {wall:>14.1f} {sum(mypys) / count:>10.1f} "
-            f"{sum(closures) / count / len(files):>13.0%} {'yes' if same else 'NO':>5}"
+            f"{sum(closures) / count / len(files):>13.0%} {'yes' if same else 'NO':>5} "
+            f"{merge_cpu / CPU['single']:>20.1%}"
         )
+    print(f"(load {os.getloadavg()[0]:.1f} at the end)")
     return 0 if all(row[3] for row in rows) else 1
 
 

@@ -149,6 +149,7 @@ def _own_arguments(
         "source": getattr(args, "source", ""),
         "index_url": getattr(args, "index_url", ""),
         "shards": getattr(args, "shards", 1),
+        "pr_check": getattr(args, "pr_check", False),
         **_pull_request_arguments(args),
         "force": getattr(args, "force", False),
         "show_all": getattr(args, "show_all", False),

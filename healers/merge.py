@@ -10,9 +10,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from healers import analyze, apply, catalogue, classify, engine, policy, prescreen, project, tools
+from healers import apply, catalogue, classify, engine, policy, prescreen, project, tools
 from healers.errors import UsageError
 from healers.finding import Edit, Finding, Fix, Outcome, Report
+from healers.imports import statements
+from healers.imports.cycles import cycles_of
+from healers.imports.statements import Statement
 from healers.options import Options
 from healers.state import approvals
 
@@ -87,15 +90,43 @@ def outcome(item: Mapping[str, Any], where: Path) -> Outcome:
         raise UsageError(f"{where}: {exc}") from exc
 
 
-def cycles(opts: Options, given: Mapping[str, bytes] | None = None) -> list[Outcome]:
-    """The whole project's import cycles, as the run decides them (baseline, decisions);
-    `given` replaces some files' contents (their committed version)."""
+Imports = Mapping[str, Sequence[Statement]]  # path -> its module-level import statements
+
+
+def shipped(pairs: Sequence[tuple[Path, Mapping[str, Any]]]) -> dict[str, tuple[Statement, ...]]:
+    """The import statements the shards found in their files: the whole project's, unread."""
+    found: dict[str, tuple[Statement, ...]] = {}
+    for path, data in pairs:
+        rows = data.get("imports")
+        if not isinstance(rows, dict):
+            raise UsageError(
+                f"{path}: a shard report without imports: merge with the heal the shards ran"
+            )
+        try:
+            found.update({p: statements.from_rows(r) for p, r in rows.items()})
+        except ValueError as exc:
+            raise UsageError(f"{path}: {exc}") from exc
+    return found
+
+
+def cycles(
+    opts: Options,
+    imports: Imports,
+    given: Mapping[str, bytes] | None = None,
+    changed: Sequence[str] = (),
+) -> list[Outcome]:
+    """The whole project's import cycles, as the run decides them (baseline, decisions), from
+    the shards' import statements; `given` replaces some files' contents (their committed
+    version), `changed` files are read again (healed here). Only those files and the ones a
+    cycle runs through are read."""
     proj = opts.project
-    whole = project.Project(proj.repo, proj.root, proj.files, hook=False)
-    states, _ = prescreen.read(proj.root, whole.files, given, scopes_of=False)
-    found = analyze.whole_project(whole, states)
+    again = sorted({*(given or ()), *changed})
+    states, _ = prescreen.read(proj.root, again, given, scopes_of=False)
+    fresh = {p: statements.of_text(p, s.source.text) for p, s in states.items() if s.parses}
+    whole = {p: rows for p, rows in imports.items() if p not in states} | fresh
+    found = cycles_of(whole)
     flagged = sorted({f.path for f in found})  # their scopes make the fingerprints
-    states.update(prescreen.read(proj.root, flagged, given)[0])
+    states = prescreen.read(proj.root, flagged, given)[0]
     ctx = policy.Context(
         unsafe_fixes=opts.unsafe_fixes,
         high_gate=not opts.allow_unapproved_high,
@@ -127,14 +158,15 @@ def merged(opts: Options, paths: Sequence[Path]) -> Report:
     changed = {f for data in reports for f in data.get("changed_files", ())}
     notes = list(dict.fromkeys(n for data in reports for n in data.get("notes", ())))
     runs = sum(int(data.get("verify_runs", 0)) for data in reports)
-    initial = cycles(opts, committed(opts, sorted(changed))) if changed else None
-    found = cycles(opts)
+    imports = shipped(pairs)
+    initial = cycles(opts, imports, committed(opts, sorted(changed))) if changed else None
+    found = cycles(opts, imports)
     fixing = sorted({o.finding.path for o in found if o.status == "fixable"}) if opts.fix else []
     if fixing:
         rep = fix_cycles(opts, fixing)
         outcomes = [o for o in outcomes if o.finding.path not in fixing or o.status == "fixed"]
         outcomes += [o for o in rep.outcomes if o.rule.id != CYCLE]
-        found = cycles(opts)
+        found = cycles(opts, imports, changed=sorted(rep.changes))
         changed |= set(rep.changes)
         notes += rep.notes
         runs += rep.verify_runs

@@ -61,6 +61,7 @@ class Options:
     source: str = ""  # init github --source URL@COMMIT
     index_url: str = ""
     shards: int = 1
+    pr_check: bool = False  # init github --pr-check: the pull-request job is the hook's gate
     prs: str = ""  # pr-plan --prs: `gh pr list --json` output
     category: str = ""  # pr-plan, pr-body
     close_after_days: int = 14

@@ -1,10 +1,12 @@
 """Session fixtures shared by the integration tests: a copy of this checkout to install, and
-pip settings that install it offline."""
+pip settings that install it offline, and the clean Python a runner starts with."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,11 @@ def offline_pip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         PIP_DISABLE_PIP_VERSION_CHECK="1",
     )
     return env
+
+
+@pytest.fixture(scope="module")
+def runner_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What setup-python leaves on PATH: a clean Python with nothing installed."""
+    venv = tmp_path_factory.mktemp("runner") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    return venv / "bin"

@@ -8,12 +8,14 @@ import os
 import sys
 from json import dumps
 from pathlib import Path
+from typing import Any
 
 from healers import __version__, engine, preview, write
 from healers.analyzers import FAILED
 from healers.commands import proposing
 from healers.errors import UsageError
 from healers.finding import PRIORITIES, Report
+from healers.imports import statements
 from healers.options import Options
 from healers.project import Project
 from healers.report import LEFT, diff, github, json, sarif, text
@@ -188,6 +190,14 @@ def run(opts: Options) -> int:
     return code
 
 
+def shipped(proj: Project) -> dict[str, list[list[Any]]] | None:
+    """A shard's files' import statements, as rows (merge finds the cycles from them)."""
+    if not proj.shard:
+        return None
+    found = statements.of_project(proj.root, proj.files)
+    return {path: statements.to_rows(rows) for path, rows in found.items()}
+
+
 def render(rep: Report, opts: Options, code: int = EXIT_OK) -> str:
     if opts.diff:
         shown = diff.changes(rep)
@@ -198,7 +208,7 @@ def render(rep: Report, opts: Options, code: int = EXIT_OK) -> str:
             return dumps(text.statistics_rows(rep), indent=2) + "\n"
         return text.statistics(rep)
     if opts.output_format == "json":
-        return json.to_json(rep, shard=opts.project.shard)
+        return json.to_json(rep, shard=opts.project.shard, imports=shipped(opts.project))
     if opts.output_format == "github":
         return github.to_github(rep, prefix=repo_prefix(opts.project))
     if opts.output_format == "sarif":

@@ -9,14 +9,13 @@ import shlex
 from collections.abc import Sequence
 
 from healers import __version__, install, write
-from healers.commands import matrix, prjobs, steps
+from healers.commands import matrix, prcheck, prjobs, steps
 from healers.errors import UsageError
 from healers.options import Options
 
 WORKFLOW = ".github/workflows/heal.yml"
 SARIF_FILE = "heal.sarif"  # in the workspace: hashFiles() and upload-sarif look there
 HTML_FILE = "heal-report.html"  # the dashboard as one file, uploaded as an artifact
-FIX_BRANCH = "heal/auto-fixes"
 # Third-party actions pinned by commit (a tag can be moved); the comment names the release.
 ACTIONS: dict[str, tuple[str, str]] = {
     "checkout": ("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
@@ -49,8 +48,7 @@ TEMPLATE = """\
 # requests need the repository setting "Allow GitHub Actions to create and approve pull
 # requests"; one opened with GITHUB_TOKEN starts no other workflows (use a GitHub App token to
 # have CI run on it).
-# Each pull request also gets a report-only check that runs none of its code (HEAL_UNTRUSTED=1).
-name: heal
+@PR-HEADER@name: heal
 on:
   schedule:
     - cron: "@CRON@"  # off the hour: scheduled runs at :00 are delayed or dropped most
@@ -98,44 +96,22 @@ jobs:
         with:
           name: heal-report
           path: @HTML@
-
-  check:
-    name: heal check (pull request, untrusted)
-    if: github.event_name == 'pull_request'
-    runs-on: ubuntu-latest
-    timeout-minutes: 30
-    permissions:
-      contents: read
-    env:
-      # the pull request's code is not trusted: no mypy plugins, no verify-cmd, no cache from the
-      # repository (docs/security.md in healers)
-      HEAL_UNTRUSTED: "1"
-    steps:
-      - uses: @checkout@
-        with:
-          persist-credentials: false
-      - uses: @setup-python@
-        with:
-          python-version: "@PYTHON@"
-      - name: Install heal  # only heal; installing the pull request's requirements runs its code
-        run: |
-          python -m pip install @INSTALL@
-      - name: heal --scan (report only, as annotations)
-        run: |
-          rc=0
-          heal --scan --output-format github || rc=$?
-          # 1 findings left (shown as annotations); 3 a finding waits for a human; 2 an error
-          if [ "$rc" -eq 2 ] || [ "$rc" -eq 3 ]; then exit "$rc"; fi
 """
 
 
 def render(
-    *, cron: str, python: str, install: str, args: Sequence[str] = (), shards: int = 1
+    *,
+    cron: str,
+    python: str,
+    install: str,
+    args: Sequence[str] = (),
+    shards: int = 1,
+    pr_check: bool = False,
 ) -> str:
     """The workflow's text; `args` are the init options to record in its header; with more
-    than one shard, the matrix workflow (matrix.py)."""
-    text = TEMPLATE + prjobs.jobs(close_after_days=14) if shards == 1 else matrix.TEMPLATE
-    text = text.replace("@SETUP@\n", steps.SETUP)
+    than one shard, the matrix workflow (matrix.py); `pr_check`: the pull-request job is the
+    hook's gate (prcheck.py)."""
+    text = _jobs(shards=shards, pr_check=pr_check)
     for name, (uses, release) in ACTIONS.items():
         text = text.replace(f"@{name}@", f"{uses} # {release}")
     fills = {
@@ -146,29 +122,39 @@ def render(
         "INSTALL": install,  # shell words, as typed: `healers`, `. -r requirements.txt`
         "SARIF": SARIF_FILE,
         "HTML": HTML_FILE,
-        "BRANCH": FIX_BRANCH,
-        **_matrix_fills(shards),
+        "SHARDS": str(shards),
+        "LIST": ", ".join(str(k) for k in range(1, shards + 1)),
     }
     for key, value in fills.items():
         text = text.replace(f"@{key}@", value)
     return text
 
 
-def _matrix_fills(shards: int) -> dict[str, str]:
-    return {
-        "SHARDS": str(shards),
-        "LIST": ", ".join(str(k) for k in range(1, shards + 1)),
-        "REPORT": matrix.REPORT,
-        "PATCH": matrix.PATCH,
-        "FOLDER": matrix.FOLDER,
-    }
+def _jobs(*, shards: int, pr_check: bool) -> str:
+    """The template of the jobs: one scan, or the shards' matrix (which has no pull-request job
+    but the gate)."""
+    if shards == 1:
+        text = TEMPLATE + prcheck.job(gate=pr_check) + prjobs.jobs(close_after_days=14)
+        return steps.fill(text.replace("@PR-HEADER@", prcheck.HEADER[pr_check]))
+    gate = prcheck.job(gate=True) if pr_check else ""
+    text = matrix.TEMPLATE + gate + prjobs.jobs(close_after_days=14, sharded=True)
+    text = text.replace("@PR-HEADER@", prcheck.HEADER[True] if pr_check else "")
+    text = text.replace("@PULL-REQUEST@\n", "  pull_request:\n\n" if pr_check else "\n")
+    for key, value in matrix.fills().items():
+        text = text.replace(key, value)
+    return steps.fill(text)
 
 
 def _text(opts: Options, words: str) -> str:
     if not 1 <= opts.shards <= MAX_SHARDS:
         raise UsageError(f"--shards must be from 1 to {MAX_SHARDS}, not {opts.shards}")
     return render(
-        cron=opts.cron, python=opts.python, install=words, args=_recorded(opts), shards=opts.shards
+        cron=opts.cron,
+        python=opts.python,
+        install=words,
+        args=_recorded(opts),
+        shards=opts.shards,
+        pr_check=opts.pr_check,
     )
 
 
@@ -207,6 +193,12 @@ def _source_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="split the scan over N parallel jobs and merge their reports (default 1)",
     )
+    p.add_argument(
+        "--pr-check",
+        action="store_true",
+        help="fail each pull request's check on what the pre-commit hook refuses on the lines "
+        "it changes (heal --scan --since its merge base), instead of a report-only check",
+    )
 
 
 def _recorded(opts: Options) -> list[str]:
@@ -219,7 +211,8 @@ def _recorded(opts: Options) -> list[str]:
         "index_url": opts.index_url,
     }
     words = [w for k, v in given.items() if v != DEFAULTS[k] for w in (_flag(k), v)]
-    return words + (["--shards", str(opts.shards)] if opts.shards != 1 else [])
+    words += ["--shards", str(opts.shards)] if opts.shards != 1 else []
+    return words + (["--pr-check"] if opts.pr_check else [])
 
 
 def _flag(key: str) -> str:

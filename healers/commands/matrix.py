@@ -1,36 +1,43 @@
-"""`heal init github --shards N`: the matrix workflow. N jobs scan and fix a share of the files
-each and upload their report and patch; one job applies the patches, merges the reports, uploads
-the SARIF once and opens the fix pull request."""
+"""`heal init github --shards N`: the matrix workflow. N jobs scan a share of the files each and
+upload a report and a patch per pull request to open (every fix, for the SARIF; each category's
+fixes alone; the scan without fixes, for the decisions draft); one job applies every fix's patches,
+merges the reports and uploads the SARIF once; then, as in the single workflow, one job per
+category opens its pull request from that category's patches and reports, and one the draft."""
 
 from __future__ import annotations
 
-REPORT = "heal-shard-$SHARD.json"  # the names the shard job writes and the merge job reads
-PATCH = "heal-shard-$SHARD.patch"
-FOLDER = "heal-shards"  # where the merge job downloads every shard's artifact
+from healers.pullrequests import CATEGORIES
+
+REPORT = "heal-$RUN-shard-$SHARD.json"  # what a shard job writes for each RUN, the others read
+PATCH = "heal-$RUN-shard-$SHARD.patch"
+FOLDER = "heal-shards"  # where the jobs after the shards download every shard's artifact
 
 TEMPLATE = """\
 # Written by `heal init github@ARGS@` (heal @VERSION@): a scheduled heal scan in @SHARDS@ jobs.
-# Each shard job scans and fixes a stable share of the files (`heal --scan --shard K/@SHARDS@`, by a
-# hash of each path) and uploads its JSON report and its patch; the merge job applies the
-# patches (the shards touch disjoint files), merges the reports into one (import cycles are found
-# there, where the whole import graph is known), uploads the SARIF once and opens or updates the
-# fix pull request. The pull request needs the repository setting "Allow GitHub Actions to
-# create and approve pull requests".
-name: heal
+# Each shard job scans a stable share of the files (`heal --scan --shard K/@SHARDS@`, by a hash of
+# each path) and uploads its JSON reports and patches: every fix, each category's fixes alone, and
+# the scan without fixes. The merge job applies every fix's patches (the shards touch disjoint
+# files), merges the reports into one (import cycles are found there, where the whole import
+# graph is known) and uploads the SARIF once. Then one job per category opens or updates its pull
+# request (heal/style, heal/import, ...: one kind of fix each), closed when left unmerged for two
+# weeks, skipped after a `heal:stop` label; what needs a decision goes to one draft. The pull
+# requests need the repository setting "Allow GitHub Actions to create and approve pull requests".
+@PR-HEADER@name: heal
 on:
   schedule:
     - cron: "@CRON@"  # off the hour: scheduled runs at :00 are delayed or dropped most
   workflow_dispatch:
-
+@PULL-REQUEST@
 permissions: {}  # nothing by default; each job asks for what it needs
 
 concurrency:
-  group: heal-scan
+  group: heal-${{ github.event_name == 'pull_request' && github.ref || 'scan' }}
   cancel-in-progress: false
 
 jobs:
   shard:
     name: heal shard ${{ matrix.shard }}/@SHARDS@
+    if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
     timeout-minutes: 30
     permissions:
@@ -41,74 +48,77 @@ jobs:
         shard: [@LIST@]
     steps:
 @SETUP@
-      - name: heal --scan --fix --shard K/@SHARDS@ (its report and its patch)
+      - name: heal --scan --shard K/@SHARDS@ (a report and a patch per run; the checkout restored)
         env:
           SHARD: ${{ matrix.shard }}
         run: |
-          rc=0
-          heal --scan --fix --shard "$SHARD/@SHARDS@" --output-format json \\
-            --output-file "@REPORT@" || rc=$?
-          # 0 clean, 1 findings left, 3 findings wait for a human: all are merged; 2 is an error
-          if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ] && [ "$rc" -ne 3 ]; then exit "$rc"; fi
-          git diff --binary -- '*.py' > "@PATCH@"
-      - name: Upload the shard's report and patch
+          shard() {  # shard RUN [heal options]: the report and the patch of one run
+            RUN=$1
+            shift
+            rc=0
+            heal --scan --shard "$SHARD/@SHARDS@" "$@" --output-format json \\
+              --output-file "@REPORT@" || rc=$?
+            # 0 clean, 1 findings left, 3 findings wait for a human: all are merged; 2 an error
+            if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ] && [ "$rc" -ne 3 ]; then exit "$rc"; fi
+            git diff --binary -- '*.py' > "@PATCH@"
+            git checkout -q -- .  # the next run starts from the commit (its analyses cached)
+          }
+          shard scan  # for the decisions draft
+          shard fix --fix  # for the SARIF
+          for category in @CATEGORIES@; do
+            shard "$category" --fix --select "$category"  # for its pull request
+          done
+      - name: Upload the shard's reports and patches
         uses: @upload-artifact@
         with:
           name: heal-shard-${{ matrix.shard }}
-          path: |
-            heal-shard-${{ matrix.shard }}.json
-            heal-shard-${{ matrix.shard }}.patch
+          path: heal-*-shard-${{ matrix.shard }}.*
           if-no-files-found: error
           retention-days: 7
 
   merge:
     name: heal merge
     needs: shard
+    if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
     timeout-minutes: 30
     permissions:
-      contents: write  # push the fix branch
-      pull-requests: write  # open or update the fix pull request
+      contents: read
       security-events: write  # upload SARIF
     steps:
-      - uses: @checkout@
-        with:
-          persist-credentials: false  # create-pull-request sets up its own credentials
-      - uses: @setup-python@
-        with:
-          python-version: "@PYTHON@"
-      - name: Install heal
-        run: |
-          python -m pip install @INSTALL@
-      - uses: @download-artifact@
-        with:
-          pattern: heal-shard-*
-          path: @FOLDER@
-          merge-multiple: true
+@SETUP@
+@DOWNLOAD@
       - name: Apply the shards' patches
         run: |
-          for patch in @FOLDER@/*.patch; do
+          for patch in @FOLDER@/heal-fix-shard-*.patch; do
             if [ -s "$patch" ]; then git apply "$patch"; fi
           done
       - name: heal merge --fix (one report; the whole project's import cycles found and healed)
         run: |
-          heal merge @SARIF@ --fix --format sarif @FOLDER@/*.json
+          heal merge @SARIF@ --fix --format sarif @FOLDER@/heal-fix-shard-*.json
       - name: Upload SARIF
         if: ${{ !cancelled() && hashFiles('@SARIF@') != '' }}  # only sees the workspace
         uses: @upload-sarif@
         with:
           sarif_file: @SARIF@
           category: heal
-      - name: Open or update the fix pull request
-        uses: @create-pull-request@
-        with:
-          branch: @BRANCH@
-          delete-branch: true
-          # a git pathspec: matches at every depth and keeps heal.sarif and the shards' files out
-          add-paths: "*.py"
-          commit-message: "heal: apply safe automatic fixes"
-          title: "heal: automatic fixes"
-          body: >-
-            Safe fixes from the scheduled `heal --scan --fix`, in @SHARDS@ shards. Findings that
-            need a human, security ones first, are in the Security tab and are never fixed here.
 """
+
+DOWNLOAD = """\
+      - uses: @download-artifact@
+        with:
+          pattern: heal-shard-*
+          path: @FOLDER@
+          merge-multiple: true
+"""
+
+
+def fills() -> dict[str, str]:
+    """The matrix workflow's own placeholders (the ones init.render fills besides)."""
+    return {
+        "@DOWNLOAD@\n": DOWNLOAD,
+        "@CATEGORIES@": " ".join(CATEGORIES),
+        "@REPORT@": REPORT,
+        "@PATCH@": PATCH,
+        "@FOLDER@": FOLDER,
+    }

@@ -21,6 +21,13 @@ def arguments(p: argparse.ArgumentParser) -> None:
         help="also fix the import cycles (the shards' patches applied first, as the workflow does)",
     )
     p.add_argument(
+        "--select",
+        action="append",
+        metavar="SEL",
+        help="the selection the shards ran with (`--select CATEGORY`): the import cycles "
+        "found and fixed here only when it takes them",
+    )
+    p.add_argument(
         "targets", nargs="+", metavar="IN", help="the shards' JSON reports, all N of one split"
     )
 

@@ -11,8 +11,7 @@ JOBS = """\
 
   fix:
     name: heal fix (${{ matrix.category }})
-    if: github.event_name != 'pull_request'
-    runs-on: ubuntu-latest
+@AFTER@    runs-on: ubuntu-latest
     timeout-minutes: 30
     permissions:
       contents: write  # push heal/<category>
@@ -23,16 +22,9 @@ JOBS = """\
       matrix:
         category: [@CATEGORIES@]
     steps:
-      - uses: @checkout@
-        with:
-          persist-credentials: false  # create-pull-request sets up its own credentials
-      - uses: @setup-python@
-        with:
-          python-version: "@PYTHON@"
-      - name: Install heal
-        run: |
-          python -m pip install @INSTALL@
-      - name: heal --scan --fix --select CATEGORY, and what to do with its pull request
+@SETUP-PUSH@
+@DOWNLOAD@
+      - name: @FIX-NAME@, and what to do with its pull request
         id: plan
         env:
           CATEGORY: ${{ matrix.category }}
@@ -46,10 +38,7 @@ JOBS = """\
             last=$(gh run list --workflow heal.yml --status success --limit 1 \\
               --json createdAt --jq '.[0].createdAt // ""')
           fi
-          rc=0
-          heal --scan --fix --select "$CATEGORY" --output-format json \\
-            --output-file heal-fix.json || rc=$?
-          if [ "$rc" -eq 2 ]; then exit 2; fi
+@FIX-RUN@
           plan=$(heal pr-plan heal-fix.json --prs heal-prs.json --category "$CATEGORY" \\
             --close-after-days @CLOSE@ --last-run "$last")
           read -r action number <<< "$plan"
@@ -80,14 +69,14 @@ JOBS = """\
 
   decisions:
     name: heal decisions (a draft, never merged by automation)
-    if: github.event_name != 'pull_request'
-    runs-on: ubuntu-latest
+@AFTER@    runs-on: ubuntu-latest
     timeout-minutes: 30
     permissions:
       contents: write
       pull-requests: write
     steps:
 @SETUP@
+@DOWNLOAD@
       - name: What waits for a decision
         id: plan
         env:
@@ -95,9 +84,7 @@ JOBS = """\
         run: |
           gh pr list --state all --head heal/decisions --limit 20 \\
             --json @FIELDS@ > heal-prs.json
-          rc=0
-          heal --scan --output-format json --output-file heal-scan.json || rc=$?
-          if [ "$rc" -eq 2 ]; then exit 2; fi
+@SCAN-RUN@
           plan=$(heal pr-plan heal-scan.json --prs heal-prs.json --category decisions)
           read -r action number <<< "$plan"
           mkdir -p .heal
@@ -116,8 +103,43 @@ JOBS = """\
 """
 
 
-def jobs(*, close_after_days: int) -> str:
-    """The jobs' text; the workflow's own placeholders (@checkout@, @INSTALL@...) are filled by
-    init.render with the rest of the template."""
+SINGLE = {  # one job's scan gives each report
+    "@AFTER@": "    if: github.event_name != 'pull_request'\n",
+    "@DOWNLOAD@\n": "",
+    "@FIX-NAME@": "heal --scan --fix --select CATEGORY",
+    "@FIX-RUN@\n": """\
+          rc=0
+          heal --scan --fix --select "$CATEGORY" --output-format json \\
+            --output-file heal-fix.json || rc=$?
+          if [ "$rc" -eq 2 ]; then exit 2; fi
+""",
+    "@SCAN-RUN@\n": """\
+          rc=0
+          heal --scan --output-format json --output-file heal-scan.json || rc=$?
+          if [ "$rc" -eq 2 ]; then exit 2; fi
+""",
+}
+SHARDED = {  # the shard jobs' reports and patches merged (matrix.py)
+    "@AFTER@": "    needs: shard\n    if: github.event_name != 'pull_request'\n",
+    "@FIX-NAME@": "heal merge --fix --select CATEGORY (its shards' patches applied)",
+    "@FIX-RUN@\n": """\
+          for patch in @FOLDER@/heal-"$CATEGORY"-shard-*.patch; do
+            if [ -s "$patch" ]; then git apply "$patch"; fi
+          done
+          heal merge heal-fix.json --fix --select "$CATEGORY" --format json \\
+            @FOLDER@/heal-"$CATEGORY"-shard-*.json
+""",
+    "@SCAN-RUN@\n": """\
+          heal merge heal-scan.json --format json @FOLDER@/heal-scan-shard-*.json
+""",
+}
+
+
+def jobs(*, close_after_days: int, sharded: bool = False) -> str:
+    """The jobs' text, from one scan (`sharded`: from the shard jobs' artifacts); the workflow's
+    own placeholders (@checkout@, @INSTALL@, @DOWNLOAD@...) are filled by init.render with the
+    rest of the template."""
     text = JOBS.replace("@CATEGORIES@", ", ".join(CATEGORIES))
+    for key, value in (SHARDED if sharded else SINGLE).items():
+        text = text.replace(key, value)
     return text.replace("@FIELDS@", PR_FIELDS).replace("@CLOSE@", str(close_after_days))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import ast
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from healers.finding import Finding
+from healers.imports import statements
+from healers.imports.statements import Statement
 
-Import = ast.Import | ast.ImportFrom
+ROOTS = ("", "src")  # where a project's top-level modules live
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Edge:
     source: str
     target: str
     path: str
-    node: Import
+    node: Statement
 
 
 def module_names(path: str, roots: Sequence[str]) -> list[str]:
@@ -41,49 +41,19 @@ def module_names(path: str, roots: Sequence[str]) -> list[str]:
     return names
 
 
-def _type_checking(test: ast.expr) -> bool:
-    return isinstance(test, ast.Name | ast.Attribute) and (
-        getattr(test, "id", None) == "TYPE_CHECKING"
-        or getattr(test, "attr", None) == "TYPE_CHECKING"
-    )
-
-
-def module_level_imports(body: list[ast.stmt]) -> Iterator[Import]:
-    """Imports that run when the module is imported: not in functions, classes or under
-    `if TYPE_CHECKING:` (its `else:` does run), but inside top-level `if`, `try` and `with`."""
-    for stmt in body:
-        if isinstance(stmt, ast.Import | ast.ImportFrom):
-            yield stmt
-        elif isinstance(stmt, ast.If):
-            negated = isinstance(stmt.test, ast.UnaryOp) and isinstance(stmt.test.op, ast.Not)
-            test = (
-                stmt.test.operand if isinstance(stmt.test, ast.UnaryOp) and negated else stmt.test
-            )
-            if not _type_checking(test):
-                yield from module_level_imports(stmt.body)
-                yield from module_level_imports(stmt.orelse)
-            else:
-                yield from module_level_imports(stmt.body if negated else stmt.orelse)
-        elif isinstance(stmt, ast.Try):
-            for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody):
-                yield from module_level_imports(block)
-        elif isinstance(stmt, ast.With):
-            yield from module_level_imports(stmt.body)
-
-
-def _targets(node: Import, module: str, is_package: bool, known: Mapping[str, str]) -> list[str]:
+def _targets(node: Statement, module: str, is_package: bool, known: Mapping[str, str]) -> list[str]:
     """The project modules an import statement of `module` makes Python import."""
-    if isinstance(node, ast.Import):
-        candidates = [alias.name for alias in node.names]
+    if not node.relative_or_from:
+        candidates = list(node.names)
     else:
-        base = node.module or ""
+        base = node.module
         if node.level:
             package = module.split(".") if is_package else module.split(".")[:-1]
             if node.level > len(package):
                 return []  # beyond the top-level package: Python refuses it too
             package = package[: len(package) - (node.level - 1)]
             base = ".".join([*package, *([base] if base else [])])
-        submodules = [f"{base}.{a.name}" if base else a.name for a in node.names]
+        submodules = [f"{base}.{name}" if base else name for name in node.names]
         candidates = [name for name in submodules if name in known] or [base]
         if any(name not in known for name in submodules) and base not in candidates:
             candidates.append(base)  # `from pkg import mod, helper`: helper lives in pkg
@@ -100,22 +70,16 @@ def _targets(node: Import, module: str, is_package: bool, known: Mapping[str, st
     return targets
 
 
-@lru_cache(maxsize=8192)
-def _imports(path: str, text: str) -> tuple[Import, ...]:
-    """A file's module-level imports, parsed once per text in a run: the fix loop recomputes
-    the cycles after every pass, and most files did not change (the nodes hold no parent)."""
-    try:
-        tree = ast.parse(text, filename=path)
-    except (SyntaxError, ValueError, RecursionError):
-        return ()  # the syntax-error stage reports it
-    return tuple(module_level_imports(tree.body))
-
-
 def import_edges(sources: Mapping[str, str], roots: Sequence[str]) -> list[Edge]:
     """Every (importer, imported) pair between project modules, one per import statement."""
+    return edges_of({path: statements.of_text(path, text) for path, text in sources.items()}, roots)
+
+
+def edges_of(imports: Mapping[str, Sequence[Statement]], roots: Sequence[str]) -> list[Edge]:
+    """import_edges from each file's module-level import statements (a shard report's)."""
     known: dict[str, str] = {}  # module name -> path
     canonical: dict[str, str] = {}  # path -> its most specific module name
-    for path in sorted(sources):
+    for path in sorted(imports):
         names = module_names(path, roots)
         for name in names:
             known.setdefault(name, path)
@@ -126,7 +90,7 @@ def import_edges(sources: Mapping[str, str], roots: Sequence[str]) -> list[Edge]
         is_package = path.endswith("__init__.py")
         edges += [
             Edge(module, canonical[known[target]], path, node)
-            for node in _imports(path, sources[path])
+            for node in imports[path]
             for target in _targets(node, module, is_package, known)
         ]
     return edges
@@ -193,9 +157,18 @@ def _shortest_path(
     return path[::-1]
 
 
-def find_cycles(sources: Mapping[str, str], *, roots: Sequence[str] = ("", "src")) -> list[Finding]:
+def find_cycles(sources: Mapping[str, str], *, roots: Sequence[str] = ROOTS) -> list[Finding]:
     """One `heal:import-cycle` finding per import statement that is an edge of an import cycle."""
-    edges = import_edges(sources, roots)
+    return cycles_of(
+        {path: statements.of_text(path, text) for path, text in sources.items()}, roots
+    )
+
+
+def cycles_of(
+    imports: Mapping[str, Sequence[Statement]], roots: Sequence[str] = ROOTS
+) -> list[Finding]:
+    """find_cycles from each file's module-level import statements (what shards ship)."""
+    edges = edges_of(imports, roots)
     graph: dict[str, list[str]] = {}
     for edge in edges:
         graph.setdefault(edge.target, [])
@@ -210,7 +183,7 @@ def find_cycles(sources: Mapping[str, str], *, roots: Sequence[str] = ("", "src"
         if component is None or edge.target not in component:
             continue
         cycle = [edge.source, *_shortest_path(graph, edge.target, edge.source, component)]
-        key = (edge.path, edge.node.lineno, edge.node.col_offset)
+        key = (edge.path, edge.node.line, edge.node.column)
         if key not in best or (len(cycle), cycle) < (len(best[key][0]), best[key][0]):
             best[key] = (cycle, edge)
     return [
@@ -218,10 +191,10 @@ def find_cycles(sources: Mapping[str, str], *, roots: Sequence[str] = ("", "src"
             code="heal:import-cycle",
             name="import-cycle",
             path=edge.path,
-            line=edge.node.lineno,
-            column=edge.node.col_offset + 1,
-            end_line=edge.node.end_lineno or edge.node.lineno,
-            end_column=(edge.node.end_col_offset or 0) + 1,
+            line=edge.node.line,
+            column=edge.node.column + 1,
+            end_line=edge.node.end_line,
+            end_column=edge.node.end_column + 1,
             message="import cycle: " + " -> ".join(cycle),
             severity="warning",
         )

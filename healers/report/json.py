@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -11,15 +12,21 @@ from healers.finding import ModelRun, Outcome, Report
 from healers.report import summary
 
 
+def whole_fields(o: Outcome) -> dict[str, Any]:
+    """What each finding carries besides, so that one reader (`heal merge`'s) rebuilds it from
+    any report: the analyzer's name for the code (fallback rules are named by it), its hint."""
+    return {"name": o.finding.name, "hint": o.finding.hint}
+
+
 def shard_fields(o: Outcome) -> dict[str, Any]:
-    """What a shard report adds to each finding so that `heal merge` rebuilds it whole: the
-    analyzer's name for the code (fallback rules are named by it), its hint, its own edit."""
+    """A shard's finding also carries the analyzer's own edit (the merge re-decides with it)."""
     f = o.finding
-    return {"name": f.name, "hint": f.hint, "analyzer_fix": asdict(f.fix) if f.fix else None}
+    return {"analyzer_fix": asdict(f.fix) if f.fix else None}
 
 
-def to_json(report: Report, *, shard: str = "") -> str:
-    """The report; a shard's (`shard` "K/N") says which share it is and carries shard_fields."""
+def to_json(report: Report, *, shard: str = "", imports: Mapping[str, Any] | None = None) -> str:
+    """The report; a shard's (`shard` "K/N") says which share it is and carries its files'
+    module-level imports (`imports`, path -> rows), what `heal merge` needs to find cycles."""
     findings = [
         {
             "fingerprint": o.fingerprint,
@@ -37,6 +44,7 @@ def to_json(report: Report, *, shard: str = "") -> str:
             "message": o.finding.message,
             "status": o.status,
             "fix": o.reason,
+            **whole_fields(o),
             **(shard_fields(o) if shard else {}),
         }
         for o in report.outcomes
@@ -55,6 +63,7 @@ def to_json(report: Report, *, shard: str = "") -> str:
         payload["model"] = model(report.model)
     if shard:
         payload["shard"] = shard
+        payload["imports"] = dict(sorted((imports or {}).items()))
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 

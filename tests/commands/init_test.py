@@ -114,18 +114,25 @@ def test_generated_workflow_keeps_the_conventions(generated):
     assert draft["with"]["draft"] is True
 
 
+def untrusted_steps(workflow: dict[Any, Any], name: str) -> list[dict[str, Any]]:
+    """The steps of pull-request job `name`, once it is seen to run only on pull requests,
+    untrusted, with a read-only token and pinned actions."""
+    assert "pull_request" in workflow[True]
+    job = workflow["jobs"][name]
+    assert job["if"] == "github.event_name == 'pull_request'"
+    assert job["permissions"] == {"contents": "read"}
+    assert job["env"] == {"HEAL_UNTRUSTED": "1"}
+    steps = steps_of(workflow, name)
+    for step in steps:
+        assert "uses" not in step or PINNED.match(step["uses"]), step["uses"]
+    return steps
+
+
 def test_the_pull_request_job_runs_heal_untrusted_and_read_only(generated):
     """Issue 11: a pull request's code is not trusted, so its job is HEAL_UNTRUSTED=1 (no mypy
     plugins, no verify-cmd, no cache from the repository), reads only, and installs only heal."""
     workflow = load(generated)
-    assert "pull_request" in workflow[True]
-    job = workflow["jobs"]["check"]
-    assert job["if"] == "github.event_name == 'pull_request'"
-    assert job["permissions"] == {"contents": "read"}
-    assert job["env"] == {"HEAL_UNTRUSTED": "1"}
-    steps = steps_of(workflow, "check")
-    for step in steps:
-        assert "uses" not in step or PINNED.match(step["uses"]), step["uses"]
+    steps = untrusted_steps(workflow, "check")
     assert step_using(steps, "actions/checkout")["with"]["persist-credentials"] is False
     runs = " ".join(s.get("run", "") for s in steps)
     assert f"pip install 'healers @ git+{SOURCE}'" in runs and "-r " not in runs  # the pinned heal
@@ -174,14 +181,6 @@ def test_this_repositorys_workflows_are_current_and_valid(tmp_path):
 
 
 # --- the steps, run locally ---------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def runner_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What setup-python leaves on PATH: a clean Python with nothing installed."""
-    venv = tmp_path_factory.mktemp("runner") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-    return venv / "bin"
 
 
 def run_step(script: str, workspace: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
