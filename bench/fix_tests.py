@@ -19,17 +19,16 @@ regressions means no "new failures" in either column. Prints a table; it is not 
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from type_compare import BIN, PACKAGES, Package, run, tests, unpack
+import common
+from common import BIN, PACKAGES, Package, heal_report, run, tests, unpack
 
 WORK = Path(__file__).resolve().parent / ".work" / "fixtests"
 
@@ -63,11 +62,7 @@ def rerun(pkg: Package, root: Path, failed: set[str]) -> tuple[set[str], set[str
 
 def heal(root: Path, source: str, *extra: str) -> dict[str, Any]:
     args = [str(BIN / "heal"), "--scan", source, *extra, "--output-format", "json"]
-    out = run(args, cwd=root)
-    if "{" not in out:  # heal stopped with an error: say which, and do not guess a count
-        raise SystemExit(f"heal {' '.join(extra)} in {root} printed no report:\n{out[-2000:]}")
-    report: dict[str, Any] = json.loads(out[out.index("{") : out.rindex("}") + 1])
-    return report
+    return heal_report(run(args, cwd=root), f"{root} ({' '.join(extra)})")
 
 
 def measure(name: str) -> Row:
@@ -130,14 +125,7 @@ def table(rows: Sequence[Row]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--package", action="append", choices=sorted(PACKAGES))
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    WORK.mkdir(parents=True, exist_ok=True)
-    rows = [measure(name) for name in args.package or PACKAGES]
-    print(json.dumps([asdict(r) for r in rows], indent=2) if args.json else table(rows))
-    return 0
+    return common.main(__doc__, WORK, measure, table, argv)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
-import json
 import re
+import sys
 import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: its tests/
+from tests.llm.server import Reply, Server  # the server the llm tests use
 
 _FINDING = re.compile(r"File: (?P<path>\S+)\nFinding: (?P<code>\S+) at line (?P<line>\d+)")
 _CODE = re.compile(
@@ -105,75 +109,26 @@ def answer(prompt: str) -> str:
     return f"Here is the fix:\n\n```diff\n{diff}```\n"
 
 
-class Model:
-    """`with Model() as m:` serves on m.url; m.requests counts what it answered."""
+def reply(body: dict[str, Any]) -> Reply:
+    """The model's answer to one request: a patch for the first question, NO FIX after a
+    failure heal fed back (this model has nothing better)."""
+    users = [m["content"] for m in body.get("messages", []) if m.get("role") == "user"]
+    if len(users) > 1:
+        return Reply("NO FIX: I have no other patch for this")
+    return Reply(answer(users[0] if users else ""))
 
-    def __init__(self, port: int = 0) -> None:
-        self.requests = 0
-        model = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-            def do_POST(self) -> None:
-                model.handle(self)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> Model:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def handle(self, h: BaseHTTPRequestHandler) -> None:
-        body = json.loads(h.rfile.read(int(h.headers.get("Content-Length", "0"))))
-        self.requests += 1
-        messages = body.get("messages", [])
-        users = [m["content"] for m in messages if m.get("role") == "user"]
-        if len(users) > 1:  # heal fed a failure back: this model has nothing better
-            content = "NO FIX: I have no other patch for this"
-        else:
-            content = answer(users[0] if users else "")
-        prompt = sum(len(m.get("content", "")) for m in messages) // 4
-        payload = {
-            "id": f"chatcmpl-{self.requests}",
-            "object": "chat.completion",
-            "created": 0,
-            "model": body.get("model", "offline"),
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": content},
-                    "finish_reason": "stop",
-                }
-            ],
-            "usage": {
-                "prompt_tokens": prompt,
-                "completion_tokens": len(content) // 4,
-                "total_tokens": prompt + len(content) // 4,
-            },
-        }
-        data = json.dumps(payload).encode()
-        h.send_response(200 if h.path.endswith("/chat/completions") else 404)
-        h.send_header("Content-Type", "application/json")
-        h.send_header("Content-Length", str(len(data)))
-        h.end_headers()
-        h.wfile.write(data)
+def model(port: int = 0) -> Server:
+    """`with model() as m:` serves the scripted model on m.url (the tests' own server)."""
+    return Server(reply, port)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
-    with Model(args.port) as model, contextlib.suppress(KeyboardInterrupt):
-        print(f"base-url = {model.url!r}  (Ctrl-C stops)", flush=True)
+    with model(args.port) as served, contextlib.suppress(KeyboardInterrupt):
+        print(f"base-url = {served.url!r}  (Ctrl-C stops)", flush=True)
         threading.Event().wait()
     return 0
 

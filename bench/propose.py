@@ -202,10 +202,10 @@ def endpoint(args: argparse.Namespace) -> Iterator[str]:
     if args.base_url:
         yield args.base_url
         return
-    from offline_model import Model
+    from offline_model import model
 
-    with Model() as model:
-        yield model.url
+    with model() as served:
+        yield served.url
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -41,7 +41,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from healers import comments, edits, layout, review
+from healers import comments, edits, layout, typing_guards
 
 CACHE = Path("/work/bench-cache/sdist")
 BENCH_VENV = Path(os.environ.get("BENCH_VENV", "/work/venv-merge-bench"))
@@ -93,17 +93,10 @@ PACKAGES = (
         why="TYPE_CHECKING, 119",
         unittest=True,
     ),
-    # mypy 1.x no longer runs with python_version = 3.7
-    Package(
-        "click",
-        "click-8.1.7.tar.gz",
-        "flake8",
-        "tests",
-        "src",
-        why="t.TYPE_CHECKING, B950",
-        patch=(("setup.cfg", "python_version = 3.7", "python_version = 3.10"),),
-        exclude=("examples/",),  # mypy: a duplicate module `setup` in the examples
-    ),
+    # black and reorder-python-imports (its .pre-commit-config.yaml is not in the sdist);
+    # heal drops the examples' duplicate `setup` modules from mypy (issue 12) and checks
+    # its python_version = 3.7 as the oldest Python mypy supports
+    Package("click", "click-8.1.7.tar.gz", "flake8", "tests", "src", why="t.TYPE_CHECKING, 80"),
     Package("sqlparse", "sqlparse-0.6.1.tar.gz", "ruff", "tests", why="ruff config selects RUF"),
 )
 MODES = {"fix": ("--fix",), "unsafe": ("--fix", "--unsafe-fixes")}
@@ -251,7 +244,9 @@ def columns(pkg: Package, root: Path, lay: layout.Layout) -> dict[str, int]:
             imports += len(runtime_typing_names(after) - runtime_typing_names(before))
         try:
             guards += max(
-                0, len(review._guards(ast.parse(after))) - len(review._guards(ast.parse(before)))
+                0,
+                len(typing_guards.empty(ast.parse(after)))
+                - len(typing_guards.empty(ast.parse(before))),
             )
         except SyntaxError:
             guards += 0
@@ -313,13 +308,18 @@ def run(pkg: Package, mode: str, work: Path, out: Path, before_suite: dict[str, 
 
 
 def sample(out: Path, count: int, only: list[str]) -> None:
-    """`count` hunks drawn at random (seed 13), the same share from each package and mode."""
+    """`count` hunks drawn at random (seed 13), the same share from each package and mode; what
+    a small diff cannot give is drawn from the larger ones, so the sample holds `count` hunks."""
     diffs = [d for d in sorted(out.glob("*.diff")) if not only or d.stem.split("-")[0] in only]
-    share = max(1, count // max(1, len(list(out.glob("*.diff")))))
+    pools = [hunks(d.read_text(encoding="utf-8")) for d in diffs]
+    quotas = [0] * len(pools)
+    while sum(quotas) < count and any(q < len(p) for q, p in zip(quotas, pools, strict=True)):
+        for i, pool in enumerate(pools):  # one more from each diff that has one, in turn
+            if quotas[i] < len(pool) and sum(quotas) < count:
+                quotas[i] += 1
     number = 0
-    for diff in diffs:
-        pool = hunks(diff.read_text(encoding="utf-8"))
-        for path, hunk in sorted(random.Random(13).sample(pool, min(share, len(pool)))):
+    for diff, pool, quota in zip(diffs, pools, quotas, strict=True):
+        for path, hunk in sorted(random.Random(13).sample(pool, quota)):
             number += 1
             print(f"### {number} {diff.stem} {path}\n{hunk}\n")
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from healers import config, project
+from healers.target import declared as declared_python
 from healers.tools import bandit, mypy, ruff
 
 DEFAULT_PACKAGE = "rich==13.9.4"  # 78 .py files, about 26,600 lines, its own [tool.mypy]
@@ -159,9 +160,15 @@ def tool_commands(target: Target, cache_dir: Path) -> dict[str, list[str]]:
     """The three analyzers' command lines, built by heal's own modules as `analyze` builds them."""
     conf = project.tool_config(target.root)
     paths = target.files
+    declared = declared_python(target.root)
+    oldest = mypy.oldest_python()
+    too_old = declared.version is not None and declared.version < oldest
+    version = f"{oldest[0]}.{oldest[1]}" if too_old else None  # as heal runs it (trust._pythons)
     args = {
-        "ruff": ruff.command(paths, config=conf["ruff"]),
-        "mypy": mypy.command(paths, config=conf["mypy"], cache_dir=str(cache_dir)),
+        "ruff": ruff.command(paths, config=conf["ruff"], target=declared.ruff),
+        "mypy": mypy.command(
+            paths, config=conf["mypy"], cache_dir=str(cache_dir), python_version=version
+        ),
         "bandit": bandit.command(paths, config=conf["bandit"]),
     }
     return {tool: [sys.executable, "-m", tool, *a] for tool, a in args.items()}

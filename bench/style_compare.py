@@ -20,17 +20,16 @@ refuses on purpose). Prints tables; it is not a test.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from type_compare import BIN, PACKAGES, run, unpack
+import common
+from common import BIN, PACKAGES, heal_report, run, unpack
 
-from healers import project
+from healers import layout, project
 from healers.tools import ruff
 
 WORK = Path(__file__).resolve().parent / ".work" / "style"
@@ -50,11 +49,12 @@ class Row:
 
 def ruff_args(root: Path, source: str, *, fix: bool) -> list[str]:
     """heal's ruff arguments for this project; with `fix`, ruff's own --fix instead of JSON."""
-    args = ruff.command(
-        [source], config=project.tool_config(root)["ruff"], target=project.target_version(root)
-    )
+    config = project.tool_config(root)["ruff"]
+    # as heal does: no I001 when the project orders its imports with a sorter of its own
+    sorter = layout.import_sorter(root) if config is None else ""
+    args = ruff.command([source], config=config, target=project.target_version(root), sorter=sorter)
     if fix:
-        args = [a for a in args if a not in ("--output-format", "json")]
+        args = [a for a in args if a not in ("--output-format", "json", "--no-fix")]
         args.insert(1, "--fix")
     return args
 
@@ -76,7 +76,7 @@ def measure(name: str) -> Row:
     )
     args = ["--scan", pkg.source, "--fix", "--select", "ruff:", "--select", "import"]
     out = run([str(BIN / "heal"), *args, "--output-format", "json"], cwd=trees["heal"])
-    report = json.loads(out[out.index("{") : out.rindex("}") + 1])
+    report = heal_report(out, str(trees["heal"]))
     after_ruff, after_heal = (
         ruff_codes(trees["ruff"], pkg.source),
         ruff_codes(trees["heal"], pkg.source),
@@ -139,14 +139,7 @@ def table(rows: Sequence[Row]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--package", action="append", choices=sorted(PACKAGES))
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    WORK.mkdir(parents=True, exist_ok=True)
-    rows = [measure(name) for name in args.package or PACKAGES]
-    print(json.dumps([asdict(r) for r in rows], indent=2) if args.json else table(rows))
-    return 0
+    return common.main(__doc__, WORK, measure, table, argv)
 
 
 if __name__ == "__main__":

@@ -22,58 +22,18 @@ hypothesis in the interpreter that runs it (bench tools, not heal's dependencies
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import re
-import shutil
-import subprocess
 import sys
-import tarfile
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+
+import common
+from common import BIN, PACKAGES, run, tests, unpack
 
 from healers.tools import mypy
 
 WORK = Path(__file__).resolve().parent / ".work" / "type"
-SDISTS = Path(os.environ.get("BENCH_CACHE", "/work/bench-cache")) / "sdist"
-BIN = Path(sys.executable).parent
-
-
-@dataclass(frozen=True)
-class Package:
-    spec: str  # NAME==VERSION for pip download
-    source: str  # the package's directory inside the sdist
-    tests: tuple[str, ...]  # the test command, run in the sdist's root
-    pythonpath: str = ""  # a folder to put on PYTHONPATH for the tests (a src layout)
-
-
-PACKAGES = {
-    "markdown": Package("markdown==3.11.3", "markdown", ("-m", "unittest", "discover", "tests")),
-    "python-dateutil": Package(
-        "python-dateutil==4.0.0",
-        "src/dateutil",
-        ("-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "tests"),
-        pythonpath="src",
-    ),
-    "boltons": Package(
-        "boltons==26.2.0",
-        "boltons",
-        ("-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "tests"),
-    ),
-    "sqlparse": Package(
-        "sqlparse==0.6.1",
-        "sqlparse",
-        ("-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "tests"),
-    ),
-    "toolz": Package(
-        "toolz==1.2.0",
-        "toolz",
-        ("-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "toolz"),
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -98,31 +58,6 @@ class Row:
     before_codes: dict[str, int]  # every code mypy reports before, most frequent first
 
 
-def run(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    proc = subprocess.run(
-        list(args), cwd=cwd, capture_output=True, text=True, check=False, env=env, timeout=1800
-    )
-    return proc.stdout + proc.stderr
-
-
-def unpack(pkg: Package, name: str, dest: Path) -> Path:
-    sdists = SDISTS
-    sdists.mkdir(parents=True, exist_ok=True)
-    found = [p for p in sdists.iterdir() if p.name.lower().startswith(name.replace("-", "_"))]
-    found += [p for p in sdists.iterdir() if p.name.lower().startswith(name)]
-    if not found:
-        cmd = ["-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:", pkg.spec]
-        run([sys.executable, *cmd, "-d", str(sdists)], cwd=WORK)
-        return unpack(pkg, name, dest)
-    with tarfile.open(found[0]) as tar:
-        top = tar.getnames()[0].split("/")[0]
-        shutil.rmtree(dest, ignore_errors=True)
-        tar.extractall(dest.parent / "unpack", filter="data")
-    shutil.move(dest.parent / "unpack" / top, dest)
-    run(["git", "init", "-q"], cwd=dest)  # heal lists a project's files with git
-    return dest
-
-
 def mypy_codes(root: Path, source: str) -> Counter[str]:
     conf = "pyproject.toml" if "[tool.mypy]" in (root / "pyproject.toml").read_text() else None
     cache = root / ".bench-mypy"
@@ -133,17 +68,6 @@ def mypy_codes(root: Path, source: str) -> Counter[str]:
 
 def new_errors(before: Counter[str], after: Counter[str]) -> int:
     return sum(max(0, after[code] - before[code]) for code in after)
-
-
-def tests(pkg: Package, root: Path) -> tuple[str, set[str]]:
-    env = {**os.environ, "PYTHONPATH": str(root / pkg.pythonpath)} if pkg.pythonpath else None
-    out = run([sys.executable, *pkg.tests], cwd=root, env=env)
-    failed = set(re.findall(r"^(?:FAILED|ERROR) (\S+)", out, re.M))
-    failed |= set(re.findall(r"^(?:FAIL|ERROR): (.+)$", out, re.M))
-    summary = re.findall(r"^(?:=+ )?(\d+ (?:passed|failed).*?) in [\d.]+s", out, re.M)
-    ran = re.findall(r"^Ran (\d+) tests?.*\n\n(.+)$", out, re.M)
-    text = summary[-1] if summary else (f"{ran[-1][0]} ran, {ran[-1][1]}" if ran else "?")
-    return text, failed
 
 
 def measure(name: str) -> Row:
@@ -246,14 +170,7 @@ def codes_table(rows: Sequence[Row]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--package", action="append", choices=sorted(PACKAGES))
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    WORK.mkdir(parents=True, exist_ok=True)
-    rows = [measure(name) for name in args.package or PACKAGES]
-    print(json.dumps([asdict(r) for r in rows], indent=2) if args.json else table(rows))
-    return 0
+    return common.main(__doc__, WORK, measure, table, argv)
 
 
 if __name__ == "__main__":

@@ -104,8 +104,11 @@ def analyze(
         if parsable and "mypy" in on:
             mypy_ = _tolerant(_mypy(proj, setup), "mypy", setup)
             begin(incremental.start_whole(background, store, mypy_, proj.root, data, parsable))
-        if parsable and "heal" in on:
-            begin(incremental.start(background, store, "heal", run_own, data, parsable, split=True))
+        # heal's own rules: libcst only where the cheap `ast` walk of the pre-screen says they may
+        # match (candidates.py); the other files have no findings of theirs
+        matching = [p for p in parsable if states[p].candidate]
+        if matching and "heal" in on:
+            begin(incremental.start(background, store, "heal", run_own, data, matching, split=True))
         found = kept + [f for job in running for f in job.result()]
     wanted = set(parsable)
     # findings for files that failed the pre-screen (a crash included) are the pre-screen's;

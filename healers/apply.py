@@ -8,7 +8,7 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from healers import comments, edits, source, tools
+from healers import comments, edits, ordering, source, tools
 from healers import results as codemod_results
 from healers.finding import FileResult, FileState, Outcome, Patch, Proposal, Span
 from healers.report.diff import unified
@@ -145,10 +145,11 @@ def plan(
     groups: list[tuple[tuple[str, ...], str, list[Span]]] = []  # (fingerprints, key, spans)
     unfixed: dict[str, str] = {}
 
-    def reviewed(
-        fingerprints: tuple[str, ...], key: str, spans: list[Span], about: set[int]
-    ) -> None:
-        done = review(state.path, text, spans, reviewing=reviewing, about=about)
+    def reviewed(key: str, spans: list[Span], fixing: Sequence[Outcome]) -> None:
+        fingerprints = tuple(o.fingerprint for o in fixing)
+        codes = {o.finding.code for o in fixing}
+        about = _about(fixing)
+        done = review(state.path, text, spans, reviewing=reviewing, about=about, codes=codes)
         if isinstance(done, str):
             unfixed.update(dict.fromkeys(fingerprints, done))
         else:
@@ -156,9 +157,13 @@ def plan(
 
     for outcome in outcomes:
         if outcome.status == "fixable" and outcome.rule.fix == "analyzer":
+            order = ordering.reads_order(outcome.finding.code, text)
+            if order:
+                unfixed[outcome.fingerprint] = order
+                continue
             key = f"{outcome.priority}{outcome.finding.line:09d}"
             spans = _analyzer_spans(outcome, text, starts, newline)
-            reviewed((outcome.fingerprint,), key, spans, _about([outcome]))
+            reviewed(key, spans, [outcome])
     for outs, result in codemod_results:
         if isinstance(result, Skipped):
             unfixed.update({o.fingerprint: result.reason for o in outs})
@@ -172,7 +177,17 @@ def plan(
                 for s in edits.spans_between(text, result.text)
             ]
             done = [outs[i] for i in result.fixed]
-            reviewed(tuple(o.fingerprint for o in done), key, spans, _about(done))
+            reviewed(key, spans, done)
+    return _merged(state, groups, unfixed)
+
+
+def _merged(
+    state: FileState,
+    groups: list[tuple[tuple[str, ...], str, list[Span]]],
+    unfixed: dict[str, str],
+) -> FileResult:
+    """The reviewed groups merged in order, and the file checked: what the pass writes."""
+    text = state.source.text
     groups.sort(key=lambda g: g[1])
     spans, chosen = edits.merge([g[2] for g in groups])
     if not chosen:
@@ -269,7 +284,8 @@ def _proposal(
     except (SyntaxError, ValueError) as exc:
         return Proposal(fp, "", f"the fix would not compile: {exc}")
     spans = edits.spans_between(text, result.text)
-    done = review(path, text, spans, reviewing=reviewing, about=_about([o]))
+    codes = (o.finding.code,)
+    done = review(path, text, spans, reviewing=reviewing, about=_about([o]), codes=codes)
     if isinstance(done, str):
         return Proposal(fp, "", done)
     return Proposal(fp, unified(path, text, edits.apply(text, done)))

@@ -4,6 +4,7 @@ state in .heal/ (baseline, learned trust) for the commands that analyze."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any, cast
 
@@ -131,12 +132,12 @@ def options(args: argparse.Namespace, cwd: Path) -> Options:
         exit_non_zero_on_fix=getattr(args, "exit_non_zero_on_fix", False),
         session=session.Session(proj.root, kind, len(proj.files), words) if kind else None,
         ask_model=_ask_model(args, conf, command),
-        **_own_arguments(args, command, words),
+        **_own_arguments(args, command, words, cwd),
     )
 
 
 def _own_arguments(
-    args: argparse.Namespace, command: str, words: tuple[str, ...]
+    args: argparse.Namespace, command: str, words: tuple[str, ...], cwd: Path
 ) -> dict[str, Any]:
     """The Options fields of the subcommands' own arguments."""
     return {
@@ -153,10 +154,24 @@ def _own_arguments(
         **_pull_request_arguments(args),
         "force": getattr(args, "force", False),
         "show_all": getattr(args, "show_all", False),
+        "test_cmd": (getattr(args, "test_cmd", None) or "").strip(),
+        "commit": getattr(args, "commit", False),
         "port": getattr(args, "port", None),
         "host": getattr(args, "host", None) or "",
         "web": getattr(args, "web", False),
         "once": getattr(args, "once", False),
+        **_watch_arguments(args, command, cwd),
+    }
+
+
+def _watch_arguments(args: argparse.Namespace, command: str, cwd: Path) -> dict[str, Any]:
+    """The Options fields of `heal watch`: what it is asked, the folder it watches."""
+    if command != "watch":
+        return {}
+    return {
+        "watch": getattr(args, "watch", ""),
+        "watch_path": str(Path(os.path.realpath(cwd / args.scan))),
+        "tests": getattr(args, "tests", False),
     }
 
 

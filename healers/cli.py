@@ -40,6 +40,8 @@ SUBCOMMANDS = {
     "merge": "merge the reports of heal --scan --shard K/N into one (SARIF or JSON)",
     "pr-plan": "what the workflow does with each heal branch: open, update, close, skip",
     "pr-body": "the body of a heal pull request: its fixes, what was verified, what waits",
+    "repair": "model-proposed repairs of failing tests, proven by the suite, queued for approval",
+    "watch": "heal Python files as they are saved (--status, --stop)",
 }
 ERRORS = (
     project.SelectError,
@@ -49,7 +51,7 @@ ERRORS = (
     stats.StatsError,
     UsageError,
     ProviderError,  # --propose: the model endpoint refused heal or cannot be reached
-    proposals.QueueError,
+    proposals.QueueError,  # also .heal/repairs.json
     patterns.PatternsError,
     OSError,  # the lock timed out, .heal/ cannot be created, a file cannot be written
 )

@@ -108,9 +108,11 @@ def unkept(
     # row -> the anchors to check: inside a span both; on the line above a span only the code
     # above it (the code below is what the fix rewrites), on the line below only the code below
     rows: dict[int, set[str]] = {}
+    replaced: set[int] = set()  # the rows of `before` the spans rewrite
     for s in spans:
         first = edits.line_of(starts, s.start)
         last = edits.line_of(starts, max(s.end - 1, s.start))
+        replaced.update(range(first, last + 1))
         lo = starts[max(first - 2, 0)]
         hi = starts[last + 1] if last + 1 < len(starts) else len(before)
         if "#" not in before[lo:hi]:
@@ -124,23 +126,49 @@ def unkept(
     old, new = read(before), read(after)
     if old is None or new is None:
         return []  # the compile check catches a broken result; unreadable before: not our call
-    existing = {_code(line) for line in before.splitlines()}
+    # a line the fix wrote whose code was not among the lines it rewrote is new (`1024` ->
+    # `2048`), even where the same code stands elsewhere in the file; one that was is moved code
+    lines = before.splitlines()
+    existing = {_code(lines[r - 1]) for r in replaced if r <= len(lines)}
     written = {r + d for r in edits.added_rows(after, spans) for d in (-1, 0, 1)}
-    unused = [c for c in new if c.line in written]  # a comment kept is in the text the fix wrote
+    checked = [c for c in old if c.line in rows]
+    # matched by their words and the code they sit on, wherever the fix's added or removed
+    # lines shifted them; the comments of the code no fix touched claim their copies first
+    pool = _unclaimed(new, [c for c in old if c.line not in rows])
     reasons = []
-    for comment in (c for c in old if c.line in rows):
+    for comment in checked:
         sides = rows[comment.line]
         if comment.line in about:
             words = rest(comment.text)
             if words and not any(words in rest(c.text) for c in new):
                 reasons.append(f"it deletes `{words}` from the comment on line {comment.line}")
             continue
-        match = next((c for c in unused if _kept(comment, c, existing, sides)), None)
+        match = next((c for c in pool if _anchored(comment) == _anchored(c)), None) or next(
+            (c for c in pool if _kept(comment, c, existing, sides)), None
+        )
         if match is None:
             reasons.append(_why(comment, [c for c in new if c.line in written]))
         else:
-            unused.remove(match)
+            pool.remove(match)
     return reasons
+
+
+def _anchored(comment: Comment) -> tuple[str, bool, str, str]:
+    """A comment as the fix must keep it: its words, and the code it sits on or between."""
+    return (comment.text, comment.trailing, comment.before, comment.after)
+
+
+def _unclaimed(new: Sequence[Comment], untouched: Sequence[Comment]) -> list[Comment]:
+    """`new` without one copy of each untouched comment (the same words on the same code)."""
+    pool = list(new)
+    by_anchor: dict[tuple[str, bool, str, str], list[Comment]] = {}
+    for c in pool:
+        by_anchor.setdefault(_anchored(c), []).append(c)
+    for comment in untouched:
+        copies = by_anchor.get(_anchored(comment))
+        if copies:
+            pool.remove(copies.pop(0))
+    return pool
 
 
 def _kept(old: Comment, new: Comment, existing: set[str], sides: set[str]) -> bool:

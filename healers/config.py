@@ -11,6 +11,8 @@ from healers import toml
 from healers.finding import CATEGORIES, PRIORITIES, Priority
 from healers.llm import settings
 from healers.llm.settings import LlmConfig
+from healers.repair import settings as repair_settings
+from healers.repair.settings import RepairConfig
 
 
 class ConfigError(ValueError):
@@ -42,6 +44,8 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors), ruff's way
     analyzers: tuple[str, ...] = ()  # the analyzers to start (default: ruff, mypy, bandit, heal)
     hold_the_line: bool = True  # in the pre-commit hook, only findings on changed lines count
+    writable: tuple[str, ...] | None = None  # where `heal repair` may write (None: the packages)
+    repair: RepairConfig = field(default_factory=RepairConfig)  # [tool.healers.repair]
     source: str = ""  # the file the settings came from, for messages
 
 
@@ -126,12 +130,22 @@ def _llm(value: object, where: str) -> LlmConfig:
         raise ConfigError(str(exc)) from None
 
 
+def _repair(key: str, value: object, where: str) -> object:
+    """`writable` and `[tool.healers.repair]`: heal repair's settings."""
+    try:
+        if key == "writable":
+            return repair_settings.writable(value, where)
+        return repair_settings.parse(value, where)
+    except repair_settings.SettingError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 ANALYZERS = ("ruff", "mypy", "bandit", "heal")
 KNOWN = ", ".join(
     (
         "select, ignore, extend-select, per-file-ignores, exclude, fail-on, max-passes",
         "unsafe-fixes, timeout, approval, allow-unapproved-high, analyzers, hold-the-line",
-        "request-timeout, llm, python, max-file-size",
+        "request-timeout, llm, python, max-file-size, writable, repair",
         *VERIFY_KEYS,
     )
 )
@@ -217,6 +231,8 @@ def parse(table: dict[str, Any], where: str) -> Config:
             values["allow_unapproved_high"] = value
         elif key == "llm":
             values["llm"] = _llm(value, where)
+        elif key in ("writable", "repair"):
+            values[key] = _repair(key, value, where)
         else:
             raise ConfigError(f"{where}: unknown key `{key}` in [tool.healers] (known: {KNOWN})")
     return Config(**values)

@@ -145,6 +145,7 @@ class FileState:
     source: Source
     parses: bool
     scopes: tuple[tuple[int, int, str], ...] = ()  # functions and classes, for fingerprints
+    candidate: bool = True  # heal's own rules may match (candidates.py); False: no libcst run
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ settings), read from the project's own configuration files."""
 from __future__ import annotations
 
 import configparser
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,10 +162,11 @@ def _formatter(
 _SORTER_HOOK = re.compile(r"id:\s*(isort|reorder-python-imports|usort)\b")
 
 
-def import_sorter(root: Path) -> str:
+def import_sorter(root: Path, skip: Callable[[str], bool] = lambda rel: False) -> str:
     """The project's own import sorter, where heal can see one: an isort section (pyproject,
     .isort.cfg, setup.cfg, tox.ini) or an isort / reorder-python-imports / usort pre-commit
-    hook; "" when there is none. Its order is the project's, not ruff's I001."""
+    hook, or the code's own convention (in the files `skip` does not leave out, by their
+    POSIX path under `root`); "" when there is none. Its order is the project's, not I001's."""
     hooks = root / ".pre-commit-config.yaml"
     text = hooks.read_text(encoding="utf-8", errors="replace") if hooks.is_file() else ""
     hook = _SORTER_HOOK.search(text)
@@ -176,4 +179,45 @@ def import_sorter(root: Path) -> str:
         parser = _ini(root / name)
         if parser.has_section(section) or parser.has_section(f"tool:{section}"):
             return f"isort ({name})"
-    return ""
+    return _one_name_per_import(root, skip)
+
+
+_FROM_IMPORT = re.compile(r"^from\s+([\w.]+)\s+import\s+(.*)$", re.M)
+_NOT_THE_PROJECT = frozenset({"node_modules", "venv", "build", "dist", "site-packages"})
+_SAMPLED_FILES = 400  # enough to see a convention, few enough to read in milliseconds
+
+
+def _one_name_per_import(root: Path, skip: Callable[[str], bool]) -> str:
+    """The convention of reorder-python-imports (or isort's force_single_line) read from the
+    code when no config shows the tool (an sdist leaves out .pre-commit-config.yaml): every
+    `from M import` names one name, and files import from one module on several lines, which
+    ruff's I001 would merge. "" when the code does not show it."""
+    single = repeated = 0
+    for path in _python_files(root, skip):
+        try:
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                head = handle.read(32_768)
+        except OSError:
+            continue
+        modules = []
+        for module, names in _FROM_IMPORT.findall(head):
+            if "," in names or "(" in names:
+                return ""
+            modules.append(module)
+        single += len(modules)
+        repeated += len(modules) - len(set(modules))
+    if single < 20 or repeated < 3:
+        return ""
+    return f"one name per `from` import ({single} in its code, none with more)"
+
+
+def _python_files(root: Path, skip: Callable[[str], bool]) -> list[Path]:
+    """Up to _SAMPLED_FILES of the project's .py files, outside hidden and build folders."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_THE_PROJECT)
+        paths = [Path(folder, f) for f in sorted(files) if f.endswith(".py")]
+        found += [p for p in paths if not skip(p.relative_to(root).as_posix())]
+        if len(found) >= _SAMPLED_FILES:
+            return found[:_SAMPLED_FILES]
+    return found

@@ -71,9 +71,15 @@ class Options:
     docs_url: str | None = None  # pr-body: None is the installed heal's source
     force: bool = False
     show_all: bool = False  # pending --all: every recorded decision too
+    test_cmd: str = ""  # repair --test-cmd
+    commit: bool = False  # repair --commit: each queued repair also on a branch heal/repair-<id>
     # --- the run history ----------------------------------------------------------------------
     session: Session | None = None  # a recorded run (scan, fix, hook, approve, ...); see session.py
     port: int | None = None  # dashboard --web --port
     host: str = ""  # dashboard --host: "" is 127.0.0.1
     web: bool = False
     once: bool = False
+    # --- heal watch ---------------------------------------------------------------------------
+    watch: str = ""  # "" watches; "status" or "stop" asks about the watcher that runs
+    watch_path: str = ""  # the folder watched (absolute)
+    tests: bool = False  # watch --tests: the test command after every batch

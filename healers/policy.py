@@ -21,6 +21,10 @@ GATED = frozenset({"blocked", "needs-approval", "accepted-risk"})
 WAITING = frozenset({"blocked", "needs-approval"})  # a person must decide; blocked: exit 3
 BASELINE_REASON = "recorded by `heal baseline`; does not fail the run"
 GONE = "gone after the other fixes"  # fixed, though not by a fix of its own
+# ruff's unsafe fixes that change which method compares: `not (a == b)` -> `a != b` calls
+# __ne__ where the code called __eq__ (SIM202 the other way). A class may define the two apart
+# (toolz's tests do): applied under --unsafe-fixes only when --verify-cmd runs the tests after.
+METHOD_SWAPS = frozenset({"ruff:SIM201", "ruff:SIM202"})
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class Context:
     demoted: Mapping[str, str] = field(default_factory=dict)  # rule id -> why it needs approval
     approval: Mapping[str, Approval] = field(default_factory=dict)  # [tool.healers] approval
     ruff_configured: bool = False  # the project configures ruff: its noqa codes are ruff's
+    verified: bool = False  # a verify command runs after each fix pass (--verify-cmd)
 
 
 def context(opts: Options, *, ruff_configured: bool) -> Context:
@@ -44,6 +49,7 @@ def context(opts: Options, *, ruff_configured: bool) -> Context:
         demoted=opts.demoted,
         approval=opts.approval,
         ruff_configured=ruff_configured,
+        verified=bool(opts.verify_cmd),
     )
 
 
@@ -71,7 +77,12 @@ def blocks(rule: Rule, finding: Finding, *, high_gate: bool = True) -> bool:
 
 
 def fixability(
-    rule: Rule, finding: Finding, *, unsafe_fixes: bool, high_gate: bool = True
+    rule: Rule,
+    finding: Finding,
+    *,
+    unsafe_fixes: bool,
+    high_gate: bool = True,
+    verified: bool = False,
 ) -> tuple[Status, str]:
     """What heal can do about a finding before trying, and a short reason a user can act on."""
     if blocks(rule, finding, high_gate=high_gate):
@@ -91,6 +102,11 @@ def fixability(
         how = f"{finding.tool}: {fix.message or 'apply the suggested edit'}"
     if unsafe and not unsafe_fixes:
         return "unsafe-fix", f"{how} (may change behaviour: needs --unsafe-fixes)"
+    if unsafe and finding.code in METHOD_SWAPS and rule.fix == "analyzer" and not verified:
+        return "unsafe-fix", (
+            f"{how} (calls __ne__ where the code called __eq__, or back: a class may define "
+            "them apart; applied with --unsafe-fixes only when --verify-cmd runs the tests)"
+        )
     return "fixable", how
 
 
@@ -99,7 +115,11 @@ def decide(finding: Finding, rule: Rule, fingerprint: str, ctx: Context) -> Outc
     approval, then what its rule and severity allow."""
     rule = with_policy(rule, ctx.approval)
     status, reason = fixability(
-        rule, finding, unsafe_fixes=ctx.unsafe_fixes, high_gate=ctx.high_gate
+        rule,
+        finding,
+        unsafe_fixes=ctx.unsafe_fixes,
+        high_gate=ctx.high_gate,
+        verified=ctx.verified,
     )
     foreign = suppress.foreign_suppression(finding, ruff_configured=ctx.ruff_configured)
     if foreign and status in ("fixable", "unsafe-fix"):

@@ -116,7 +116,8 @@ def _walk(folder: Path) -> list[Path]:
     return found
 
 
-def _excluded(rel: str, patterns: Sequence[str]) -> bool:
+def excluded(rel: str, patterns: Sequence[str]) -> bool:
+    """`rel` (repository-relative, POSIX) matches one of `[tool.healers] exclude`."""
     for pattern in patterns:
         if pattern.endswith("/") and (rel + "/").startswith(pattern):
             return True
@@ -157,7 +158,7 @@ def select(
     else:
         files = [relative(str(p), str(root)) for p in resolved if p.is_file()]
         files = [f for f in files if f.endswith(PY_SUFFIXES)]
-    files = [f for f in files if not _excluded(f, config.exclude)]
+    files = [f for f in files if not excluded(f, config.exclude)]
     chosen = _one_per_file(root, files)
     proj = Project(repo, root, chosen, hook=scan is None, notes=tuple(notes))
     return (proj if shard is None else _share(proj, shard)), config

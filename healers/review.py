@@ -5,15 +5,16 @@ project's formatter, or by ruff format where the code already reads as ruff writ
 
 from __future__ import annotations
 
-import ast
 import io
+import itertools
+import keyword
 import re
 import tokenize
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from healers import alignment, comments, edits, tools
+from healers import alignment, comments, edits, import_place, literals, tools, typing_guards
 from healers.finding import Span
 from healers.layout import Formatter, Layout
 from healers.layout import read as layout_of
@@ -39,27 +40,31 @@ def review(
     *,
     reviewing: Reviewing | None,
     about: Collection[int] = (),
+    codes: Collection[str] = (),
 ) -> list[Span] | str:
     """The fix's spans, perhaps formatted or with an emptied guard removed; or why it must not
-    be applied (reported as the finding's reason)."""
+    be applied (reported as the finding's reason). `codes` are the findings the fix is for."""
     layout = reviewing.layout if reviewing else None
     format_range = reviewing.format_range if reviewing else None
     spans = sorted(spans, key=lambda s: (s.start, s.end))
     after = edits.apply(text, spans)
     lines = edits.line_diff(text, after, spans)  # lines an edit only carried over are kept
     why = comments.lost(text, after, spans, about) or alignment.misaligned(text, after, lines)
+    if not why and literals.WHITESPACE_FIXES.intersection(codes):
+        why = literals.stripped_from_string(text, spans)
     if not why and any(b in s.content for s in lines for b in "([{"):
-        why = alignment.unaligned(after, set(edits.added_rows(after, lines)))
+        why = alignment.unaligned(after, set(edits.added_rows(after, lines)), text, lines)
     if why:
         return f"the fix is not applied: {why}"
-    emptied = without_empty_guards(text, after, spans)
-    if emptied != after:
-        after, spans = emptied, edits.spans_between(text, emptied)
+    cleaned = typing_guards.without_empty(text, without_stray_commas(after, spans), spans)
+    cleaned = import_place.in_order(text, cleaned, spans)
+    if cleaned != after:
+        after, spans = cleaned, edits.spans_between(text, cleaned)
     if layout is None:
         return spans
     long = overlong(text, after, spans, layout.line_length)
     if not long:
-        return spans
+        return _as_formatted(path, text, after, spans, reviewing, about)
     rows = edits.added_rows(after, spans)
     limit = f"the project's limit of {layout.line_length} ({layout.source})"
     said = f"line {long[0][0]} of the fix would be {long[0][1]} characters, over {limit}"
@@ -73,6 +78,85 @@ def review(
     respans = edits.spans_between(text, formatted)
     why = _why_not_formatted(text, formatted, spans, respans, layout, about)
     return f"the fix is not applied: {said}, {why}" if why else respans
+
+
+def _as_formatted(
+    path: str,
+    text: str,
+    after: str,
+    spans: list[Span],
+    reviewing: Reviewing | None,
+    about: Collection[int],
+) -> list[Span] | str:
+    """In a project that formats its code (black, ruff format), the fix's lines as its formatter
+    writes them (SIM102's joined condition, SIM114's merged branches); the fix as it is where
+    the project has no formatter, or its code there was not formatted either; else why not."""
+    if reviewing is None or reviewing.layout.formatter is None:
+        return spans
+    rows = edits.added_rows(after, spans)
+    if not rows:
+        return spans
+    formatted = reviewing.format_range(path, after, (rows[0], rows[-1]))
+    if formatted.startswith("!") or formatted == after:  # failed (compile has the last word)
+        return spans
+    respans = edits.spans_between(text, formatted)
+    why = _why_not_formatted(text, formatted, spans, respans, reviewing.layout, about)
+    if not why:
+        return respans
+    around = sorted(logical_rows(text, _rows(text, spans)))
+    if reviewing.format_range(path, text, (around[0], around[-1])) != text:
+        return spans  # the code there is not formatted: the fix keeps its form
+    name = reviewing.layout.formatter.name
+    return f"the fix is not applied: its lines are not as {name} formats them, {why}"
+
+
+def without_stray_commas(after: str, spans: Sequence[Span]) -> str:
+    """`after` without the comma a fix leaves before a closing `]` or `}` on the same line
+    (ruff's C410 turns `list((x,))` into `[x,]`, which black then explodes as a magic trailing
+    comma); a tuple's `(x,)` keeps its comma."""
+    if ",]" not in after and ",}" not in after:
+        return after
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(after).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return after
+    written = set(edits.added_rows(after, spans))
+    starts = edits.line_starts(after)
+    openers = _openers(tokens)
+    stray = [
+        starts[t.start[0] - 1] + t.start[1]
+        for i, (t, nxt) in enumerate(itertools.pairwise(tokens))
+        if t.string == ","
+        and nxt.string in ("]", "}")
+        and t.end == nxt.start
+        and t.start[0] in written
+        and not _subscript(tokens, openers.get(i + 1, 0))
+    ]
+    for offset in reversed(stray):
+        after = after[:offset] + after[offset + 1 :]
+    return after
+
+
+def _openers(tokens: Sequence[tokenize.TokenInfo]) -> dict[int, int]:
+    """The index of each closing bracket's token -> the index of its opening one."""
+    stack: list[int] = []
+    found: dict[int, int] = {}
+    for index, token in enumerate(tokens):
+        if token.type == tokenize.OP and token.string in "([{":
+            stack.append(index)
+        elif token.type == tokenize.OP and token.string in ")]}" and stack:
+            found[index] = stack.pop()
+    return found
+
+
+def _subscript(tokens: Sequence[tokenize.TokenInfo], opener: int) -> bool:
+    """`x[a,]` (a tuple index: its comma matters), not a list display `[a,]`."""
+    if tokens[opener].string != "[" or opener == 0:
+        return False
+    before = tokens[opener - 1]
+    if before.type == tokenize.NAME:
+        return not keyword.iskeyword(before.string)
+    return before.type in (tokenize.NUMBER, tokenize.STRING) or before.string in ")]}"
 
 
 def _why_not_formatted(
@@ -179,72 +263,6 @@ def overlong(before: str, after: str, spans: Sequence[Span], limit: int) -> list
         for row in edits.added_rows(after, spans)
         if row <= len(lines) and len(lines[row - 1]) > max(limit, widest)
     ]
-
-
-def _guards(tree: ast.Module) -> list[ast.If]:
-    """`if TYPE_CHECKING:` blocks (any depth of the module) whose body is only `pass`."""
-    return [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.If)
-        and _type_checking(node.test)
-        and all(isinstance(s, ast.Pass) for s in node.body)
-        and not node.orelse
-    ]
-
-
-def _type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
-def without_empty_guards(before: str, after: str, spans: Sequence[Span]) -> str:
-    """`after` without the `if TYPE_CHECKING: pass` the fix left (ruff's F401 fix writes `pass`
-    when it removes a guard's last import), and without the import of TYPE_CHECKING when nothing
-    else uses it."""
-    if "TYPE_CHECKING" not in after or not any("pass" in s.content for s in spans):
-        return after
-    try:
-        old, new = ast.parse(before), ast.parse(after)
-    except (SyntaxError, ValueError, RecursionError):
-        return after
-    emptied = _guards(new)
-    if len(emptied) <= len(_guards(old)):
-        return after
-    lines = after.splitlines(keepends=True)
-    drop: set[int] = set()
-    for guard in emptied:
-        first = guard.lineno
-        while first > 1 and not lines[first - 2].strip():  # its blank lines go with it
-            first -= 1
-        drop.update(range(first, (guard.end_lineno or guard.lineno) + 1))
-    kept = [line for row, line in enumerate(lines, start=1) if row not in drop]
-    text = "".join(kept)
-    return _without_unused_import(text)
-
-
-def _without_unused_import(text: str) -> str:
-    """Drop `from typing import TYPE_CHECKING` (alone on its line) when nothing uses it now."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
-        return text
-    used = any(isinstance(n, ast.Name) and n.id == "TYPE_CHECKING" for n in ast.walk(tree))
-    if used:
-        return text
-    lines = text.splitlines(keepends=True)
-    for node in tree.body:
-        if (
-            isinstance(node, ast.ImportFrom)
-            and node.module in ("typing", "typing_extensions")
-            and [a.name for a in node.names] == ["TYPE_CHECKING"]
-            and not node.names[0].asname
-            and node.lineno == node.end_lineno
-        ):
-            del lines[node.lineno - 1]
-            return "".join(lines)
-    return text
 
 
 def for_project(root: Path) -> Reviewing:

@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from healers.progress import Line
 
 EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 1, 2, 130
-COMMANDS = ("approve", "reject", "undo", "pending")  # subcommands recorded as runs of their own
+COMMANDS = (
+    "approve",
+    "reject",
+    "undo",
+    "pending",
+    "repair",
+)  # subcommands recorded as runs of their own
 ANALYZE_PROJECT = ("scan", "fix", "verify", "approve", "reject", "pending")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,7 +67,7 @@ def analyzers(
         conf = conf or config.Config()
         ruff_target, mypy_version = _pythons(proj, notes)
         python = None if untrusted else _interpreter(proj.root, conf.python, notes)
-        sorter = _sorter(proj.root, configs, notes)
+        sorter = _sorter(proj.root, configs, notes, conf.exclude)
         found = (
             cache.Cache()
             if untrusted
@@ -85,10 +85,15 @@ def analyzers(
         )
 
 
-def _sorter(root: Path, configs: dict[str, str | None], notes: list[str]) -> str:
+def _sorter(
+    root: Path, configs: dict[str, str | None], notes: list[str], exclude: Sequence[str]
+) -> str:
     """The project's own import sorter, when heal runs ruff with its own selection (a project's
-    ruff config decides for itself whether it selects I001)."""
-    sorter = layout.import_sorter(root) if configs["ruff"] is None else ""
+    ruff config decides for itself whether it selects I001); the code heal excludes does not
+    show its convention."""
+    if configs["ruff"] is not None:
+        return ""
+    sorter = layout.import_sorter(root, lambda rel: project.excluded(rel, exclude))
     if sorter:
         notes.append(f"imports are ordered by the project's {sorter}: heal left out ruff's I001")
     return sorter

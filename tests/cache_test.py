@@ -171,11 +171,8 @@ def test_an_edited_file_is_analyzed_again_and_only_it(
     (repo / "pkg/a.py").write_text("import os\nimport sys\n\n\ndef f(x):\n    return x\n")
     payload = _seen(_scan(repo))
     per_file = {tool: paths for tool, paths in started if tool != "mypy"}
-    assert per_file == {
-        "ruff": ["pkg/a.py"],
-        "bandit": ["pkg/a.py"],
-        "healers.tools.worker": [],
-    }
+    # no libcst worker: the pre-screen finds nothing heal's own rules could match in the new text
+    assert per_file == {"ruff": ["pkg/a.py"], "bandit": ["pkg/a.py"]}
     assert [tool for tool, _ in started].count("mypy") == 1  # mypy sees the whole project
     assert ("ruff:F401", "pkg/a.py", 2) in payload  # the new unused import
     assert not any(c == "heal:self-comparison" for c, _, _ in payload)

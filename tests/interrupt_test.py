@@ -3,14 +3,17 @@ and the report after `heal stop` mid-run tells what was written."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import heal, heal_env, make_repo, snapshot
+from tests.helpers import heal, heal_env, make_repo, snapshot, start_heal
 
 pytestmark = pytest.mark.slow  # heal end to end
 
@@ -92,3 +95,67 @@ def test_the_report_after_a_stop_mid_run_tells_what_was_written(tmp_path, monkey
     assert payload["run"], payload.keys()  # the run `heal undo` takes back
     text = heal(repo, "resume")
     assert text.code == 0
+
+
+def _children(pid: int) -> set[int]:
+    """The processes `pid` started that still run (its threads' children included)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def _analyzers(pid: int) -> set[int]:
+    """Its children that are analyzers or heal's workers (not git)."""
+    found = set()
+    for child in _children(pid):
+        with contextlib.suppress(OSError):
+            argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            if {b"ruff", b"mypy", b"bandit", b"healers.tools.worker"} & set(argv):
+                found.add(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+# A project whose analyzers take many seconds: heal has them running when the signal comes.
+BIG = {
+    "pyproject.toml": "[project]\nname = 'big'\nrequires-python = '>=3.10'\n",
+    **{f"pkg{i // 50}/__init__.py": "" for i in range(0, 1000, 50)},
+    **{
+        f"pkg{i // 50}/m{i}.py": f"import subprocess\n\n\ndef f{i}(cmd: str, n: int) -> int:\n"
+        "    subprocess.call(cmd, shell=True)\n    while n:\n        n -= 1\n    return n\n"
+        for i in range(1000)
+    },
+}
+
+
+@pytest.mark.parametrize("settle", [0.0, 1.5], ids=["while it starts them", "while they run"])
+def test_sigterm_stops_a_scan_within_a_second_and_leaves_no_process(
+    tmp_path: Path, settle: float
+) -> None:
+    repo = make_repo(tmp_path / "big", BIG)
+    proc = start_heal(repo, "--scan", ".")
+    deadline = time.monotonic() + 120
+    while not _analyzers(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(settle)
+    started = _children(proc.pid)
+    assert started, "heal started no analyzer"
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    took = time.monotonic() - sent
+    assert proc.returncode == 130
+    # the issue asks for a second; the margin is the shared machine's (the analyzers alone take
+    # far longer on this project, so waiting for them fails)
+    assert took < 2.0, took
+    time.sleep(0.5)
+    assert [pid for pid in started if _alive(pid)] == []

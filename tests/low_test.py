@@ -52,13 +52,17 @@ def test_config_values_of_the_wrong_type_or_out_of_range_are_errors(tmp_path, py
 
 
 def test_a_missing_libcst_is_an_error_naming_it(tmp_path):
-    shadow = tmp_path / "shadow" / "libcst"
-    shadow.mkdir(parents=True)
-    (shadow / "__init__.py").write_text(
-        "raise ModuleNotFoundError(\"No module named 'libcst'\", name='libcst')\n", encoding="utf-8"
+    shadow = tmp_path / "shadow"  # an import system where libcst cannot be found
+    shadow.mkdir()
+    (shadow / "sitecustomize.py").write_text(
+        "import sys\n\n\nclass Hide:\n    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.partition('.')[0] == 'libcst':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n\n\n"
+        "sys.meta_path.insert(0, Hide())\n",
+        encoding="utf-8",
     )
     repo = make_repo(tmp_path / "repo", {"a.py": FIXABLE})
-    run = heal_process(repo, "--scan", ".", env=heal_env(PYTHONPATH=str(shadow.parent)))
+    run = heal_process(repo, "--scan", ".", env=heal_env(PYTHONPATH=str(shadow)))
     assert (run.code, run.out) == (2, "")
     assert run.err.startswith("heal: error: libcst is not installed for ")
     assert run.err.count("\n") == 1

@@ -41,6 +41,16 @@ def test_status_for(f, unsafe, expected):
     assert reason
 
 
+@pytest.mark.parametrize(("verified", "expected"), [(False, "unsafe-fix"), (True, "fixable")])
+@pytest.mark.parametrize("code", ["ruff:SIM201", "ruff:SIM202"])
+def test_a_comparison_method_swap_waits_for_a_verify_command(code, verified, expected):
+    f = finding(code, fix=UNSAFE)
+    rule = catalogue.load().rule_for(f)
+    status, reason = status_for(rule, f, unsafe_fixes=True, verified=verified)
+    assert status == expected
+    assert ("--verify-cmd" in reason) is not verified
+
+
 def test_order_is_priority_then_path_then_line():
     cat = catalogue.load()
     found = [

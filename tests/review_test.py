@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from healers import alignment, comments, edits, layout, review
+from healers import (
+    alignment,
+    comments,
+    edits,
+    import_place,
+    layout,
+    literals,
+    review,
+    typing_guards,
+)
 from healers.finding import Span
 
 LAYOUTS = [
@@ -69,6 +78,12 @@ KEPT = [
     pytest.param(
         "x = 1  # noqa: E501\n", "x = 1\n", (1,), id="a bare suppression the fix is about"
     ),
+    pytest.param(
+        "f(2048)\n\nf(1024)\n# weak\nf(512)\n",
+        "f(2048)\n\nf(2048)\n# weak\nf(2048)\n",
+        (),
+        id="rewritten lines around it that now read like a line elsewhere",
+    ),
 ]
 LOST = [
     pytest.param(
@@ -119,7 +134,7 @@ def test_an_emptied_guard_goes_with_its_import() -> None:
     before = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import os\n\nx = 1\n"
     after = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    pass\n\nx = 1\n"
     spans = edits.spans_between(before, after)
-    assert review.without_empty_guards(before, after, spans) == "\nx = 1\n"
+    assert typing_guards.without_empty(before, after, spans) == "\nx = 1\n"
 
 
 def test_line_diff_is_the_diff_of_the_touched_lines() -> None:
@@ -130,3 +145,54 @@ def test_line_diff_is_the_diff_of_the_touched_lines() -> None:
         span = Span(start, rng.randint(start, len(before)), rng.choice(["", "x", "l1\nl2\n"]))
         after = edits.apply(before, [span])
         assert edits.apply(before, edits.line_diff(before, after, [span])) == after
+
+
+def test_a_comment_shifted_by_added_lines_is_kept() -> None:
+    before = "import os\nSEP = os.sep\n# why\nX = 1\n"
+    after = "import os\nimport sys\n\nSEP = os.sep\n# why\nX = 1\n"
+    assert lost(before, after) == ""
+    twin = "def f():\n    pass  # twin\n\n\ndef g():\n    pass  # twin\n"
+    assert "deletes the comment `# twin` (line 2)" in lost(twin, twin.replace("  # twin", "", 1))
+
+
+STRIPPED = "\n".join(("DATA = '''first   ", "second   ", "'''", "x = 1   ", ""))
+DOC = "\n".join(("def f():", "    '''Prose.   ", "", "    more   ", "    '''", ""))
+
+
+def test_whitespace_inside_a_string_literal_is_its_value() -> None:
+    def strip(text: str, line: int) -> list[Span]:
+        starts = edits.line_starts(text)
+        end = starts[line] - 1
+        start = starts[line - 1] + len(text[starts[line - 1] : end].rstrip())
+        return [Span(start, end, "")]
+
+    assert "line 2 is inside the string literal that starts on line 1" in (
+        literals.stripped_from_string(STRIPPED, strip(STRIPPED, 2))
+    )
+    assert literals.stripped_from_string(STRIPPED, strip(STRIPPED, 4)) == ""
+    assert literals.stripped_from_string(DOC, strip(DOC, 2)) == ""  # a docstring is prose
+
+
+def test_a_stray_comma_before_a_closing_bracket_goes() -> None:
+    before = "x = list((a,))\ny = list((b,))\n"
+    after = "x = [a,]\ny = list((b,))\n"  # ruff's C410; a tuple's comma stays
+    spans = edits.spans_between(before, after)
+    assert review.without_stray_commas(after, spans) == "x = [a]\ny = list((b,))\n"
+    index = "x = grid[i,]\n"  # a tuple index: its comma matters
+    assert (
+        review.without_stray_commas(index, edits.spans_between("x = grid[i, j]\n", index)) == index
+    )
+    kept = "x = [\n    a,\n]\n"  # a magic trailing comma the project wrote
+    assert review.without_stray_commas(kept, edits.spans_between(kept, kept)) == kept
+
+
+def test_an_added_standard_library_import_goes_into_its_block() -> None:
+    before = "import codecs\nimport sys\nfrom weakref import ref\n\nimport click\n\nX = 1\n"
+    after = before.replace("import click\n", "import click\nimport contextlib\n")
+    spans = edits.spans_between(before, after)
+    assert import_place.in_order(before, after, spans) == before.replace(
+        "import codecs\n", "import codecs\nimport contextlib\n"
+    )
+    relative = "from .types import P\n\nX = 1\n"  # no standard-library block: left as written
+    added = relative.replace("P\n", "P\nimport contextlib\n")
+    assert import_place.in_order(relative, added, edits.spans_between(relative, added)) == added

@@ -19,11 +19,13 @@ from healers.commands import (
     pr_body,
     pr_plan,
     reject,
+    repair,
     resume,
     rule,
     stats,
     stop,
     undo,
+    watch,
 )
 from healers.options import Options
 
@@ -52,4 +54,6 @@ COMMANDS: dict[str, Command] = {
     "merge": merge,
     "pr-plan": pr_plan,
     "pr-body": pr_body,
+    "repair": repair,
+    "watch": watch,
 }

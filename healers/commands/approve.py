@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 
 from healers import engine
-from healers.commands import proposed
+from healers.commands import proposed, repaired
 from healers.commands.decisions import pick, record, scan_argument
 from healers.errors import CommandError
 from healers.options import Options
@@ -22,8 +22,10 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(opts: Options) -> int:
-    model, ids = proposed.split(opts.project, opts.targets)  # model-proposed fixes first
-    applied = proposed.approve(opts, model) if model else True
+    fixes, ids = repaired.split(opts.project, opts.targets)  # model-proposed repairs first
+    model, ids = proposed.split(opts.project, ids)  # then model-proposed fixes
+    applied = repaired.approve(opts, fixes) if fixes else True
+    applied = (proposed.approve(opts, model) if model else True) and applied
     if not ids:
         return EXIT_OK if applied else EXIT_LEFT
     rep = engine.run(replace(opts, fix=False, propose=True))

@@ -15,7 +15,7 @@ from healers.commands import proposed
 from healers.commands.decisions import describe, scan_argument
 from healers.finding import Outcome, Proposal
 from healers.options import Options
-from healers.state import approvals
+from healers.state import approvals, repairs
 from healers.state import proposals as queue
 
 EXIT_OK, EXIT_BLOCKED = 0, 3
@@ -80,16 +80,18 @@ def run(opts: Options) -> int:
     code = EXIT_BLOCKED if any(o.status == "blocked" for o in waiting) else EXIT_OK
     proposals = rep.proposals
     model = queue.waiting(opts.project.state_dir, opts.project.root)
+    fixes = repairs.waiting(opts.project.state_dir, opts.project.root)
     if opts.output_format == "json":
         payload: dict[str, Any] = {
             "pending": [_row(o, proposals[o.fingerprint]) for o in waiting],
             "model_proposed": [proposed.row(e) for e in model],
+            "repairs": [proposed.repair_row(e) for e in fixes],
         }
         if opts.show_all:
             payload["decisions"] = decisions(opts, rep.outcomes)
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return code
-    if not waiting and not model:
+    if not waiting and not model and not fixes:
         print("Nothing waits for a decision.")
     if waiting:
         print(f"{len(waiting)} finding(s) wait for a decision:\n")
@@ -97,6 +99,9 @@ def run(opts: Options) -> int:
     if model:
         print(f"{len(model)} model-proposed fix(es) wait for a decision:\n")
         print("\n".join(proposed.describe(e) for e in model))
+    if fixes:
+        print(f"{len(fixes)} model-proposed repair(s) of failing tests wait for a decision:\n")
+        print("\n".join(proposed.describe_repair(e) for e in fixes))
     if opts.show_all:
         _show_decisions(decisions(opts, rep.outcomes))
     return code

@@ -15,7 +15,7 @@ from healers.errors import CommandError
 from healers.finding import Patch
 from healers.options import Options
 from healers.project import Project
-from healers.state import patterns, proposals, stats
+from healers.state import patterns, proposals, repairs, stats
 from healers.state.proposals import Entry
 
 
@@ -44,7 +44,7 @@ def split(proj: Project, ids: Sequence[str]) -> tuple[list[Entry], list[str]]:
     return picked, rest
 
 
-def _who(proj: Project) -> str:
+def decider(proj: Project) -> str:
     who = tools.git_identity(proj.repo)
     if not who:
         raise CommandError("git config user.name is not set: a decision must name who made it")
@@ -64,6 +64,23 @@ def describe(e: Entry) -> str:
     )
 
 
+def describe_repair(e: repairs.Entry) -> str:
+    body = "".join(f"    {line}" for line in e.diff.splitlines(keepends=True))
+    branch = f"\n    committed on branch {e.branch}" if e.branch else ""
+    return (
+        f"{e.id}  repair of {e.test}  model-proposed\n    {e.message}\n"
+        f"    proposed by {e.model} (prompt {e.prompt_hash}, attempt {e.attempts}, "
+        f"{e.suite_runs} suite run(s)) on {e.when[:10]}; touches {', '.join(e.paths)}{branch}\n"
+        f"    test evidence: {'; '.join(e.checks)}\n    proposed repair:\n{body}"
+        f'    heal approve {e.id}    or    heal reject {e.id} --reason "..."\n'
+    )
+
+
+def repair_row(e: repairs.Entry) -> dict[str, Any]:
+    keys = ("id", "test", "message", "diff", "model", "command", "attempts", "suite_runs", "branch")
+    return {**{k: getattr(e, k) for k in keys}, "files": list(e.paths), "checks": list(e.checks)}
+
+
 def row(e: Entry) -> dict[str, Any]:
     keys = ("fingerprint", "rule", "code", "path", "line", "message", "diff", "model")
     return {
@@ -80,7 +97,7 @@ def approve(opts: Options, entries: Sequence[Entry]) -> bool:
     """Apply the patches through the same fix pass as --fix (only those findings, only while
     their files hold the bytes the patches were checked on); True when every one was applied."""
     proj = opts.project
-    who = _who(proj)
+    who = decider(proj)
     patches = {
         e.fingerprint: Patch(
             e.fingerprint, e.path, e.file_sha256, e.after, e.model, e.prompt_hash, who
@@ -122,7 +139,7 @@ def reject(opts: Options, entries: Sequence[Entry], reason: str) -> None:
     """Record why: the entry is not proposed again for this code, the patch is kept as a
     rejected pattern, and the stored patterns its prompt showed count a failure."""
     proj = opts.project
-    who = _who(proj)
+    who = decider(proj)
     for e in entries:
         proposals.decide(proj.state_dir, e.fingerprint, proposals.REJECTED, who, reason)
         before, after = snippets.from_diff(e.diff)

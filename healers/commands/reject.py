@@ -6,7 +6,7 @@ import argparse
 from dataclasses import replace
 
 from healers import engine
-from healers.commands import proposed
+from healers.commands import proposed, repaired
 from healers.commands.decisions import pick, record, scan_argument
 from healers.errors import CommandError
 from healers.options import Options
@@ -22,7 +22,10 @@ def run(opts: Options) -> int:
     reason = opts.reason.strip()
     if not reason:
         raise CommandError("--reason must say why the risk is acceptable")
-    model, ids = proposed.split(opts.project, opts.targets)  # model-proposed fixes first
+    fixes, ids = repaired.split(opts.project, opts.targets)  # model-proposed repairs first
+    if fixes:
+        repaired.reject(opts, fixes, reason)
+    model, ids = proposed.split(opts.project, ids)  # then model-proposed fixes
     if model:
         proposed.reject(opts, model, reason)
     if not ids:

@@ -102,8 +102,12 @@ def sort_key(stmt: cst.BaseStatement) -> tuple[int, tuple[object, ...]]:
 
 def insert_import(body: Body, new: cst.SimpleStatementLine, *, start: int, top: bool) -> None:
     """Insert `new` into the first run of imports of `body` where isort would sort it, with one
-    blank line between sections; `top`: module level, where code after imports needs 1-2 lines."""
+    blank line between sections; `top`: module level, where code after imports needs 1-2 lines
+    and where, when code comes before the first imports, `new` goes above that code."""
     first, end = run_bounds(body, start)
+    lead = start + 1 if start < len(body) and m.matches(body[start], _DOCSTRING) else start
+    if top and first > lead:  # code runs before the first imports: it may use the new name
+        first = end = lead
     section, key = sort_key(new)
     at = next((i for i in range(first, end) if sort_key(body[i]) > (section, key)), end)
     before = body[at - 1] if at > first else None

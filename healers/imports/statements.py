@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from healers import prescreen
+from healers.typing_guards import is_type_checking
 
 Import = ast.Import | ast.ImportFrom
 
@@ -31,13 +32,6 @@ class Statement:
     end_column: int
 
 
-def _type_checking(test: ast.expr) -> bool:
-    return isinstance(test, ast.Name | ast.Attribute) and (
-        getattr(test, "id", None) == "TYPE_CHECKING"
-        or getattr(test, "attr", None) == "TYPE_CHECKING"
-    )
-
-
 def module_level_imports(body: list[ast.stmt]) -> Iterator[Import]:
     """Imports that run when the module is imported: not in functions, classes or under
     `if TYPE_CHECKING:` (its `else:` does run), but inside top-level `if`, `try` and `with`."""
@@ -49,7 +43,7 @@ def module_level_imports(body: list[ast.stmt]) -> Iterator[Import]:
             test = (
                 stmt.test.operand if isinstance(stmt.test, ast.UnaryOp) and negated else stmt.test
             )
-            if not _type_checking(test):
+            if not is_type_checking(test):
                 yield from module_level_imports(stmt.body)
                 yield from module_level_imports(stmt.orelse)
             else:

@@ -153,9 +153,16 @@ def digest(messages: Sequence[Message]) -> str:
 
 def retry(prompt: Prompt, reply: str, why: str, redactor: Redactor) -> tuple[Message, ...]:
     """The conversation once more, with the failure of the first patch fed back."""
-    said = redactor.scrub(f"Your patch was not used: {why}. Reply with a corrected unified diff.")
+    said = f"Your patch was not used: {why}. Reply with a corrected unified diff."
+    return follow_up(prompt.messages, reply, said, redactor)
+
+
+def follow_up(
+    messages: Sequence[Message], reply: str, said: str, redactor: Redactor
+) -> tuple[Message, ...]:
+    """The conversation with the model's reply and what heal answers to it, both redacted."""
     return (
-        *prompt.messages,
+        *messages,
         {"role": "assistant", "content": redactor.scrub(reply)},
-        {"role": "user", "content": said},
+        {"role": "user", "content": redactor.scrub(said)},
     )

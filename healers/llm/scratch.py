@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +17,20 @@ from healers import analyze, classify, policy, state, tools, trust
 from healers.options import Options
 
 FindingCounts = Counter[str]  # tool-prefixed code -> findings of it in one file
+
+
+def copy_project(source: Path, files: Sequence[str], dest: Path) -> None:
+    """The files git tracks or would track under `source` (else `files`), without .heal/, copied
+    to `dest`; a link is copied as the link it is, never followed."""
+    for rel in tools.git_files(source, source) or list(files):
+        if rel.split("/", 1)[0] == ".heal":
+            continue
+        src, dst = source / rel, dest / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_symlink():
+            os.symlink(os.readlink(src), dst)
+        elif src.is_file():
+            shutil.copy2(src, dst)
 
 
 class Scratch:
@@ -37,16 +52,7 @@ class Scratch:
         self._tmp = tempfile.mkdtemp(prefix="heal-propose-")
         self.root = Path(self._tmp, "project")
         self.root.mkdir()
-        source = self.proj.root
-        for rel in tools.git_files(source, source) or list(self.proj.files):
-            if rel.split("/", 1)[0] == ".heal":
-                continue
-            src, dst = source / rel, self.root / rel
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            if src.is_symlink():
-                os.symlink(os.readlink(src), dst)
-            elif src.is_file():
-                shutil.copy2(src, dst)
+        copy_project(self.proj.root, self.proj.files, self.root)
         copy = replace(self.proj, repo=self.root, root=self.root)
         # as the run's own analyzers: under --untrusted, mypy without plugins and a fresh cache
         self.setup = self._stack.enter_context(

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 import libcst as cst
 
 from healers.analysis import Context, Site
+from healers.rule_words import BROAD, EXITS
 from healers.syntax import body_statements, call_name, dotted, find, of_type
 
 JUMPS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
-EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit", "os.abort", "os.execv", "os.execvp"})
-BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 
 
 # --- unreachable-code --------------------------------------------------------------------------

@@ -15,11 +15,8 @@ from healers.logic.flow import (
     unreachable_code,
     while_true_without_exit,
 )
+from healers.rule_words import MUTABLE_CALLS, MUTABLE_NAMES
 from healers.syntax import dotted
-
-MUTABLE_CALLS = frozenset({"list", "dict", "set", "bytearray", "collections.defaultdict"})
-MUTABLE_NAMES = frozenset(name.rpartition(".")[2] for name in MUTABLE_CALLS)
-
 
 # --- self-comparison ---------------------------------------------------------------------------
 

@@ -8,12 +8,8 @@ from collections.abc import Iterator
 import libcst as cst
 
 from healers.analysis import Context, Site
+from healers.rule_words import RE_FUNCTIONS
 from healers.syntax import call_name, find, names, of_type, stores
-
-RE_FUNCTIONS = frozenset(
-    {"match", "search", "fullmatch", "sub", "subn", "split", "findall", "finditer", "compile"}
-)
-
 
 # --- range-len-indexing ------------------------------------------------------------------------
 

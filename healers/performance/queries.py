@@ -9,32 +9,10 @@ from collections.abc import Iterator
 import libcst as cst
 
 from healers.analysis import Context, Site
+from healers.rule_words import HOT, HTTP_CALLS, HTTP_VERBS, MODULE_CALL_DEPTH, QUERY_METHODS
 from healers.syntax import call_name, dotted, find
 
-# Calls that reach a database or an ORM when given a value of the loop: method -> receivers it is
-# a query on ("" = any receiver, "objects" = anywhere in a Django manager chain).
-QUERY_METHODS: dict[str, tuple[str, ...]] = {
-    "execute": ("",),
-    "fetch": ("",),
-    "fetchrow": ("",),
-    "fetchval": ("",),
-    "query": ("session", "db", "conn", "connection"),
-    "scalar": ("session", "db", "conn", "connection"),
-    "scalars": ("session", "db", "conn", "connection"),
-    "get": ("objects", "session", "db"),
-    "filter": ("objects",),
-    "exclude": ("objects",),
-    "find_one": ("collection", "db"),
-}
-HTTP_CALLS = frozenset(
-    f"{lib}.{verb}"
-    for lib in ("requests", "httpx")
-    for verb in ("get", "post", "put", "patch", "delete", "head", "options", "request")
-) | {"urllib.request.urlopen"}
-HTTP_VERBS = frozenset(call.rpartition(".")[2] for call in HTTP_CALLS)
 ID_NAME = re.compile(r"(^|_)(id|ids|pk|pks|key|keys)$")
-MODULE_CALL_DEPTH = 2  # os.path.join: a module, then two attribute lookups per call
-HOT = 2  # a loop inside a loop (comprehensions count) is a hot loop
 
 
 def _loop_targets(ctx: Context) -> dict[str, cst.CSTNode]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+import unicodedata
 from functools import cached_property, partial
 
 import libcst as cst
@@ -54,7 +55,7 @@ class CompileRegexOnce(SiteCodemod):
         module_ref = self.code(func.value).strip()
         compiled = f"{module_ref}.compile({', '.join(a for a in (pattern, flags) if a)})"
         if compiled not in self.constants:
-            self.constants[compiled] = self.fresh(_constant_name(site.detail))
+            self.constants[compiled] = self.fresh(_constant_name(site.detail, pattern))
         self.places[compiled] = min(
             self.places.get(compiled, len(self._top_lines)), self.place(call)
         )
@@ -135,5 +136,14 @@ def _split_args(call: cst.Call, function: str) -> tuple[str, str, list[cst.Arg]]
     return pattern, flags, rest
 
 
-def _constant_name(function: str) -> str:
+def _constant_name(function: str, pattern: str) -> str:
+    """`_LEFT_CURLY_BRACKET_PATTERN` for a one-character pattern such as `"{"` (two in one
+    function are no `_REPORT_PATTERN` and `_REPORT_PATTERN_2`), else the function's name."""
+    try:
+        value = ast.literal_eval(pattern)
+        char = unicodedata.name(value) if isinstance(value, str) and len(value) == 1 else ""
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        char = ""
+    if char and not value.isalnum():
+        return f"_{re.sub(r'[^A-Z0-9]+', '_', char)}_PATTERN"
     return f"_{function.strip('_').upper()}_PATTERN" if function.strip("_") else "_PATTERN"

@@ -17,6 +17,7 @@ SECURITY_WORDS = re.compile(r"passw|pwd|token|secret|sign|hmac|auth|credential",
 WEAK_HASHES = frozenset({"md4", "md5", "sha", "sha1", "new"})
 _FALSE = m.Name("False")
 _ADD_POLICIES = ("AutoAddPolicy", "WarningPolicy")
+DEFAULT_CONTEXT = frozenset({"purpose", "cafile", "capath", "cadata"})  # its keywords
 
 
 def _last(call: cst.Call) -> str:
@@ -71,10 +72,19 @@ class HashNotForSecurity(FlaggedCodemod):
 
 
 class VerifyCertificates(FlaggedCodemod):
-    """bandit B501: `verify=False` -> `verify=True`."""
+    """bandit B501: `verify=False` -> `verify=True`; B323: `ssl._create_unverified_context()`
+    -> `ssl.create_default_context()`, which checks the certificate and the host name."""
 
     def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
-        verify = keyword(cst.ensure_type(node, cst.Call), "verify")
+        call = cst.ensure_type(node, cst.Call)
+        if _last(call) == "_create_unverified_context":
+            if not isinstance(call.func, cst.Attribute):
+                return "called as a bare name: create_default_context would need a new import"
+            if any(a.keyword is None or a.keyword.value not in DEFAULT_CONTEXT for a in call.args):
+                return "an argument create_default_context does not take (protocol, cert_reqs...)"
+            # ssl._create_unverified_context() -> ssl.create_default_context()
+            return lambda new: _rename(cst.ensure_type(new, cst.Call), "create_default_context")
+        verify = keyword(call, "verify")
         if verify is None or not m.matches(verify.value, _FALSE):
             return None
         # requests.get(url, verify=False) -> requests.get(url, verify=True)

@@ -17,6 +17,7 @@ from healers.security.arguments import (
 )
 from healers.security.crypto import UseModernTls, UseStrongKeySize
 from healers.security.evaluation import UseLiteralEval
+from healers.security.permissions import RestrictPermissions
 from healers.security.secrets import SecretFromEnvironment, UseSystemRandom
 from healers.security.shell import SubprocessWithoutShell, SystemToSubprocess
 from healers.security.sql import ParameterizeQuery
@@ -31,6 +32,7 @@ CODEMODS: Codemods = {
     "MktempToNamedTemporaryFile": MktempToNamedTemporaryFile,
     "ParameterizeQuery": ParameterizeQuery,
     "ParamikoRejectPolicy": ParamikoRejectPolicy,
+    "RestrictPermissions": RestrictPermissions,
     "SafeYamlLoad": SafeYamlLoad,
     "SecretFromEnvironment": SecretFromEnvironment,
     "SubprocessWithoutShell": SubprocessWithoutShell,

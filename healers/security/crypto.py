@@ -9,7 +9,7 @@ import libcst as cst
 
 from healers.codemod import Rewrite
 from healers.finding import Finding
-from healers.security.flagged import FlaggedCodemod, dotted, keyword
+from healers.security.flagged import FlaggedCodemod, dotted, keyword, with_arg
 
 MIN_KEY_BITS = 2048  # what bandit accepts for RSA and DSA
 WEAK_CURVES = frozenset({"SECP192R1", "SECT163K1", "SECT163R2"})
@@ -53,31 +53,18 @@ class UseStrongKeySize(FlaggedCodemod):
                 return "the curve is not a weak curve named as an attribute (ec.SECT163R2)"
             # ec.generate_private_key(ec.SECT163R2) -> ec.generate_private_key(ec.SECP384R1)
             new_curve = value.with_changes(attr=cst.Name(STRONG_CURVE))
-            return _with_arg(_index(call, curve), new_curve)
+            return with_arg(_index(call, curve), new_curve)
         size = _key_size_arg(call, name)
         if size is None or not isinstance(size.value, cst.Integer):
             return "the key size is computed at run time"
         if size.value.evaluated_value >= MIN_KEY_BITS:
             return None
         # rsa.generate_private_key(65537, 1024) -> rsa.generate_private_key(65537, 2048)
-        return _with_arg(_index(call, size), cst.Integer(str(MIN_KEY_BITS)))
+        return with_arg(_index(call, size), cst.Integer(str(MIN_KEY_BITS)))
 
 
 def _index(call: cst.Call, arg: cst.Arg | None) -> int:
     return next(i for i, a in enumerate(call.args) if a is arg)
-
-
-def _with_arg(index: int, value: cst.BaseExpression) -> Rewrite:
-    """A rewrite of a call that puts `value` into its argument at `index` (the rewritten call
-    has the original's arguments, in order)."""
-
-    def rewrite(node: cst.CSTNode) -> cst.CSTNode:
-        call = cst.ensure_type(node, cst.Call)
-        args = list(call.args)
-        args[index] = args[index].with_changes(value=value)
-        return call.with_changes(args=args)
-
-    return rewrite
 
 
 class UseModernTls(FlaggedCodemod):

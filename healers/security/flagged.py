@@ -81,6 +81,17 @@ class FlaggedCodemod(FindingCodemod):
                 order.insert_import(body, order.statement(f"import {name}"), start=0, top=True)
         return module.with_changes(body=body)
 
+    def qualified(self, node: cst.CSTNode) -> str:
+        """The dotted name of `node` with an imported alias spelled out (`o.popen` -> `os.popen`
+        after `import os as o`), as bandit resolves it."""
+        head, dot, rest = dotted(node).partition(".")
+        full = self._aliases.get(head)
+        return f"{full}{dot}{rest}" if full else f"{head}{dot}{rest}"
+
+    @cached_property
+    def _aliases(self) -> dict[str, str]:
+        return aliases(self.module)
+
     @cached_property
     def _lines(self) -> list[str]:
         return source_lines(self.module.code)
@@ -180,5 +191,41 @@ def set_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Cal
     return call.with_changes(args=args)
 
 
+def with_arg(index: int, value: cst.BaseExpression) -> Rewrite:
+    """A rewrite of a call that puts `value` into its argument at `index` (the rewritten call
+    has the original's arguments, in order)."""
+
+    def rewrite(node: cst.CSTNode) -> cst.CSTNode:
+        call = cst.ensure_type(node, cst.Call)
+        args = list(call.args)
+        args[index] = args[index].with_changes(value=value)
+        return call.with_changes(args=args)
+
+    return rewrite
+
+
 def dotted(node: cst.CSTNode) -> str:
     return get_full_name_for_node(node) or ""
+
+
+def aliases(module: cst.Module) -> dict[str, str]:
+    """The names the module's top-level imports bind to another dotted name: `o` -> `os` for
+    `import os as o`, `pos` -> `os.popen` for `from os import popen as pos`."""
+    found: dict[str, str] = {}
+    for stmt in module.body:
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if alias.asname is not None:
+                        found[alias.evaluated_alias or ""] = alias.evaluated_name
+            elif (
+                isinstance(small, cst.ImportFrom)
+                and small.module is not None
+                and not small.relative
+                and not isinstance(small.names, cst.ImportStar)
+            ):
+                source = dotted(small.module)
+                for alias in small.names:
+                    bound = alias.evaluated_alias or alias.evaluated_name
+                    found[bound] = f"{source}.{alias.evaluated_name}"
+    return found

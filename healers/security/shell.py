@@ -13,6 +13,7 @@ import libcst.matchers as m
 from healers.codemod import Rewrite
 from healers.finding import Finding
 from healers.security.flagged import FlaggedCodemod, dotted, keyword
+from healers.security.output import OUTPUT_CALLS, output, popen_read
 
 SUBPROCESS_FUNCTIONS = frozenset({"call", "check_call", "check_output", "run", "Popen"})
 # Anything the shell would interpret: pipes, redirections, substitutions, globs, variables,
@@ -165,11 +166,18 @@ class SubprocessWithoutShell(FlaggedCodemod):
 
 class SystemToSubprocess(FlaggedCodemod):
     """bandit B605: `os.system("cmd")` whose result is not used -> `subprocess.run([...],
-    check=False)`, the command split as the shell would split it."""
+    check=False)`, the command split as the shell would split it; `os.popen("cmd")` -> the same
+    stream from `subprocess.Popen` (`.read()` of it: `subprocess.run(...).stdout`), and
+    `subprocess.getoutput("cmd")` -> the same text from `subprocess.run`."""
 
     def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
         call = cst.ensure_type(node, cst.Call)
-        name = dotted(call.func)
+        inner = popen_read(call)
+        if inner is not None and self.qualified(inner.func) == "os.popen":
+            return self._output(inner, "os.popen.read")
+        name = self.qualified(call.func)
+        if name in OUTPUT_CALLS:
+            return self._output(call, name)
         if not name.startswith("os."):
             return None
         if name != "os.system":
@@ -183,6 +191,18 @@ class SystemToSubprocess(FlaggedCodemod):
         self.imports.add("subprocess")
         # os.system("ls -l") -> subprocess.run(["ls", "-l"], check=False)
         return lambda new: _run(cst.ensure_type(new, cst.Call), argv)
+
+    def _output(self, call: cst.Call, name: str) -> Rewrite | str | None:
+        if len(call.args) != 1 or call.args[0].keyword or call.args[0].star:
+            shown = name.removesuffix(".read")
+            return f"{shown} is given more than the command (a mode, buffering, an encoding)"
+        argv = words(call.args[0].value)
+        if isinstance(argv, str):
+            return argv
+        found = output(call, name, argv, self.parents, self.target)
+        if callable(found):
+            self.imports.add("subprocess")
+        return found
 
 
 def _run(call: cst.Call, argv: cst.List) -> cst.Call:

@@ -1,6 +1,6 @@
 """heal's state in a project's `.heal/`: approvals.toml and baseline.json (meant to be committed),
-the audit trail, learned trust, the run history, the emergency stop, the queue of model-proposed
-fixes and the pattern store (ignored by the .gitignore heal writes)."""
+the audit trail, learned trust, the run history, the emergency stop, the queues of model-proposed
+fixes and repairs and the pattern store (ignored by the .gitignore heal writes)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ IGNORED = (
     "blobs/",
     "stop",
     "proposals.json",  # --propose's queue of model-proposed fixes
+    "repairs.json",  # heal repair's queue of model-proposed repairs
     "patterns.sqlite",  # the pattern store
     "patterns.sqlite-*",
+    "watch.*",  # heal watch: its lock, its pid, a request to stop
 )
 GITIGNORE = "\n".join((HEADER, *IGNORED, ""))
 

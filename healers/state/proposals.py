@@ -4,22 +4,16 @@ file's content hash changes."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from healers import folder, write
-from healers.state import audit
+from healers import write
+from healers.state.queue import APPROVED, REJECTED, WAITING, Queue, QueueError, values_of
 
 QUEUE = "proposals.json"
-VERSION = 1
-WAITING, APPROVED, REJECTED = "waiting", "approved", "rejected"
-
-
-class QueueError(ValueError):
-    """.heal/proposals.json exists but is not heal's queue."""
+__all__ = ["APPROVED", "REJECTED", "WAITING", "Entry", "QueueError"]
 
 
 @dataclass(frozen=True)
@@ -52,57 +46,30 @@ def path_of(state_dir: Path) -> Path:
 
 
 def _entry(raw: Any, where: str) -> Entry:
-    names = {f.name for f in fields(Entry)}
-    if not isinstance(raw, dict) or not {"fingerprint", "path", "after"} <= raw.keys():
-        raise QueueError(f"{where}: an entry is not a proposal")
-    values = {k: v for k, v in raw.items() if k in names}
+    values = values_of(raw, where, Entry, {"fingerprint", "path", "after"}, "proposal")
     values["checks"] = tuple(values.get("checks", ()))
     values["patterns"] = tuple(values.get("patterns", ()))
     return Entry(**values)
 
 
+_QUEUE: Queue[Entry] = Queue(
+    QUEUE, "proposals", _entry, lambda e: e.fingerprint, lambda e: (e.path, e.line)
+)
+
+
 def load(state_dir: Path) -> dict[str, Entry]:
     """Entries by fingerprint; {} when nothing was ever proposed."""
-    path = path_of(state_dir)
-    try:
-        with folder.opened(state_dir) as place:  # no link under .heal/ is followed
-            raw = place.read(QUEUE)
-        if raw is None:
-            return {}
-        data = json.loads(raw.decode("utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise QueueError(f"{path}: cannot read: {exc} (delete it to drop the queue)") from None
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        raise QueueError(f"{path}: not heal's queue of proposals")
-    entries = (_entry(raw, str(path)) for raw in data["entries"])
-    return {e.fingerprint: e for e in entries}
-
-
-def _save(state_dir: Path, entries: Mapping[str, Entry]) -> None:
-    rows = [asdict(e) for e in sorted(entries.values(), key=lambda e: (e.path, e.line))]
-    text = json.dumps({"version": VERSION, "entries": rows}, indent=1, ensure_ascii=False)
-    write.write_atomic(path_of(state_dir), (text + "\n").encode("utf-8"), root=state_dir)
+    return _QUEUE.load(state_dir)
 
 
 def put(state_dir: Path, new: Mapping[str, Entry]) -> None:
     """Add or replace entries: re-read under heal's lock (another run may have written)."""
-    if not new:
-        return
-    with write.locked(state_dir):
-        _save(state_dir, {**load(state_dir), **new})
+    _QUEUE.put(state_dir, new)
 
 
 def decide(state_dir: Path, fingerprint: str, decision: str, who: str, reason: str = "") -> Entry:
     """Record a person's decision on an entry; returns the entry as decided."""
-    with write.locked(state_dir):
-        entries = load(state_dir)
-        decided = replace(
-            entries[fingerprint], decision=decision, who=who, decided=audit.now_iso(), reason=reason
-        )
-        _save(state_dir, {**entries, fingerprint: decided})
-    return decided
+    return _QUEUE.decide(state_dir, fingerprint, decision, who, reason)
 
 
 def void(entry: Entry, root: Path) -> str:

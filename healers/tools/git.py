@@ -43,6 +43,18 @@ def tracked(root: Path, target: Path) -> bool:
     return proc.returncode == 0 and bool(proc.stdout.strip(b"\0"))
 
 
+def ignored(root: Path, paths: Sequence[str]) -> frozenset[str]:
+    """The paths (as given, relative to root or absolute) that .gitignore leaves out, in one
+    `git check-ignore`; a file git tracks is never ignored; none outside git."""
+    if not paths:
+        return frozenset()
+    listing = "\0".join(paths).encode("utf-8", "surrogateescape") + b"\0"
+    done = _git(root, "check-ignore", "-z", "--stdin", stdin=listing)
+    if done is None or done.returncode not in (0, 1):  # 1: none ignored; 128: not a repository
+        return frozenset()
+    return frozenset(n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n)
+
+
 def git_identity(root: Path) -> str:
     """`Name <email>` from `git config`, the person a recorded decision is attributed to; "" when
     git has no user.name."""
@@ -67,14 +79,17 @@ def git_identity(root: Path) -> str:
     return f"{name} <{email}>" if email else name
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+def _git(
+    root: Path, *args: str, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes] | None:
     try:
         return subprocess.run(  # nosec B603 B607 - git from PATH, as users run it; no shell
             ["git", *SAFE, *args],
             cwd=root,
             check=False,
             capture_output=True,
-            stdin=subprocess.DEVNULL,
+            input=stdin,
+            stdin=subprocess.DEVNULL if stdin is None else None,
             timeout=120,
         )
     except (OSError, subprocess.TimeoutExpired):

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from healers.tools import python
-from healers.tools.run import NOT_INSTALLED, AnalyzerError
+from healers.tools.run import NOT_INSTALLED, AnalyzerError, kill_started, tracked
 
 WORKER_STARTUP = 10.0  # seconds allowed for the worker to start, on top of a job's timeout
 WORKER_BATCH = 400  # jobs per worker process: each start imports libcst (about 0.3 s)
@@ -33,8 +33,12 @@ def run_jobs(
     size = -(-len(payloads) // parts)
     chunks = [payloads[i : i + size] for i in range(0, len(payloads), size)]
     with ThreadPoolExecutor(max_workers=len(chunks), thread_name_prefix="heal-worker") as pool:
-        done = pool.map(lambda chunk: _in_turn(chunk, timeout=timeout, failed=failed), chunks)
-        return [result for part in done for result in part]
+        try:
+            done = pool.map(lambda chunk: _in_turn(chunk, timeout=timeout, failed=failed), chunks)
+            return [result for part in done for result in part]
+        except (KeyboardInterrupt, SystemExit):
+            kill_started()  # the workers are not waited for
+            raise
 
 
 def _in_turn(payloads: Sequence[str], *, timeout: float, failed: str) -> list[dict[str, Any] | str]:
@@ -92,9 +96,26 @@ def _run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]
 
     for target in (feed, read):
         threading.Thread(target=target, daemon=True).start()
+    with tracked(proc):
+        try:
+            results, failure = _answers(proc, lines, len(jobs), timeout)
+        except BaseException:
+            proc.kill()
+            raise
+    proc.kill()
+    proc.wait()
+    proc.stdout.close()
+    proc.stderr.close()
+    return results, failure
+
+
+def _answers(
+    proc: subprocess.Popen[str], lines: queue.Queue[str | None], jobs: int, timeout: float
+) -> tuple[list[str], str]:
+    """The worker's result lines as they come, and why it stopped early ("" when it did not)."""
     results: list[str] = []
     failure = ""
-    while len(results) < len(jobs):
+    while len(results) < jobs:
         try:
             # the first answer also waits for Python to start and import libcst
             line = lines.get(timeout=timeout + (WORKER_STARTUP if not results else 0))
@@ -104,13 +125,9 @@ def _run_worker(jobs: Sequence[str], *, timeout: float) -> tuple[list[str], str]
             break
         if line is None:
             proc.wait()
-            said = proc.stderr.read()
+            said = proc.stderr.read() if proc.stderr else ""
             _missing_dependency(said)
             failure = f"worker died (exit code {proc.returncode}): {said[-300:]}"
             break
         results.append(line)
-    proc.kill()
-    proc.wait()
-    proc.stdout.close()
-    proc.stderr.close()
     return results, failure

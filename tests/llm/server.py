@@ -57,9 +57,10 @@ def scripted(
 
 
 class Server:
-    """`with Server(script) as s:` serves on s.url until the block ends."""
+    """`with Server(script) as s:` serves on s.url until the block ends (on `port`, else on one
+    the system picks); bench/offline_model.py serves its scripted model with it."""
 
-    def __init__(self, script: Callable[[dict[str, Any]], Reply]) -> None:
+    def __init__(self, script: Callable[[dict[str, Any]], Reply], port: int = 0) -> None:
         self.script = script
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -75,7 +76,7 @@ class Server:
             def do_POST(self) -> None:
                 server.handle(self)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -71,3 +71,17 @@ def test_the_rule_runs_on_the_codemods_metadata() -> None:
     codemod = UseSetLiteral(cst.parse_module("x = 1\n"), None)
     assert codemod.ctx.wrapper is codemod.wrapper
     assert codemod.ctx.positions is codemod.positions
+
+
+def test_a_one_character_pattern_is_named_for_its_character() -> None:
+    """bandit's report(): two hoisted patterns were `_REPORT_PATTERN` and `_REPORT_PATTERN_2`."""
+    source = (
+        "import re\n\n\ndef f(xs):\n    out = []\n    for x in xs:\n"
+        '        out.append(re.sub("}", "}}", re.sub("{", "{{", x)))\n    return out\n'
+    )
+    found = findings(source, "regex-compiled-in-loop")
+    result = run_codemod("CompileRegexOnce", source, found)
+    assert result.fixed == (0, 1)
+    assert '_RIGHT_CURLY_BRACKET_PATTERN = re.compile("}")\n' in result.text
+    assert '_LEFT_CURLY_BRACKET_PATTERN = re.compile("{")\n' in result.text
+    assert run(result.text) == run(source)

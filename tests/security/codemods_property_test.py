@@ -1,7 +1,8 @@
 """Property tests of the mechanical security rewrites: a parameterised query finds exactly the
 rows it names in a real sqlite3 database (and the same rows as the string-built query whenever
 that one was not broken by its value); a command split for subprocess runs the same argv the
-shell would have run; `ast.literal_eval` gives what `eval` gave."""
+shell would have run; `ast.literal_eval` gives what `eval` gave; a restricted file mode keeps
+every bit bandit does not flag; os.popen's and getoutput's rewrites read the same output."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import shlex
 import sqlite3
 from typing import Any
 
+from bandit.plugins.general_bad_file_permissions import _stat_is_dangerous
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -100,3 +102,38 @@ def test_literal_eval_gives_what_eval_gave(value: object) -> None:
     result = run_codemod("UseLiteralEval", before, [finding("bandit:B307", 1, 5)])
     assert result.fixed == (0,), result.unfixed
     assert load(result.text)["X"] == eval(text)  # nosec B307 - the property under test
+
+
+@SETTINGS
+@given(mode=st.integers(min_value=0, max_value=0o7777))
+def test_restricted_mode_keeps_every_bit_bandit_does_not_flag(mode: int) -> None:
+    before = f"import os\nos.chmod('f', {oct(mode)})\n"
+    result = run_codemod("RestrictPermissions", before, [finding("bandit:B103", 2, 1)])
+    if not _stat_is_dangerous(mode):
+        assert result.text == before  # bandit does not flag it, the codemod leaves it
+        return
+    assert result.fixed == (0,), result.unfixed
+    new = ast.literal_eval(result.text.splitlines()[1].removeprefix("os.chmod('f', ")[:-1])
+    assert not _stat_is_dangerous(new)  # bandit's own test
+    assert new | 0o033 == mode | 0o033  # only group/other write and execute change
+    assert new & mode == new  # and those only ever go
+
+
+ECHOED = st.lists(st.text(alphabet="abc-./_019", min_size=1, max_size=6), max_size=4)
+
+
+@settings(max_examples=12, deadline=None)
+@given(words=ECHOED, form=st.sampled_from(["read", "loop", "getoutput"]))
+def test_popen_output_is_the_same_without_a_shell(words: list[str], form: str) -> None:
+    command = " ".join(["/bin/echo", *words])
+    use = {
+        "read": f"OUT = os.popen({command!r}).read()\n",
+        "loop": f"OUT = [line for line in os.popen({command!r})]\n",
+        "getoutput": f"OUT = subprocess.getoutput({command!r})\n",
+    }[form]
+    before = "import os\nimport subprocess\n\n" + use
+    column = use.index("os.popen" if form != "getoutput" else "subprocess") + 1
+    result = run_codemod("SystemToSubprocess", before, [finding("bandit:B605", 4, column)])
+    assert result.fixed == (0,), result.unfixed
+    assert "shell" not in result.text and "popen" not in result.text.replace("Popen", "")
+    assert load(result.text)["OUT"] == load(before)["OUT"]

@@ -4,6 +4,7 @@ bytes from 1): which node a finding names, what is imported, and the reasons giv
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,6 +95,40 @@ FIXES = [
         "    b = tmp_file_2.name\n",
         id="mktemp: fresh names in source order, whatever the findings' order",
     ),
+    pytest.param(
+        "RestrictPermissions",
+        "import os\nos.chmod('a', 0o777)\nos.chmod('b', 511)\nos.chmod('c', 0o4775)\n",
+        [at(2, 1), at(3, 1), at(4, 1)],
+        "import os\nos.chmod('a', 0o744)\nos.chmod('b', 0o744)\nos.chmod('c', 0o4744)\n",
+        id="B103: group and others lose write and execute, nothing else changes",
+    ),
+    pytest.param(
+        "SystemToSubprocess",
+        "import os as o\nfrom os import popen as p\no.popen('/bin/id')\nx = p('/bin/id').read()\n",
+        [at(3, 1), at(4, 5)],
+        "import os as o\nimport subprocess\nfrom os import popen as p\n"
+        'subprocess.Popen(["/bin/id"], stdout=subprocess.PIPE)\n'
+        'x = subprocess.run(["/bin/id"], stdout=subprocess.PIPE, text=True, check=False)'
+        ".stdout\n",
+        id="os.popen under an alias: dropped, and read to the end",
+    ),
+    pytest.param(
+        "SystemToSubprocess",
+        "import subprocess\nfor line in __import__('os').popen('x'):\n    pass\n"
+        "out = subprocess.getoutput('/bin/ls -l')\n",
+        [at(4, 7)],
+        "import subprocess\nfor line in __import__('os').popen('x'):\n    pass\n"
+        'out = subprocess.run(["/bin/ls", "-l"], stdout=subprocess.PIPE, '
+        'stderr=subprocess.STDOUT, text=True, check=False).stdout.removesuffix("\\n")\n',
+        id="subprocess.getoutput: the text it returns",
+    ),
+    pytest.param(
+        "VerifyCertificates",
+        "import ssl\nc = ssl._create_unverified_context(cafile=ca)\n",
+        [at(2, 5)],
+        "import ssl\nc = ssl.create_default_context(cafile=ca)\n",
+        id="B323: the default context checks certificates",
+    ),
 ]
 
 
@@ -149,6 +184,35 @@ NOOPS = [
         "password, key, salt or nonce): bandit flags every use of random",
         id="B311: a banner's colour is not a secret",
     ),
+    pytest.param(
+        "RestrictPermissions",
+        "import os\nos.chmod(path, mode)\n",
+        at(2, 1),
+        "the mode is computed at run time",
+        id="B103: a mode computed at run time",
+    ),
+    pytest.param(
+        "SystemToSubprocess",
+        "import os\np = os.popen('/bin/ls')\nstatus = p.close()\n",
+        at(2, 5),
+        "the stream os.popen returns is kept: its close() returns the exit status, which the "
+        "stream of subprocess.Popen does not",
+        id="os.popen: a kept stream may be asked for the exit status",
+    ),
+    pytest.param(
+        "SystemToSubprocess",
+        "import os\nos.popen('/bin/ls | wc -l').read()\n",
+        at(2, 1),
+        "the command uses shell features (pipes, redirections, variables, globs, ...)",
+        id="os.popen of a pipeline",
+    ),
+    pytest.param(
+        "VerifyCertificates",
+        "import ssl\nc = ssl._create_unverified_context(ssl.PROTOCOL_TLS_CLIENT)\n",
+        at(2, 5),
+        "an argument create_default_context does not take (protocol, cert_reqs...)",
+        id="B323: a protocol create_default_context does not take",
+    ),
 ]
 
 
@@ -182,3 +246,20 @@ def test_bandit_columns_after_non_ascii_text(tmp_path: Path) -> None:
     assert [(f.code, f.line, f.column) for f in findings] == [("bandit:B324", 2, 12)]
     result = run_codemod("HashNotForSecurity", source, findings)
     assert result.text == 'import hashlib\nh = {"é": hashlib.md5(b"x", usedforsecurity=False)}\n'
+
+
+def test_an_import_goes_above_code_that_runs_before_the_first_imports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # bandit's hardcoded-passwords.py: a class body at the top, the imports far below; an
+    # `import os` added to those imports would run after the class body reads os.environ
+    source = "class A:\n    password = 'x'\n\n\nimport sys\n"
+    found = Finding("bandit:B105", "m.py", 2, 16, "Possible hardcoded password: 'x'")
+    result = run_codemod("SecretFromEnvironment", source, [found])
+    assert result.text == (
+        'import os\n\n\nclass A:\n    password = os.environ["PASSWORD"]\n\n\nimport sys\n'
+    )
+    monkeypatch.setenv("PASSWORD", "from the environment")
+    namespace: dict[str, Any] = {}
+    exec(compile(result.text, "m.py", "exec"), namespace)  # nosec B102 - our own text
+    assert namespace["A"].password == "from the environment"
