@@ -17,6 +17,10 @@ from healers.review import Reviewing, review
 from healers.tools import worker
 from healers.write import sha256 as write_sha
 
+SKIPPED = (
+    "codemod skipped"  # a job that hung or killed its worker: the machine's load, not the file
+)
+
 
 def codemod_jobs(outcomes: Sequence[Outcome]) -> list[Job]:
     """(path, codemod, outcomes) for each file's fixable outcomes whose rule names a codemod."""
@@ -41,7 +45,7 @@ def run_codemods(
         json.dumps(worker.encode_job(name, text, [o.finding for o in outs], version, settings))
         for name, text, outs in jobs
     ]
-    results = tools.run_jobs(payloads, timeout=timeout, failed="codemod skipped", parallel=True)
+    results = tools.run_jobs(payloads, timeout=timeout, failed=SKIPPED, parallel=True)
     return [codemod_results.decode(raw) for raw in results]
 
 
@@ -64,6 +68,32 @@ def patch_jobs(
         jobs.append((o.finding.path, MODEL_PATCH, [o]))
         results.append(Fixed(patch.after, (0,)))
     return jobs, results
+
+
+def plan_pass(
+    states: Mapping[str, FileState],
+    outcomes: Sequence[Outcome],
+    patches: Mapping[str, Patch],
+    *,
+    timeout: float,
+    target: str | None,
+    settings: Mapping[str, float] | None,
+    reviewing: Reviewing | None,
+) -> dict[str, FileResult]:
+    """One fix pass planned, nothing written: the codemods of every file that parses (in the
+    worker), the approved model patches, then each file's plan. A `--fix` pass writes what this
+    returns; a report-only run counts from it what `--fix` would fix (`foresee.py`)."""
+    jobs = [j for j in codemod_jobs(outcomes) if j[0] in states and states[j[0]].parses]
+    texts = {path: state.source.text for path, state in states.items()}
+    results = run_codemods(
+        [(name, texts[p], outs) for p, name, outs in jobs],
+        timeout=timeout,
+        target=target,
+        settings=settings,
+    )
+    patched, patch_results = patch_jobs(patches, outcomes, states)
+    jobs, results = [*jobs, *patched], [*results, *patch_results]
+    return plan_files(states, outcomes, jobs, results, reviewing=reviewing)
 
 
 def plan_files(

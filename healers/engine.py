@@ -12,6 +12,7 @@ from healers import (
     apply,
     classify,
     config,
+    foresee,
     hold,
     policy,
     project,
@@ -44,7 +45,7 @@ class _Run:
     dropped: list[Outcome] = field(default_factory=list)  # HIGH security left out by select/ignore
     rolled_back: set[str] = field(default_factory=set)  # fingerprints of fixes taken back
     reviewing: review.Reviewing | None = None  # the project's line length and formatter
-    held: int = 0  # findings on lines the change does not touch (hold the line), last judged
+    held: hold.Held = field(default_factory=hold.Held)  # what holding the line left out
 
     def texts(self) -> dict[str, str]:
         return {p: s.source.text for p, s in self.states.items()}
@@ -111,8 +112,12 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     guard = Guard(opts)
     passes = 0
     fixing = opts.fix and guard.start(outcomes, work.notes)  # verify_cmd runs once before any fix
-    # Without --fix nothing is planned: codemods run libcst, which is slow, and a rule that has
-    # a codemod reads as fixable (as ruff reports fixable rules); --fix says when one declines.
+    if not fixing and not opts.command:  # report only: "fixable" is what --fix would fix
+        _phase(opts, "planning the fixes")
+        how = foresee.Planning(
+            opts.timeout, target, config.codemod_settings(opts.config), work.reviewing
+        )
+        outcomes = foresee.foreseen(outcomes, states, how, store=setup.findings, root=proj.root)
     try:
         while fixing and passes < opts.max_passes:
             passes += 1
@@ -136,7 +141,7 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     wanted = [o for o in outcomes if o.gated] if opts.propose else policy.blocked(outcomes)
     work.proposals.update(work._propose([o for o in wanted if o.fingerprint not in work.proposals]))
     work.notes += policy.baseline_high(outcomes)
-    work.notes += hold.note(work.held, opts.since or "HEAD")
+    work.notes += hold.note(work.held)
     rep = Report(
         outcomes,
         changes,
@@ -243,20 +248,18 @@ def _fix_pass(
     opts, proj, states = work.opts, work.opts.project, work.states
     if opts.only:
         outcomes = [o for o in outcomes if o.fingerprint in opts.only]
-    jobs = [j for j in apply.codemod_jobs(outcomes) if states[j[0]].parses]
-    texts = work.texts()
-    results = apply.run_codemods(
-        [(name, texts[p], outs) for p, name, outs in jobs],
+    # approved model patches; one verification took back is not tried again in the next pass
+    live = {fp: p for fp, p in opts.patches.items() if fp not in work.declined}
+    unfixed: dict[str, str] = {}
+    planned = apply.plan_pass(
+        states,
+        outcomes,
+        live,
         timeout=opts.timeout,
         target=work.target,
         settings=config.codemod_settings(opts.config),
+        reviewing=work.reviewing,
     )
-    # approved model patches; one verification took back is not tried again in the next pass
-    live = {fp: p for fp, p in opts.patches.items() if fp not in work.declined}
-    patched, patches = apply.patch_jobs(live, outcomes, states)
-    jobs, results = [*jobs, *patched], [*results, *patches]
-    unfixed: dict[str, str] = {}
-    planned = apply.plan_files(states, outcomes, jobs, results, reviewing=work.reviewing)
     for path, result in planned.items():
         unfixed.update(result.unfixed)
         if result.problem:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # options imports the project, the config, the session: not n
 GATED = frozenset({"blocked", "needs-approval", "accepted-risk"})
 WAITING = frozenset({"blocked", "needs-approval"})  # a person must decide; blocked: exit 3
 BASELINE_REASON = "recorded by `heal baseline`; does not fail the run"
+GONE = "gone after the other fixes"  # fixed, though not by a fix of its own
 # ruff's unsafe fixes that change which method compares: `not (a == b)` -> `a != b` calls
 # __ne__ where the code called __eq__ (SIM202 the other way). A class may define the two apart
 # (toolz's tests do): applied under --unsafe-fixes only when --verify-cmd runs the tests after.
@@ -198,7 +199,7 @@ def fixed(
         if left[key] > 0:
             left[key] -= 1  # still there, perhaps moved: the final list reports it
             continue
-        reason = outcome.reason if outcome.status == "fixable" else "gone after the other fixes"
+        reason = outcome.reason if outcome.status == "fixable" else GONE
         gone.append(replace(outcome, status="fixed", reason=reason))
     return gone
 

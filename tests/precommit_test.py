@@ -306,3 +306,25 @@ def test_an_adopted_repository_holds_the_line_under_pre_commit(tmp_path, hook_re
     assert git(repo, "show", "HEAD:old.py") == clean and committed(repo)
     fixed = (repo / "old.py").read_text()
     assert "import sys" not in fixed and "import os" in fixed  # only the new finding was fixed
+
+
+def test_pre_commit_run_all_files_checks_every_line(tmp_path, hook_repo, hook_env):
+    """`pre-commit run --all-files` passes files no commit changes: heal holds no line there,
+    says so, and reports and fixes the old findings; a commit afterwards is held again."""
+    repo = project(tmp_path / "app", hook_repo, hook_env, **{"old.py": OLD})
+    git(repo, "commit", "-q", "--no-verify", "-m", "adopt heal on an old code base")
+    checked = pre_commit(repo, hook_env, "run", "heal-check", "--all-files")
+    assert checked.code != 0, checked.out
+    assert "bandit:B324" in checked.out and "ruff:F401" in checked.out, checked.out
+    assert (
+        "hold the line is off: pre-commit passed files this commit does not change" in checked.out
+    )
+    assert (repo / "old.py").read_text() == OLD  # heal-check changes nothing
+    fixing = pre_commit(repo, hook_env, "run", "heal", "--all-files")
+    assert fixing.code != 0 and "files were modified by this hook" in fixing.out, fixing.out
+    assert "import os" not in (repo / "old.py").read_text()  # the old finding, fixed
+    git(repo, "checkout", "--", "old.py")
+    (repo / "old.py").write_text(OLD.replace("LIMIT = 1", "LIMIT = 2"))
+    git(repo, "add", "old.py")
+    passed = commit(repo, hook_env)
+    assert passed.code == 0, passed.out

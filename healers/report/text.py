@@ -6,8 +6,14 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from healers.finding import PRIORITIES, ModelRun, Outcome, Proposal, Report
+from healers.policy import GONE
 from healers.report import LEFT, PRIORITY_TITLES, STATUS_WORDS
 
+# what a report-only run's fixable count is (foresee.py), and what it cannot know
+FORESEEN = (
+    "(fixable: the fixes --fix plans now, reviewed and compiled but not yet written; --fix then "
+    "analyzes what it wrote again and runs --verify-cmd, and takes back a fix that fails)"
+)
 STYLES = {"1": "bold", "31": "red", "32": "green", "33": "yellow", "35": "magenta"}
 
 
@@ -67,6 +73,8 @@ def to_text(
         f"--unsafe-fixes, {n['blocked']} blocked, {n['needs-approval']} awaiting approval, "
         f"{n['unfixable']} for a human."
     )
+    if n["fixable"] and not fixing:
+        out.append(FORESEEN)
     return "\n".join(out) + "\n"
 
 
@@ -94,7 +102,9 @@ def _fixed(report: Report, color: Style, *, show_fixes: bool) -> list[str]:
     fixed = [o for o in report.outcomes if o.status == "fixed"]
     if not fixed:
         return []
-    out = [color(f"Fixed {len(fixed)} finding(s) in {len(report.changes)} file(s):", "32")]
+    gone = sum(o.reason == GONE for o in fixed)
+    side = f" ({gone} of them gone with the others' fixes)" if gone else ""
+    out = [color(f"Fixed {len(fixed)} finding(s) in {len(report.changes)} file(s){side}:", "32")]
     counts = Counter(f"{o.finding.code} [{o.rule.id}]" for o in fixed)
     out += [f"  {n:4d}  {name}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1])]
     if show_fixes:

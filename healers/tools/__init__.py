@@ -9,6 +9,8 @@ from healers.tools.git import (
     git_identity,
     ignored,
     is_commit,
+    staged_files,
+    staged_lines,
     tracked,
 )
 from healers.tools.jobs import run_jobs
@@ -35,5 +37,7 @@ __all__ = [
     "run_jobs",
     "run_tool",
     "sigterm_interrupts",
+    "staged_files",
+    "staged_lines",
     "tracked",
 ]

@@ -101,6 +101,12 @@ def is_commit(root: Path, ref: str) -> bool:
     return done is not None and done.returncode == 0
 
 
+Hunk = tuple[int, int, int, int]  # git's -U0 hunk header: old start, old count, new start, count
+# the diffs heal reads, whatever the user's git config says: prefixes a/ and b/, names unquoted
+DIFF = ("-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--no-ext-diff", "--relative")
+PREFIXES = ("--src-prefix=a/", "--dst-prefix=b/")
+
+
 def changed_lines(
     root: Path, ref: str, paths: Sequence[str]
 ) -> dict[str, frozenset[int] | None] | None:
@@ -109,28 +115,90 @@ def changed_lines(
     is unchanged. None when git cannot say (no such commit): then every line counts."""
     if not is_commit(root, ref):
         return None
-    diff = _git(root, "diff", "-U0", "--no-color", "--no-ext-diff", "--relative", ref, "--", *paths)
+    hunks = diff_hunks(root, paths, ref)
+    if hunks is None:
+        return None
+    changed: dict[str, frozenset[int] | None] = {p: new_lines(h) for p, h in hunks.items()}
+    return changed | dict.fromkeys(untracked(root, paths))
+
+
+def staged_lines(root: Path, paths: Sequence[str]) -> dict[str, frozenset[int] | None] | None:
+    """As `changed_lines` against HEAD, for what is staged: the lines the index changes, where
+    they are in the working tree (a line changed again or only in the working tree is not the
+    commit's). None when git cannot say (no HEAD yet: every line is new)."""
+    if not is_commit(root, "HEAD"):
+        return None
+    staged = diff_hunks(root, paths, "--cached", "HEAD")
+    unstaged = diff_hunks(root, paths)  # the index against the working tree
+    if staged is None or unstaged is None:
+        return None
+    changed: dict[str, frozenset[int] | None] = {
+        p: through(new_lines(h), unstaged.get(p, [])) for p, h in staged.items()
+    }
+    return changed | dict.fromkeys(untracked(root, paths))
+
+
+def staged_files(root: Path) -> set[str] | None:
+    """The files under root whose index differs from HEAD (content or mode), relative to root;
+    None when git cannot say (no HEAD)."""
+    done = _git(root, *DIFF, "--cached", "--name-only", "-z", "HEAD")
+    if done is None or done.returncode != 0:
+        return None
+    return {n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
+
+
+def diff_hunks(root: Path, paths: Sequence[str], *against: str) -> dict[str, list[Hunk]] | None:
+    """`git diff -U0 AGAINST -- paths` read: each file whose text differs, with its hunks (a
+    deleted file is left out). None when git fails."""
+    diff = _git(root, *DIFF, *PREFIXES, *against, "--", *paths)
     if diff is None or diff.returncode != 0:
         return None
-    changed: dict[str, set[int] | None] = {}
+    hunks: dict[str, list[Hunk]] = {}
     current = ""
     for line in diff.stdout.decode("utf-8", "surrogateescape").splitlines():
         if line.startswith("+++ "):
             name = line[4:]
             current = name[2:] if name.startswith("b/") else ""
-            changed.setdefault(current, set())
+            if current:
+                hunks.setdefault(current, [])
         elif line.startswith("@@ ") and current:
-            added = line.split(" ")[2]  # "+start,count"
-            start, _, count = added[1:].partition(",")
-            lines = changed[current]
-            if lines is not None:
-                lines.update(range(int(start), int(start) + int(count or 1)))
-    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", *paths)
-    if untracked is not None and untracked.returncode == 0:
-        for name in untracked.stdout.decode("utf-8", "surrogateescape").split("\0"):
-            if name:
-                changed[name] = None
-    return {p: None if n is None else frozenset(n) for p, n in changed.items() if p}
+            old, new = line.split(" ")[1:3]  # "-start,count" "+start,count"
+            hunks[current].append((*_range(old), *_range(new)))
+    return hunks
+
+
+def _range(field: str) -> tuple[int, int]:
+    start, _, count = field[1:].partition(",")
+    return int(start), int(count or 1)
+
+
+def new_lines(hunks: Sequence[Hunk]) -> frozenset[int]:
+    """The lines of the new side that the hunks add or change."""
+    return frozenset(n for _, _, start, count in hunks for n in range(start, start + count))
+
+
+def through(lines: frozenset[int], hunks: Sequence[Hunk]) -> frozenset[int]:
+    """`lines` of an old text where they are in the new one, across `hunks` (old -> new); a line
+    a hunk replaces or deletes has no place there and is left out."""
+    moved = set()
+    for line in lines:
+        shift = 0
+        for old, old_count, _, new_count in hunks:
+            if old_count and old <= line < old + old_count:
+                break  # changed on the way: not the same line any more
+            if (old + old_count - 1 if old_count else old) < line:
+                shift += new_count - old_count
+        else:
+            moved.add(line + shift)
+    return frozenset(moved)
+
+
+def untracked(root: Path, paths: Sequence[str]) -> list[str]:
+    """The `paths` git does not track (and does not ignore)."""
+    done = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", *paths)
+    if done is None or done.returncode != 0:
+        return []
+    return [n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
 
 
 def git_committed(root: Path, path: str) -> bytes | None:
