@@ -58,6 +58,7 @@ class FindingCodemod:
         self.edits: dict[cst.CSTNode, Rewrite] = {}
         self.findings: tuple[Finding, ...] = ()  # all the findings `run` was given, in order
         self.settings: Mapping[str, float] = {}  # the project's codemod settings (config.py)
+        self.source = ""  # the text `run` parsed (a first look may read it with stdlib ast)
 
     # --- what a subclass writes --------------------------------------------------------------
 
@@ -85,6 +86,7 @@ class FindingCodemod:
             return Skipped(CANNOT_PARSE)
         codemod = cls(module, target)
         codemod.findings = tuple(findings)
+        codemod.source = source
         codemod.settings = dict(settings or {})
         fixed: list[int] = []
         skipped: list[tuple[int, str]] = []

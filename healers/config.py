@@ -19,6 +19,9 @@ class ConfigError(ValueError):
     """A broken configuration: the message names the file and the key."""
 
 
+PLAN_FIXES = 200  # fixes a report-only run plans that the cache does not know yet (foresee.py)
+
+
 @dataclass(frozen=True)
 class Config:
     select: tuple[str, ...] = ()
@@ -43,6 +46,7 @@ class Config:
     extend_select: tuple[str, ...] = ()  # selectors reported even where heal's defaults leave out
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors), ruff's way
     analyzers: tuple[str, ...] = ()  # the analyzers to start (default: ruff, mypy, bandit, heal)
+    plan_fixes: int | None = PLAN_FIXES  # None: a report-only run plans every fix (foresee.py)
     hold_the_line: bool = True  # in the pre-commit hook, only findings on changed lines count
     writable: tuple[str, ...] | None = None  # where `heal repair` may write (None: the packages)
     repair: RepairConfig = field(default_factory=RepairConfig)  # [tool.healers.repair]
@@ -141,11 +145,12 @@ def _repair(key: str, value: object, where: str) -> object:
 
 
 ANALYZERS = ("ruff", "mypy", "bandit", "heal")
+SWITCHES = ("unsafe-fixes", "hold-the-line", "allow-unapproved-high")  # true or false
 KNOWN = ", ".join(
     (
         "select, ignore, extend-select, per-file-ignores, exclude, fail-on, max-passes",
         "unsafe-fixes, timeout, approval, allow-unapproved-high, analyzers, hold-the-line",
-        "request-timeout, llm, python, max-file-size, writable, repair",
+        "request-timeout, llm, python, max-file-size, writable, repair, plan-fixes",
         *VERIFY_KEYS,
     )
 )
@@ -167,6 +172,17 @@ def _per_file(value: object, at: str, where: str) -> tuple[tuple[str, tuple[str,
         )
         for glob, selectors in value.items()
     )
+
+
+def _plan_fixes(value: object, at: str) -> int | None:
+    """`plan-fixes`: true plans every fix (None: no limit), false none (0), or at most N."""
+    if value is True:
+        return None
+    if value is False:
+        return 0
+    if not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{at}: must be true, false or a number of fixes (0 or more): {value!r}")
+    return value
 
 
 def _analyzers(value: object, at: str, where: str) -> tuple[str, ...]:
@@ -197,10 +213,12 @@ def parse(table: dict[str, Any], where: str) -> Config:
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
                 raise ConfigError(f"{at}: must be an integer from 1 to 100, not {value!r}")
             values["max_passes"] = value
-        elif key == "unsafe-fixes":
+        elif key in SWITCHES:
             if not isinstance(value, bool):
                 raise ConfigError(f"{at}: must be true or false, not {value!r}")
-            values["unsafe_fixes"] = value
+            values[key.replace("-", "_")] = value
+        elif key == "plan-fixes":
+            values["plan_fixes"] = _plan_fixes(value, at)
         elif key == "timeout":
             values["timeout"] = _seconds(key, value, at)
         elif key == "python":
@@ -221,14 +239,6 @@ def parse(table: dict[str, Any], where: str) -> Config:
             values["request_timeout"] = value
         elif key == "analyzers":
             values["analyzers"] = _analyzers(value, at, where)
-        elif key == "hold-the-line":
-            if not isinstance(value, bool):
-                raise ConfigError(f"{at}: must be true or false, not {value!r}")
-            values["hold_the_line"] = value
-        elif key == "allow-unapproved-high":
-            if not isinstance(value, bool):
-                raise ConfigError(f"{at}: must be true or false, not {value!r}")
-            values["allow_unapproved_high"] = value
         elif key == "llm":
             values["llm"] = _llm(value, where)
         elif key in ("writable", "repair"):

@@ -114,10 +114,12 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     fixing = opts.fix and guard.start(outcomes, work.notes)  # verify_cmd runs once before any fix
     if not fixing and not opts.command:  # report only: "fixable" is what --fix would fix
         _phase(opts, "planning the fixes")
-        how = foresee.Planning(
-            opts.timeout, target, config.codemod_settings(opts.config), work.reviewing
-        )
-        outcomes = foresee.foreseen(outcomes, states, how, store=setup.findings, root=proj.root)
+        settings = config.codemod_settings(opts.config)
+        limit = opts.config.plan_fixes
+        how = foresee.Planning(opts.timeout, target, settings, work.reviewing, limit)
+        store = setup.findings
+        outcomes, note = foresee.foreseen(outcomes, states, how, store=store, root=proj.root)
+        work.notes += [note] if note else []
     try:
         while fixing and passes < opts.max_passes:
             passes += 1

@@ -29,6 +29,7 @@ class Planning:
     target: str | None
     settings: Mapping[str, float]
     reviewing: Reviewing | None
+    limit: int | None = None  # plan at most this many fixes the cache does not know (plan-fixes)
 
 
 def foreseen(
@@ -38,9 +39,10 @@ def foreseen(
     *,
     store: cache.Cache,
     root: Path,
-) -> list[Outcome]:
+) -> tuple[list[Outcome], str]:
     """The outcomes, each fixable one whose fix `--fix` would not make turned `unfixable` with the
-    reason `--fix` would give."""
+    reason `--fix` would give; and a note when more fixes were new than `plan-fixes` lets one run
+    plan (then those stay counted as fixable, unplanned, and the note says how many)."""
     per_file: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
         state = states.get(o.finding.path)
@@ -57,6 +59,9 @@ def foreseen(
             missed.append(path)
         else:
             declined.update(known)
+    unplanned = sum(len(per_file[path]) for path in missed)
+    if how.limit is not None and unplanned > how.limit:
+        return policy.declined(outcomes, declined), _unplanned(unplanned, how.limit)
     if missed:
         fresh = _plan({path: per_file[path] for path in missed}, states, how)
         for reasons in fresh.values():
@@ -68,7 +73,15 @@ def foreseen(
             if not any(why.startswith(apply.SKIPPED) for why in reasons.values())
         }
         store.remember(KIND, {path: keys[path] for path in lasting}, lasting)
-    return policy.declined(outcomes, declined)
+    return policy.declined(outcomes, declined), ""
+
+
+def _unplanned(count: int, limit: int) -> str:
+    return (
+        f"{count} fixable finding(s) were not planned: more than plan-fixes = {limit} fixes that "
+        "no earlier run planned (a first scan stays as fast as the analyzers); --fix may still "
+        "refuse some of them; `heal --fix` plans each, and `plan-fixes = true` counts them exactly"
+    )
 
 
 def _plan(

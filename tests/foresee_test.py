@@ -87,3 +87,23 @@ def test_a_files_plan_is_kept_under_its_bytes_and_planned_again_when_they_change
     changed = scan(root)  # other bytes: planned again
     assert changed["summary"]["fixable"] == 2
     assert not [f for f in changed["findings"] if f["fix"].startswith("planted")]
+
+
+@pytest.mark.parametrize(
+    ("setting", "planned"), [("plan-fixes = 1", False), ("plan-fixes = true", True), ("", True)]
+)
+def test_more_new_fixes_than_plan_fixes_are_counted_unplanned_and_said_so(
+    tmp_path: Path, setting: str, planned: bool
+) -> None:
+    """A first scan of a big project would cost as much as --fix: over `plan-fixes` (default
+    200) new fixes, the count is by rule and a note says how many were not planned."""
+    pyproject = PYPROJECT + (f"\n[tool.healers]\n{setting}\n" if setting else "")
+    root = make_repo(tmp_path / "p", {"pyproject.toml": pyproject, "m.py": SOURCE})
+    run = heal(root, "--scan", ".")
+    assert run.code == 1, run.err
+    note = "3 fixable finding(s) were not planned: more than plan-fixes = 1 fixes"
+    if planned:
+        assert "2 fixable (run with --fix)" in run.out and "not planned" not in run.out
+    else:  # I001's refusal is not foreseen: the two UP006 and I001 count as fixable
+        assert "3 fixable (run with --fix)" in run.out and note in run.out
+        assert not (root / ".heal" / "cache" / "findings" / "plan").exists()

@@ -40,6 +40,8 @@ HIGH = (
         pytest.param("[tool]\nbandit = 'x'\n", "[tool.bandit] must be a table", id="[tool.bandit]"),
         pytest.param("project = 3\n", "[project] must be a table", id="project not a table"),
         pytest.param("[project]\nrequires-python = 3.9\n", "requires-python", id="a number"),
+        pytest.param("[tool.healers]\nplan-fixes = -1\n", "plan-fixes", id="plan-fixes < 0"),
+        pytest.param("[tool.healers]\nplan-fixes = 'all'\n", "plan-fixes", id="plan-fixes str"),
     ],
 )
 def test_config_values_of_the_wrong_type_or_out_of_range_are_errors(tmp_path, pyproject, named):

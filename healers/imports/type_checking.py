@@ -14,7 +14,7 @@ from libcst.metadata import GlobalScope, ImportAssignment
 
 from healers.codemod import FindingCodemod, Version
 from healers.finding import Finding
-from healers.imports import order
+from healers.imports import order, runtime_uses
 
 # Decorators and bases known not to evaluate the annotations they see. Any other may (pydantic,
 # FastAPI, functools.singledispatch's register), and then a TYPE_CHECKING import breaks it.
@@ -71,7 +71,15 @@ class MoveImportUnderTypeChecking(FindingCodemod):
                     imported[id(assignment.node)].append(assignment)
         return imported
 
+    @cached_property
+    def first_look(self) -> runtime_uses.Uses:
+        """The stdlib-ast look that refuses the certain cases before libcst resolves metadata."""
+        return runtime_uses.Uses(self.source)
+
     def fix(self, finding: Finding) -> str | None:
+        quick = self.first_look.refusal(finding.line)
+        if quick is not None:
+            return quick
         stmt = next((s for s in self.module.body if self.line(s) == finding.line), None)
         if stmt is None:
             return f"no top-level import statement on line {finding.line}"

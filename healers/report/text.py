@@ -11,8 +11,9 @@ from healers.report import LEFT, PRIORITY_TITLES, STATUS_WORDS
 
 # what a report-only run's fixable count is (foresee.py), and what it cannot know
 FORESEEN = (
-    "(fixable: the fixes --fix plans now, reviewed and compiled but not yet written; --fix then "
-    "analyzes what it wrote again and runs --verify-cmd, and takes back a fix that fails)"
+    "(fixable: the fixes --fix plans now, reviewed and compiled but not yet written; a note "
+    "above names any left unplanned (plan-fixes); --fix then analyzes what it wrote again and "
+    "runs --verify-cmd, and takes back a fix that fails)"
 )
 STYLES = {"1": "bold", "31": "red", "32": "green", "33": "yellow", "35": "magenta"}
 
