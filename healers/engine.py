@@ -113,13 +113,7 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     passes = 0
     fixing = opts.fix and guard.start(outcomes, work.notes)  # verify_cmd runs once before any fix
     if not fixing and not opts.command:  # report only: "fixable" is what --fix would fix
-        _phase(opts, "planning the fixes")
-        settings = config.codemod_settings(opts.config)
-        limit = opts.config.plan_fixes
-        how = foresee.Planning(opts.timeout, target, settings, work.reviewing, limit)
-        store = setup.findings
-        outcomes, note = foresee.foreseen(outcomes, states, how, store=store, root=proj.root)
-        work.notes += [note] if note else []
+        outcomes = _foresee(work, outcomes)
     try:
         while fixing and passes < opts.max_passes:
             passes += 1
@@ -158,6 +152,19 @@ def _run(opts: Options, setup: analyze.Setup, notes: list[str]) -> Report:
     if opts.session is not None:
         opts.session.saw(rep)
     return rep
+
+
+def _foresee(work: _Run, outcomes: list[Outcome]) -> list[Outcome]:
+    """A report-only run's outcomes with the fix pass planned as --fix plans it (foresee.py)."""
+    opts = work.opts
+    _phase(opts, "planning the fixes")
+    settings = config.codemod_settings(opts.config)
+    limit = opts.config.plan_fixes
+    how = foresee.Planning(opts.timeout, work.target, settings, work.reviewing, limit)
+    root, store = opts.project.root, work.setup.findings
+    foreseen, note = foresee.foreseen(outcomes, work.states, how, store=store, root=root)
+    work.notes += [note] if note else []
+    return foreseen
 
 
 def _phase(opts: Options, what: str) -> None:
