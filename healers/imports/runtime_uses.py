@@ -107,8 +107,8 @@ class Uses:
     def _names(self, line: int) -> list[str] | None:
         """The names the lone import on `line` binds, each bound nowhere else and not in
         `__all__`; None for any other shape."""
-        assert self._tree is not None
-        on_line = [s for s in self._tree.body if s.lineno <= line <= (s.end_lineno or s.lineno)]
+        body = self._tree.body if self._tree is not None else []
+        on_line = [s for s in body if s.lineno <= line <= (s.end_lineno or s.lineno)]
         if len(on_line) != 1 or on_line[0].lineno != line:
             return None
         stmt = on_line[0]
