@@ -19,6 +19,7 @@ from healers.finding import FileState, Outcome
 from healers.review import Reviewing
 
 KIND = "plan"  # the findings cache's folder for these verdicts
+UNPLANNED = "fixable finding(s) were not planned"  # the note's words (heal merge reads them)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def foreseen(
 
 def _unplanned(count: int, limit: int) -> str:
     return (
-        f"{count} fixable finding(s) were not planned: more than plan-fixes = {limit} fixes that "
+        f"{count} {UNPLANNED}: more than plan-fixes = {limit} fixes that "
         "no earlier run planned (a first scan stays as fast as the analyzers); --fix may still "
         "refuse some of them; `heal --fix` plans each, and `plan-fixes = true` counts them exactly"
     )

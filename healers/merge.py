@@ -10,7 +10,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from healers import apply, catalogue, classify, engine, policy, prescreen, project, tools
+from healers import (
+    apply,
+    cache,
+    catalogue,
+    classify,
+    config,
+    engine,
+    foresee,
+    policy,
+    prescreen,
+    project,
+    review,
+    tools,
+)
 from healers.errors import UsageError
 from healers.finding import Edit, Finding, Fix, Outcome, Report
 from healers.imports import statements
@@ -161,6 +174,8 @@ def merged(opts: Options, paths: Sequence[Path]) -> Report:
     imports = shipped(pairs)
     initial = cycles(opts, imports, committed(opts, sorted(changed))) if changed else None
     found = cycles(opts, imports)
+    if not opts.fix and not any(foresee.UNPLANNED in n for n in notes):
+        outcomes, found = foreseen(opts, outcomes, found)  # as the shards planned theirs
     fixing = sorted({o.finding.path for o in found if o.status == "fixable"}) if opts.fix else []
     if fixing:
         rep = fix_cycles(opts, fixing)
@@ -179,6 +194,27 @@ def merged(opts: Options, paths: Sequence[Path]) -> Report:
         passes=0,
         verify_runs=runs,
     )
+
+
+def foreseen(
+    opts: Options, outcomes: list[Outcome], found: list[Outcome]
+) -> tuple[list[Outcome], list[Outcome]]:
+    """A report's fixable count is what --fix fixes (foresee.py): the files where a cycle is
+    fixable are planned as the single run plans them, the cycle's fix with the shards' fixes of
+    the same file, so a fix the plan refuses is unfixable here too."""
+    paths = sorted({o.finding.path for o in found if o.status == "fixable"})
+    if not paths:
+        return outcomes, found
+    root = opts.project.root
+    states = prescreen.read(root, paths)[0]
+    settings = config.codemod_settings(opts.config)
+    reviewing = review.for_project(root)
+    how = foresee.Planning(opts.timeout, project.target_version(root), settings, reviewing)
+    together = [o for o in outcomes if o.finding.path in states] + found
+    planned, _ = foresee.foreseen(together, states, how, store=cache.Cache(), root=root)
+    rest = [o for o in outcomes if o.finding.path not in states]
+    cut = len(together) - len(found)  # foreseen keeps the order: the shards' first, then cycles
+    return rest + planned[:cut], planned[cut:]
 
 
 def fix_cycles(opts: Options, paths: Sequence[str]) -> Report:
