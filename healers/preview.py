@@ -7,21 +7,14 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from healers import engine, state, tools, trust
+from healers import engine, project, state, tools, trust
 from healers.finding import Report
 from healers.layout import CONFIG_FILES as LAYOUT_FILES
 from healers.options import Options
 from healers.state import approvals
 
-TOOL_CONFIG_FILES = (
-    "pyproject.toml",
-    "setup.cfg",
-    "mypy.ini",
-    ".mypy.ini",
-    "ruff.toml",
-    ".ruff.toml",
-    *LAYOUT_FILES,  # --diff must review fixes as --fix does
-)
+# the analyzers' config files, and the layout's: --diff must review fixes as --fix does
+TOOL_CONFIG_FILES = (*project.TOOL_CONFIG_FILES, *LAYOUT_FILES)
 
 
 def preview(opts: Options) -> Report:
