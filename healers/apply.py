@@ -8,7 +8,7 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from healers import comments, edits, ordering, source, tools
+from healers import comments, edits, first_look, ordering, source, tools
 from healers import results as codemod_results
 from healers.finding import FileResult, FileState, Outcome, Patch, Proposal, Span
 from healers.report.diff import unified
@@ -41,12 +41,15 @@ def run_codemods(
     """Run codemod jobs (codemod name, text, outcomes) in worker processes, batched; a job that
     hangs or crashes its worker is Skipped and the jobs after it are retried."""
     version = codemod_results.version(target)
+    looks = [first_look.look(name, text, [o.finding for o in outs]) for name, text, outs in jobs]
+    sent = [j for j, look in enumerate(looks) if look.kept]  # none kept: no worker, no libcst
     payloads = [
-        json.dumps(worker.encode_job(name, text, [o.finding for o in outs], version, settings))
-        for name, text, outs in jobs
+        json.dumps(worker.encode_job(jobs[j][0], jobs[j][1], looks[j].found, version, settings))
+        for j in sent
     ]
     results = tools.run_jobs(payloads, timeout=timeout, failed=SKIPPED, parallel=True)
-    return [codemod_results.decode(raw) for raw in results]
+    done = {j: codemod_results.decode(raw) for j, raw in zip(sent, results, strict=True)}
+    return [looks[j].joined(done.get(j)) for j in range(len(jobs))]
 
 
 Job = tuple[str, str, list[Outcome]]  # (path, codemod, the outcomes it is asked to fix)
@@ -120,7 +123,7 @@ def plan_files(
     return planned
 
 
-def _analyzer_spans(outcome: Outcome, text: str, starts: list[int], newline: str) -> list[Span]:
+def _analyzer_spans(outcome: Outcome, text: str, starts: Sequence[int], newline: str) -> list[Span]:
     fix = outcome.finding.fix
     if fix is None:  # status "fixable" with fix="analyzer" implies an edit; nothing to add
         return []
