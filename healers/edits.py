@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import re
 from collections.abc import Sequence
 
@@ -13,9 +14,11 @@ from healers.finding import Edit, Span
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
-def line_starts(text: str) -> list[int]:
-    """Offsets where each line begins; `\\r\\n`, `\\r` and `\\n` all end a line (as in ruff)."""
-    return [0, *(m.end() for m in _LINE_END.finditer(text))]
+@functools.lru_cache(maxsize=8)
+def line_starts(text: str) -> tuple[int, ...]:
+    """Offsets where each line begins; `\\r\\n`, `\\r` and `\\n` all end a line (as in ruff).
+    Remembered for the last few texts: a file's review asks it of the same text for every fix."""
+    return (0, *(m.end() for m in _LINE_END.finditer(text)))
 
 
 def to_span(edit: Edit, starts: Sequence[int], text: str) -> Span:
