@@ -14,6 +14,7 @@ from healers import cache, prescreen, tools
 from healers.finding import FileState, Finding
 
 FILES_PER_PROCESS = 25  # below this, a second bandit (or worker) process costs more than it saves
+BYTES_PER_PROCESS = 50_000  # or below this much source (libcst reads it in about half a second)
 Job = Callable[[Sequence[str]], list[Finding]]
 
 
@@ -63,7 +64,11 @@ def start(
         store.save(tool, {p: keys[p] for p in files_ if p in keys}, found)
         return found
 
-    parts = _parts(len(missed)) if split else 1
+    if not split:
+        return kept, [background.start(run, missed)]
+    # largest first, dealt round the parts: each part gets about as many bytes to read
+    missed.sort(key=lambda p: -len(data.get(p, b"")))
+    parts = _parts(len(missed), sum(len(data.get(p, b"")) for p in missed))
     return kept, [background.start(run, chunk) for chunk in chunks(missed, parts)]
 
 
@@ -79,9 +84,11 @@ def screen(
     return states, early
 
 
-def _parts(files: int) -> int:
-    """Processes for a per-file tool: one per core, each with enough files to pay its start."""
-    return max(1, min(os.cpu_count() or 1, files // FILES_PER_PROCESS))
+def _parts(files: int, size: int) -> int:
+    """Processes for a per-file tool: one per core, each with enough files (or bytes: a few
+    large files keep a process busy as long as many small ones) to pay its start."""
+    enough = max(files // FILES_PER_PROCESS, min(files, size // BYTES_PER_PROCESS))
+    return max(1, min(os.cpu_count() or 1, enough))
 
 
 def chunks(paths: Sequence[str], parts: int) -> list[list[str]]:

@@ -18,6 +18,7 @@ from healers.tools.run import NOT_INSTALLED, AnalyzerError, kill_started, tracke
 WORKER_STARTUP = 10.0  # seconds allowed for the worker to start, on top of a job's timeout
 WORKER_BATCH = 400  # jobs per worker process: each start imports libcst (about 0.3 s)
 JOBS_PER_WORKER = 8  # below this many jobs a second worker costs more than it saves
+BYTES_PER_WORKER = 100_000  # or below this much JSON (a job carries its file's text)
 
 
 def run_jobs(
@@ -27,11 +28,9 @@ def run_jobs(
     worker becomes the string "<failed>: libcst <why>" and the jobs after it get a new worker.
     `parallel`: contiguous parts (a file's jobs stay together, sharing its parse) run in one
     worker per core at once."""
-    parts = max(1, min(os.cpu_count() or 1, len(payloads) // JOBS_PER_WORKER)) if parallel else 1
-    if parts == 1:
+    chunks = _contiguous(payloads) if parallel else [list(payloads)]
+    if len(chunks) <= 1:
         return _in_turn(payloads, timeout=timeout, failed=failed)
-    size = -(-len(payloads) // parts)
-    chunks = [payloads[i : i + size] for i in range(0, len(payloads), size)]
     with ThreadPoolExecutor(max_workers=len(chunks), thread_name_prefix="heal-worker") as pool:
         try:
             done = pool.map(lambda chunk: _in_turn(chunk, timeout=timeout, failed=failed), chunks)
@@ -39,6 +38,20 @@ def run_jobs(
         except (KeyboardInterrupt, SystemExit):
             kill_started()  # the workers are not waited for
             raise
+
+
+def _contiguous(payloads: Sequence[str]) -> list[list[str]]:
+    """One contiguous part per core, of about the same size in bytes, when there are enough
+    jobs (or bytes: libcst reads 100 kB in about a second) to pay a second worker's start."""
+    total = sum(map(len, payloads))
+    enough = max(len(payloads) // JOBS_PER_WORKER, min(len(payloads), total // BYTES_PER_WORKER))
+    parts = max(1, min(os.cpu_count() or 1, enough))
+    chunks: list[list[str]] = [[]]
+    for payload in payloads:
+        if sum(map(len, chunks[-1])) >= total / parts and len(chunks) < parts:
+            chunks.append([])
+        chunks[-1].append(payload)
+    return [c for c in chunks if c]
 
 
 def _in_turn(payloads: Sequence[str], *, timeout: float, failed: str) -> list[dict[str, Any] | str]:
