@@ -74,14 +74,11 @@ class _Run:
     def _propose(self, outcomes: Sequence[Outcome]) -> dict[str, Proposal]:
         if not outcomes:
             return {}
-        return apply.propose(
-            outcomes,
-            self.texts(),
-            timeout=self.opts.timeout,
-            target=self.target,
-            reviewing=self.reviewing,
-            settings=config.codemod_settings(self.opts.config),
-        )
+        opts = self.opts
+        settings = config.codemod_settings(opts.config)
+        how = foresee.Planning(opts.timeout, self.target, settings, self.reviewing)
+        store, root = self.setup.findings, opts.project.root
+        return foresee.proposed(outcomes, self.states, how, store=store, root=root)
 
 
 def run(opts: Options, *, cache_dir: Path | None = None) -> Report:

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from healers import apply, cache, policy
-from healers.finding import FileState, Outcome
+from healers.finding import FileState, Outcome, Proposal
 from healers.review import Reviewing
 
 KIND = "plan"  # the findings cache's folder for these verdicts
+PROPOSALS = "proposal"  # and for the fixes proposed for approval, one finding each
 UNPLANNED = "fixable finding(s) were not planned"  # the note's words (heal merge reads them)
 
 
@@ -75,6 +76,56 @@ def foreseen(
         }
         store.remember(KIND, {path: keys[path] for path in lasting}, lasting)
     return policy.declined(outcomes, declined), ""
+
+
+def proposed(
+    outcomes: Sequence[Outcome],
+    states: Mapping[str, FileState],
+    how: Planning,
+    *,
+    store: cache.Cache,
+    root: Path,
+) -> dict[str, Proposal]:
+    """`apply.propose` for these outcomes, each proposal kept in the findings cache under a key
+    of everything its plan reads: a run whose blocked findings and files did not change plans no
+    proposal again (each one a codemod worker, libcst and ruff runs)."""
+    stamp = _stamp(root, how) + PROPOSALS
+    keys = {
+        o.fingerprint: _key(stamp, o.finding.path, states[o.finding.path], [o])
+        for o in outcomes
+        if o.finding.path in states
+    }
+    known = {fp: _proposal(fp, value) for fp, value in store.recall(PROPOSALS, keys).items()}
+    found = {fp: p for fp, p in known.items() if p is not None}
+    missed = [o for o in outcomes if o.fingerprint not in found]
+    if missed:
+        texts = {p: s.source.text for p, s in states.items()}
+        fresh = apply.propose(
+            missed,
+            texts,
+            timeout=how.timeout,
+            target=how.target,
+            reviewing=how.reviewing,
+            settings=how.settings,
+        )
+        found.update(fresh)
+        # a job that hung or killed its worker says nothing about the finding: not kept
+        lasting = {
+            fp: asdict(p)
+            for fp, p in fresh.items()
+            if fp in keys and not p.reason.startswith(apply.SKIPPED)
+        }
+        store.remember(PROPOSALS, keys, lasting)
+    return found
+
+
+def _proposal(fingerprint: str, value: Any) -> Proposal | None:
+    """A kept proposal, or None when the entry is not one for this finding."""
+    if not isinstance(value, dict) or value.get("fingerprint") != fingerprint:
+        return None
+    if not all(isinstance(value.get(k), str) for k in ("diff", "reason")) or len(value) != 3:
+        return None
+    return Proposal(fingerprint, value["diff"], value["reason"])
 
 
 def _unplanned(count: int, limit: int) -> str:

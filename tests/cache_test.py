@@ -20,8 +20,8 @@ from healers.finding import Edit, Finding, Fix
 from tests.helpers import commit_all, git, heal, make_repo
 
 PROJECT = {
-    # allow-unapproved-high: a blocked finding gets its proposal planned (a codemod worker) on
-    # every run (issue 12); these tests count the analyzers a warm run starts, so nothing blocks
+    # allow-unapproved-high: nothing blocks, so no proposal is planned (a codemod worker) and
+    # the counts below are the analyzers'; the blocked case has its own test
     "pyproject.toml": "[project]\nname = 'p'\nrequires-python = '>=3.9'\n"
     "[tool.healers]\nallow-unapproved-high = true\n",
     "pkg/__init__.py": "",
@@ -159,6 +159,28 @@ def test_a_warm_run_starts_no_analyzer_and_reports_the_same(
     assert started == []
     assert _seen(warm) == _seen(cold)
     assert {"ruff:F401", "bandit:B602", "heal:self-comparison"} <= {c for c, _, _ in _seen(warm)}
+
+
+@pytest.mark.slow
+def test_a_warm_run_plans_no_blocked_finding_s_proposal_again(
+    tmp_path: Path, started: list[tuple[str, list[str]]]
+) -> None:
+    # B602 with a command built at run time is HIGH: blocked, its proposal planned by a worker
+    blocking = {**PROJECT, "pyproject.toml": "[project]\nname = 'p'\nrequires-python = '>=3.9'\n"}
+    repo = make_repo(tmp_path / "r", blocking)
+    cold = heal(repo, "--scan", ".")
+    assert cold.code == 3, cold.err
+    assert "healers.tools.worker" in {tool for tool, _ in started}
+    started.clear()
+    warm = heal(repo, "--scan", ".")
+    assert started == []
+    assert (warm.code, warm.out, warm.err) == (cold.code, cold.out, cold.err)
+    assert "pkg/b.py:5 bandit:B602 subprocess-shell-true (the command is built at run" in warm.err
+    (repo / "pkg/b.py").write_text(PROJECT["pkg/b.py"].replace("cmd", "command"))
+    started.clear()
+    edited = heal(repo, "--scan", ".")
+    assert "healers.tools.worker" in {tool for tool, _ in started}  # its file changed: planned
+    assert "pkg/b.py:5 bandit:B602" in edited.err
 
 
 @pytest.mark.slow
