@@ -178,11 +178,17 @@ NOOPS = [
     ),
     pytest.param(
         "UseSystemRandom",
-        "import random\n\n\ndef banner():\n    colour = random.randrange(64)\n    return colour\n",
-        at(5, 14),
-        "nothing shows the value is used for security (no name around it such as token, "
-        "password, key, salt or nonce): bandit flags every use of random",
-        id="B311: a banner's colour is not a secret",
+        "import random\n\n\ndef roll(seed):\n    random.seed(seed)\n    return random.randrange(6)\n",
+        at(6, 12),
+        "the module seeds or saves a generator's state: the system generator has none",
+        id="B311: a seeded generator is meant to be reproducible",
+    ),
+    pytest.param(
+        "UseSystemRandom",
+        "import random\nrng = random.Random(42)\n",
+        at(2, 7),
+        "random.Random is given a seed: the numbers are meant to be reproducible",
+        id="B311: random.Random with a seed",
     ),
     pytest.param(
         "RestrictPermissions",
