@@ -238,6 +238,20 @@ NOOPS = [
         id="B323: a protocol create_default_context does not take",
     ),
     pytest.param(
+        "SystemToSubprocess",
+        "import popen2\nprint(popen2.popen2('/bin/ls')[0].read())\n",
+        at(2, 7),
+        "popen2.popen2 is Python 2's: the module is gone, and the code needs porting first",
+        id="B605: Python 2's popen2",
+    ),
+    pytest.param(
+        "SystemToSubprocess",
+        "import subprocess\nsubprocess.getstatusoutput('/bin/ls -l')\n",
+        at(2, 1),
+        "getstatusoutput returns the shell's exit status with the output: reported",
+        id="B605: getstatusoutput",
+    ),
+    pytest.param(
         "UseFormatHtml",
         "from django.utils.safestring import mark_safe\nx = mark_safe(html)\n",
         at(2, 5),
