@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
@@ -14,11 +15,35 @@ from healers.options import Options
 CONSEQUENCES = frozenset({"mypy:unused-ignore", "mypy:redundant-cast"})
 
 
+# mypy's codes for an import it cannot follow: the package is not installed (or has no stubs)
+MISSING_MODULE = frozenset({"mypy:import-not-found", "mypy:import-untyped", "mypy:import"})
+_MODULE_NAMED = re.compile(r'"([A-Za-z_][\w.]*)"')
+
+
+def missing_package(finding: Finding) -> str | None:
+    """The top-level package a missing-module error names (`django` for "django.utils.html")."""
+    if finding.code not in MISSING_MODULE:
+        return None
+    named = _MODULE_NAMED.search(finding.message)
+    return named.group(1).partition(".")[0] if named else None
+
+
+def _missing_before(before: Sequence[Finding]) -> set[tuple[str, str]]:
+    """(path, package) for each package a file's imports already could not find."""
+    return {(f.path, p) for f in before if (p := missing_package(f)) is not None}
+
+
 def new_type_errors(
     before: Sequence[Finding], after: Sequence[Finding], paths: Sequence[str]
 ) -> dict[str, list[Finding]]:
-    """path -> the mypy findings of a code the file now has more of than before the pass."""
+    """path -> the mypy findings of a code the file now has more of than before the pass. A
+    fix that imports another module of a package the file already could not import (`from
+    django.utils.html import format_html` beside `from django.utils import safestring`, with
+    Django not installed where heal runs) brings no regression: the same package is missing."""
     wanted = set(paths)
+    missing = _missing_before(before)
+    before = [f for f in before if (f.path, missing_package(f)) not in missing]
+    after = [f for f in after if (f.path, missing_package(f)) not in missing]
 
     def count(found: Sequence[Finding]) -> Counter[tuple[str, str]]:
         return Counter(

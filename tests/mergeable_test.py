@@ -152,9 +152,10 @@ def test_no_guard_swallows_an_attribute_error_and_no_banner_gets_secrets(tmp_pat
     assert (
         'if self.parent is None:\n            raise AttributeError("self.parent is None")' in after
     )
+    # whether the colour is a secret only a person knows: a proposal, never applied unasked
     assert "random.randrange(64)" in after and "secrets" not in after
     (rand,) = left(payload, "m.py", "bandit:B311")
-    assert "nothing shows the value is used for security" in rand["fix"]
+    assert rand["status"] == "needs-approval"
 
 
 def test_a_hoisted_regex_sits_next_to_its_use(tmp_path: Path) -> None:

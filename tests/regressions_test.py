@@ -50,3 +50,45 @@ BLAMED = [
 @pytest.mark.parametrize(("outcomes", "new", "blamed"), BLAMED)
 def test_suspects(outcomes: list[Outcome], new: list[Finding], blamed: list[str]) -> None:
     assert regressions.suspects(outcomes, "m.py", new) == blamed
+
+
+def missing(module: str, line: int = 1, path: str = "m.py") -> Finding:
+    """mypy's error for an import it cannot find, as `mypy -O json` words it."""
+    message = f'Cannot find implementation or library stub for module named "{module}"'
+    return Finding(code="mypy:import-not-found", path=path, line=line, column=1, message=message)
+
+
+REGRESSED = [
+    pytest.param(
+        [missing("django.utils")],
+        [missing("django.utils"), missing("django.utils.html", 2)],
+        [],
+        id="another module of a package the file already could not import",
+    ),
+    pytest.param(
+        [missing("django.utils")],
+        [missing("django.utils"), missing("flask", 2)],
+        [("m.py", 2)],
+        id="a package the file could import before: a new dependency",
+    ),
+    pytest.param(
+        [missing("django.utils", path="other.py")],
+        [missing("django.utils.html", 2)],
+        [("m.py", 2)],
+        id="missing in another file only",
+    ),
+    pytest.param(
+        [missing("django.utils")],
+        [missing("django.utils"), error(3)],
+        [("m.py", 3)],
+        id="other new errors still count",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "regressed"), REGRESSED)
+def test_new_type_errors(
+    before: list[Finding], after: list[Finding], regressed: list[tuple[str, int]]
+) -> None:
+    found = regressions.new_type_errors(before, after, ["m.py"])
+    assert [(f.path, f.line) for fs in found.values() for f in fs] == regressed

@@ -30,15 +30,25 @@ def _has_star_kwargs(call: cst.Call) -> bool:
 
 class HashNotForSecurity(FlaggedCodemod):
     """bandit B324: declare an md5/sha1 as not used for security; the digest stays the same.
-    Not where the code says it protects something (a password, token, secret, signature, HMAC
-    in the names around the call, or a module that uses hmac), and not below Python 3.9."""
+    A proposal (whether it is true only a person knows). Not where the code says it protects
+    something (a password, token, secret, signature, HMAC in the names around the call, a module
+    that uses hmac, `usedforsecurity=True`), not below Python 3.9, and never for crypt."""
 
     def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
         call = cst.ensure_type(node, cst.Call)
+        if _last(call) in ("crypt", "mksalt"):
+            # a stronger method (METHOD_SHA512) would change every new hash the code stores
+            return (
+                "crypt's method is the format of the password hashes it stores: a stronger one "
+                "changes them (and crypt is gone in Python 3.13: use hashlib.scrypt)"
+            )
         if _last(call) not in WEAK_HASHES:
             return None
         if _has_star_kwargs(call):
             return "usedforsecurity may come in **kwargs"
+        declared = keyword(call, "usedforsecurity")
+        if declared is not None and not m.matches(declared.value, _FALSE):
+            return "the code declares usedforsecurity: the hash protects something"
         if self.target is not None and self.target < (3, 9):
             shown = f"{self.target[0]}.{self.target[1]}"
             return f"usedforsecurity= needs Python 3.9; the project declares {shown}"

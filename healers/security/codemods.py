@@ -17,6 +17,7 @@ from healers.security.arguments import (
 )
 from healers.security.crypto import UseModernTls, UseStrongKeySize
 from healers.security.evaluation import UseLiteralEval
+from healers.security.markup import UseFormatHtml
 from healers.security.permissions import RestrictPermissions
 from healers.security.secrets import SecretFromEnvironment, UseSystemRandom
 from healers.security.shell import SubprocessWithoutShell, SystemToSubprocess
@@ -39,6 +40,7 @@ CODEMODS: Codemods = {
     "SystemToSubprocess": SystemToSubprocess,
     "TarfileDataFilter": TarfileDataFilter,
     "TorchWeightsOnly": TorchWeightsOnly,
+    "UseFormatHtml": UseFormatHtml,
     "UseLiteralEval": UseLiteralEval,
     "UseModernTls": UseModernTls,
     "UseStrongKeySize": UseStrongKeySize,

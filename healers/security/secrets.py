@@ -1,5 +1,6 @@
 """Security codemods for secrets: hard-coded passwords read from the environment instead, and
-`random` replaced by the operating system's generator where a value may be a secret."""
+`random` replaced by the operating system's generator (a proposal: only a person knows whether
+the value is a secret or a simulation that needs its seed)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ import libcst.matchers as m
 from healers.codemod import Rewrite, to
 from healers.finding import Finding
 from healers.imports import order
-from healers.security import purpose
 from healers.security.flagged import FlaggedCodemod, dotted
 
 _QUOTED = re.compile(r": '(.*)'$", re.DOTALL)
+_STATE_CALLS = re.compile(r"\.(seed|getstate|setstate)\(")
 # random's module functions that SystemRandom offers with the same signature and meaning
 SYSTEM_RANDOM = frozenset(
     {"betavariate", "choice", "choices", "expovariate", "gauss", "getrandbits", "randbytes"}
@@ -126,17 +127,24 @@ class UseSystemRandom(FlaggedCodemod):
             return "called as a bare name: which module it comes from is not certain"
         if func.value.value != "random":
             return None
+        if _STATE_CALLS.search(self.source):
+            # SystemRandom's seed() does nothing and getstate() raises: a seeded use would change
+            return "the module seeds or saves a generator's state: the system generator has none"
+        if func.attr.value == "Random":
+            return self._instance(cst.ensure_type(node, cst.Call))
         if func.attr.value not in SYSTEM_RANDOM:
             return f"random.{func.attr.value} has no counterpart in the system generator"
-        if node in self.parents and not purpose.for_security(node, self.parents):
-            return (
-                "nothing shows the value is used for security (no name around it such as token, "
-                "password, key, salt or nonce): bandit flags every use of random"
-            )
         self.imports.add("secrets")
         # random.randint(1, 6) -> secrets.SystemRandom().randint(1, 6)
         system = cst.Call(func=cst.Attribute(cst.Name("secrets"), cst.Name("SystemRandom")))
         return lambda new: _receiver(cst.ensure_type(new, cst.Call), system)
+
+    def _instance(self, call: cst.Call) -> Rewrite | str:
+        if call.args:
+            return "random.Random is given a seed: the numbers are meant to be reproducible"
+        self.imports.add("secrets")
+        # random.Random() -> secrets.SystemRandom()
+        return to(cst.Call(func=cst.Attribute(cst.Name("secrets"), cst.Name("SystemRandom"))))
 
     def finish(self, module: cst.Module) -> cst.Module | str:
         done = super().finish(module)

@@ -16,6 +16,7 @@ from healers.security.flagged import FlaggedCodemod, dotted, keyword
 from healers.security.output import OUTPUT_CALLS, output, popen_read
 
 SUBPROCESS_FUNCTIONS = frozenset({"call", "check_call", "check_output", "run", "Popen"})
+PYTHON2_MODULES = frozenset({"commands", "popen2"})  # bandit still flags their shell calls
 # Anything the shell would interpret: pipes, redirections, substitutions, globs, variables,
 # `~`, comments, line breaks, environment assignments (`A=1 cmd`), escapes.
 MARK = "HEAL_VALUE_0"  # where a substituted value goes while the template is split
@@ -178,6 +179,10 @@ class SystemToSubprocess(FlaggedCodemod):
         name = self.qualified(call.func)
         if name in OUTPUT_CALLS:
             return self._output(call, name)
+        if name.partition(".")[0] in PYTHON2_MODULES:
+            return f"{name} is Python 2's: the module is gone, and the code needs porting first"
+        if name == "subprocess.getstatusoutput":
+            return "getstatusoutput returns the shell's exit status with the output: reported"
         if not name.startswith("os."):
             return None
         if name != "os.system":

@@ -48,10 +48,15 @@ class MktempToNamedTemporaryFile(FlaggedCodemod):
 
     def rewrite(self, node: cst.CSTNode, finding: Finding) -> Rewrite | str | None:
         call = cst.ensure_type(node, cst.Call)
-        if not dotted(call.func).endswith("tempfile.mktemp"):
+        named = dotted(call.func).endswith("tempfile.mktemp")
+        if not named and self.qualified(call.func) != "tempfile.mktemp":
             if dotted(call.func) == "mktemp":
                 return "called as a bare name: tempfile is not known to be imported"
             return None
+        if isinstance(call.func, cst.Name):  # from tempfile import mktemp (as mt)
+            if self._tempfile_bound_otherwise():
+                return "tempfile is a name of this module that is not the module: not imported"
+            self.imports.add("tempfile")
         if any(a.star for a in call.args) or len(call.args) > 3:
             return "mktemp() is given *args or **kwargs"
         statement = self._statement(call)
@@ -77,6 +82,15 @@ class MktempToNamedTemporaryFile(FlaggedCodemod):
             return "two mktemp() calls in one statement"
         return parent
 
+    def _tempfile_bound_otherwise(self) -> bool:
+        """Does any scope bind `tempfile` to something else than `import tempfile`?"""
+        for scope in self.scopes:
+            for assignment in scope.assignments["tempfile"]:
+                node = getattr(assignment, "node", None)
+                if not (isinstance(node, cst.Import) and imports_tempfile(node)):
+                    return True
+        return False
+
     @cached_property
     def _taken(self) -> set[str]:
         return module_names(self.module)  # the new variable must be a name the file never uses
@@ -93,9 +107,11 @@ class MktempToNamedTemporaryFile(FlaggedCodemod):
         for position, arg in enumerate(call.args):
             key = arg.keyword.value if arg.keyword else MKTEMP_PARAMS[position]
             args.append(cst.Arg(arg.value, keyword=cst.Name(key), equal=_EQUAL))
-        func = cst.ensure_type(call.func, cst.Attribute).with_changes(
-            attr=cst.Name("NamedTemporaryFile")
+        func: cst.BaseExpression = cst.Attribute(
+            cst.Name("tempfile"), cst.Name("NamedTemporaryFile")
         )
+        if isinstance(call.func, cst.Attribute):  # tmp.mktemp() -> tmp.NamedTemporaryFile()
+            func = call.func.with_changes(attr=cst.Name("NamedTemporaryFile"))
         opened = cst.Call(func=func, args=_commas(args))
         line = cst.ensure_type(node, cst.SimpleStatementLine)
         # x = tempfile.mktemp()
@@ -106,6 +122,10 @@ class MktempToNamedTemporaryFile(FlaggedCodemod):
             body=cst.IndentedBlock([line.with_changes(leading_lines=())]),
             leading_lines=line.leading_lines,
         )
+
+
+def imports_tempfile(node: cst.Import) -> bool:
+    return any(a.asname is None and dotted(a.name) == "tempfile" for a in node.names)
 
 
 def _commas(args: list[cst.Arg]) -> list[cst.Arg]:

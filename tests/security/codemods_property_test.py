@@ -2,7 +2,8 @@
 rows it names in a real sqlite3 database (and the same rows as the string-built query whenever
 that one was not broken by its value); a command split for subprocess runs the same argv the
 shell would have run; `ast.literal_eval` gives what `eval` gave; a restricted file mode keeps
-every bit bandit does not flag; os.popen's and getoutput's rewrites read the same output."""
+every bit bandit does not flag; os.popen's and getoutput's rewrites read the same output; a
+mark_safe template given to format_html makes the same text of values that need no escaping."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sqlite3
 from typing import Any
 
 from bandit.plugins.general_bad_file_permissions import _stat_is_dangerous
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from healers.finding import Finding
@@ -137,3 +138,71 @@ def test_popen_output_is_the_same_without_a_shell(words: list[str], form: str) -
     assert result.fixed == (0,), result.unfixed
     assert "shell" not in result.text and "popen" not in result.text.replace("Popen", "")
     assert load(result.text)["OUT"] == load(before)["OUT"]
+
+
+# Pieces of a %-template: text (with braces, which str.format needs doubled), `%%`, `%s`.
+PERCENT_PIECES = st.lists(
+    st.text(alphabet="ab<>/{} =", max_size=4) | st.sampled_from(["%%", "%s"]), max_size=6
+)
+VALUES = st.text(alphabet="xyz 0", max_size=4)  # nothing to escape: format_html keeps them
+
+
+def format_html_call(text: str) -> ast.expr:
+    """The format_html(...) expression of the rewritten module."""
+    calls = [
+        n
+        for n in ast.walk(ast.parse(text))
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "format_html"
+    ]
+    assert len(calls) == 1, text
+    return calls[0]
+
+
+def formatted(call: ast.expr) -> str:
+    """What format_html makes of values with nothing to escape: the template's str.format."""
+    code = compile(ast.Expression(call), "m.py", "eval")
+    names = {"format_html": lambda t, *a, **k: t.format(*a, **k)}
+    done = eval(code, names)  # nosec B307 - the call heal wrote, of literals only
+    assert isinstance(done, str)
+    return done
+
+
+@SETTINGS
+@given(pieces=PERCENT_PIECES, data=st.data(), quote=st.sampled_from(["'", '"']))
+def test_mark_safe_percent_template_formats_the_same_text(
+    pieces: list[str], data: st.DataObject, quote: str
+) -> None:
+    template = "".join(pieces)  # only %% and %s: no other placeholder can be drawn
+    count = template.replace("%%", "").count("%s")
+    assume(count > 0)  # nothing formatted in: reported, not rewritten
+    values = data.draw(st.lists(VALUES, min_size=count, max_size=count))
+    literal = quote + template + quote
+    operand = repr(values[0]) if count == 1 else "(" + ", ".join(map(repr, values)) + ")"
+    before = (
+        f"from django.utils.safestring import mark_safe\nX = mark_safe({literal} % {operand})\n"
+    )
+    result = run_codemod("UseFormatHtml", before, [finding("bandit:B308", 2, 5)])
+    assert result.fixed == (0,), result.unfixed
+    assert "mark_safe(" not in result.text
+    assert formatted(format_html_call(result.text)) == ast.literal_eval(literal) % tuple(values)
+
+
+FORMAT_PIECES = st.lists(
+    st.text(alphabet="ab<>/ =", max_size=4) | st.sampled_from(["{{", "}}", "{}"]), max_size=6
+)
+
+
+@SETTINGS
+@given(pieces=FORMAT_PIECES, data=st.data())
+def test_mark_safe_format_template_formats_the_same_text(
+    pieces: list[str], data: st.DataObject
+) -> None:
+    template = "".join(pieces)
+    count = template.replace("{{", "").replace("}}", "").count("{}")
+    assume(count > 0)  # nothing formatted in: reported, not rewritten
+    values = data.draw(st.lists(VALUES, min_size=count, max_size=count))
+    call = f"{template!r}.format({', '.join(map(repr, values))})"
+    before = f"from django.utils import safestring\nX = safestring.mark_safe({call})\n"
+    result = run_codemod("UseFormatHtml", before, [finding("bandit:B703", 2, 5)])
+    assert result.fixed == (0,), result.unfixed
+    assert formatted(format_html_call(result.text)) == template.format(*values)

@@ -129,6 +129,23 @@ FIXES = [
         "import ssl\nc = ssl.create_default_context(cafile=ca)\n",
         id="B323: the default context checks certificates",
     ),
+    pytest.param(
+        "UseFormatHtml",
+        "from django.utils.safestring import mark_safe as ms\nx = ms('<b>%s</b>' % name)\n",
+        [at(2, 5), at(2, 5)],  # bandit's B703 and B308 on the one call
+        "from django.utils.html import format_html\n"
+        "from django.utils.safestring import mark_safe as ms\nx = format_html('<b>{}</b>', name)\n",
+        id="B308 and B703 on one aliased mark_safe: one rewrite fixes both",
+    ),
+    pytest.param(
+        "UseFormatHtml",
+        "from django.utils.html import format_html\nfrom django.utils import safestring\n"
+        "x = safestring.mark_safe('{a} {{b}}'.format(a=v))\n",
+        [at(3, 5)],
+        "from django.utils.html import format_html\nfrom django.utils import safestring\n"
+        "x = format_html('{a} {{b}}', a=v)\n",
+        id="format_html imported already",
+    ),
 ]
 
 
@@ -178,11 +195,18 @@ NOOPS = [
     ),
     pytest.param(
         "UseSystemRandom",
-        "import random\n\n\ndef banner():\n    colour = random.randrange(64)\n    return colour\n",
-        at(5, 14),
-        "nothing shows the value is used for security (no name around it such as token, "
-        "password, key, salt or nonce): bandit flags every use of random",
-        id="B311: a banner's colour is not a secret",
+        "import random\n\n\ndef roll(seed):\n"
+        "    random.seed(seed)\n    return random.randrange(6)\n",
+        at(6, 12),
+        "the module seeds or saves a generator's state: the system generator has none",
+        id="B311: a seeded generator is meant to be reproducible",
+    ),
+    pytest.param(
+        "UseSystemRandom",
+        "import random\nrng = random.Random(42)\n",
+        at(2, 7),
+        "random.Random is given a seed: the numbers are meant to be reproducible",
+        id="B311: random.Random with a seed",
     ),
     pytest.param(
         "RestrictPermissions",
@@ -212,6 +236,65 @@ NOOPS = [
         at(2, 5),
         "an argument create_default_context does not take (protocol, cert_reqs...)",
         id="B323: a protocol create_default_context does not take",
+    ),
+    pytest.param(
+        "SystemToSubprocess",
+        "import popen2\nprint(popen2.popen2('/bin/ls')[0].read())\n",
+        at(2, 7),
+        "popen2.popen2 is Python 2's: the module is gone, and the code needs porting first",
+        id="B605: Python 2's popen2",
+    ),
+    pytest.param(
+        "SystemToSubprocess",
+        "import subprocess\nsubprocess.getstatusoutput('/bin/ls -l')\n",
+        at(2, 1),
+        "getstatusoutput returns the shell's exit status with the output: reported",
+        id="B605: getstatusoutput",
+    ),
+    pytest.param(
+        "UseFormatHtml",
+        "from django.utils.safestring import mark_safe\nx = mark_safe(html)\n",
+        at(2, 5),
+        "mark_safe is not given a string literal formatted in place (a variable or a value "
+        "built elsewhere): which parts are markup and which are values only its author knows",
+        id="B308: mark_safe of a variable",
+    ),
+    pytest.param(
+        "UseFormatHtml",
+        "from django.utils import safestring\nx = safestring.SafeString(html)\n",
+        at(2, 5),
+        "SafeString marks the text it is given safe as it is: which parts are markup and "
+        "which are values only its author knows",
+        id="B703: a SafeString",
+    ),
+    pytest.param(
+        "UseFormatHtml",
+        "from django.utils.safestring import mark_safe\nx = mark_safe('<b>%d</b>' % n)\n",
+        at(2, 5),
+        "the template has placeholders other than a plain %s (%d, %(name)s, %r, ...)",
+        id="B308: a %d template",
+    ),
+    pytest.param(
+        "UseFormatHtml",
+        "from django.utils.safestring import mark_safe\nx = mark_safe('%s %s' % (a,))\n",
+        at(2, 5),
+        "the template's %s placeholders and the values given differ in number",
+        id="B308: fewer values than placeholders (it raised before)",
+    ),
+    pytest.param(
+        "UseFormatHtml",
+        "from django.utils.safestring import mark_safe\nx = mark_safe('\\x25s' % a)\n",
+        at(2, 5),
+        "the template has placeholders other than a plain %s (%d, %(name)s, %r, ...)",
+        id="B308: a placeholder written as an escape",
+    ),
+    pytest.param(
+        "UseFormatHtml",
+        "from django.utils.safestring import mark_safe\n\ndef format_html(t):\n    return t\n\n"
+        "x = mark_safe('<b>{}</b>'.format(a))\n",
+        at(6, 5),
+        "format_html is a name of this module that is not Django's",
+        id="format_html is the module's own name",
     ),
 ]
 

@@ -78,3 +78,33 @@ def test_usedforsecurity_is_not_written_below_python_3_9() -> None:
     done = run_codemod("HashNotForSecurity", source, [at(2, 13)], (3, 8))
     assert done.text == source
     assert done.unfixed == ((0, "usedforsecurity= needs Python 3.9; the project declares 3.8"),)
+
+
+DECLINED = [
+    pytest.param(
+        "import hashlib\nh = hashlib.new('sha1', usedforsecurity=True)\n",
+        at(2, 5),
+        "the code declares usedforsecurity: the hash protects something",
+        id="an explicit usedforsecurity=True is the author's word",
+    ),
+    pytest.param(
+        "import crypt\nh = crypt.crypt('pw', salt=crypt.METHOD_MD5)\n",
+        at(2, 5),
+        "crypt's method is the format of the password hashes it stores",
+        id="crypt: a stronger method changes the stored hashes",
+    ),
+    pytest.param(
+        "import crypt\ns = crypt.mksalt(crypt.METHOD_CRYPT)\n",
+        at(2, 5),
+        "crypt's method is the format of the password hashes it stores",
+        id="crypt.mksalt",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "finding", "why"), DECLINED)
+def test_declined_with_the_reason(source: str, finding: Finding, why: str) -> None:
+    done = run_codemod("HashNotForSecurity", source, [finding], (3, 9))
+    assert done.text == source
+    [(_, reason)] = done.unfixed
+    assert reason.startswith(why)

@@ -210,7 +210,9 @@ def test_policy_cannot_lower_the_high_gate_without_the_logged_setting(tmp_path):
     (repo / "pyproject.toml").write_text(
         lowered + "allow-unapproved-high = true\n", encoding="utf-8"
     )
-    run = heal(repo, "--scan", ".", "--select", "security", "--output-format", "json")
+    # weak-hash's fix is unsafe: with --unsafe-fixes nothing but the gate could hold it back
+    scan = ("--scan", ".", "--select", "security", "--unsafe-fixes", "--output-format", "json")
+    run = heal(repo, *scan)
     assert "warning: allow-unapproved-high = true" in run.err
     found = {f["code"]: f for f in run.json()["findings"]}
     assert found["bandit:B324"]["status"] == "fixable"
